@@ -1,0 +1,177 @@
+/*
+** Connections, migrations, transactions and the audit log (see db.h).
+**
+** Migrations are the files src/db/migrations/NNNN_name.sql compiled into the
+** binary; NNNN is the schema version the file brings the database to. They
+** are applied in order, each in one transaction together with the new
+** PRAGMA user_version, so a crash leaves the database at a whole version.
+*/
+#include "db/db.h"
+#include "util/embedded.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MIGRATION_PREFIX "src/db/migrations/"
+
+static int make_parent_dir(const char *path, char *err, size_t errlen) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return 0;
+  size_t n = (size_t)(slash - path);
+  if (n >= sizeof dir) {
+    snprintf(err, errlen, "database path too long: %s", path);
+    return -1;
+  }
+  memcpy(dir, path, n);
+  dir[n] = 0;
+  for (char *p = dir + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(dir, 0755) && errno != EEXIST) goto fail;
+    *p = '/';
+  }
+  if (mkdir(dir, 0755) && errno != EEXIST) goto fail;
+  return 0;
+fail:
+  snprintf(err, errlen, "cannot create folder %s: %s", dir, strerror(errno));
+  return -1;
+}
+
+sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen) {
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (mode == DB_CREATE) {
+    if (make_parent_dir(path, err, errlen)) return NULL;
+    flags |= SQLITE_OPEN_CREATE;
+  } else if (access(path, F_OK) != 0) {
+    snprintf(err, errlen, "database %s does not exist (create it with 'qingshui init')", path);
+    return NULL;
+  }
+  if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot open database %s: %s", path,
+             db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close_v2(db);
+    return NULL;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  const char *pragmas =
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+  char *msg = NULL;
+  if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errlen, "database %s: %s", path, msg ? msg : "pragma failed");
+    sqlite3_free(msg);
+    sqlite3_close_v2(db);
+    return NULL;
+  }
+  if (db_migrate(db, err, errlen) != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    return NULL;
+  }
+  return db;
+}
+
+int db_schema_version(sqlite3 *db) {
+  sqlite3_stmt *st = NULL;
+  int v = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Version number of an embedded migration, or -1 if NAME is not one. */
+static int migration_version(const char *name) {
+  size_t plen = strlen(MIGRATION_PREFIX);
+  if (strncmp(name, MIGRATION_PREFIX, plen)) return -1;
+  const char *base = name + plen;
+  char *end = NULL;
+  long v = strtol(base, &end, 10);
+  if (end != base + 4 || *end != '_' || v <= 0) return -1;
+  return (int)v;
+}
+
+static int apply_migration(sqlite3 *db, const struct embedded_file *f, int version,
+                           char *err, size_t errlen) {
+  char *msg = NULL;
+  char pragma[64];
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", version);
+  if (db_begin(db) != SQLITE_OK ||
+      sqlite3_exec(db, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK ||
+      sqlite3_exec(db, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+      db_commit(db) != SQLITE_OK) {
+    snprintf(err, errlen, "migration %s failed: %s", f->name,
+             msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    db_rollback(db);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+int db_migrate(sqlite3 *db, char *err, size_t errlen) {
+  int current = db_schema_version(db);
+  if (current < 0) {
+    snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db));
+    return SQLITE_ERROR;
+  }
+  int latest = 0;
+  /* embedded_files is sorted by name, so migrations come in version order. */
+  for (size_t i = 0; i < embedded_file_count; i++) {
+    int v = migration_version(embedded_files[i].name);
+    if (v < 0) continue;
+    latest = v;
+    if (v <= current) continue;
+    if (apply_migration(db, &embedded_files[i], v, err, errlen) != SQLITE_OK)
+      return SQLITE_ERROR;
+  }
+  if (current > latest) {
+    snprintf(err, errlen, "database schema version %d is newer than this program (%d)",
+             current, latest);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+int db_begin(sqlite3 *db) { return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL); }
+int db_commit(sqlite3 *db) { return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL); }
+
+void db_rollback(sqlite3 *db) {
+  if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "SQL error: %s", sqlite3_errmsg(db));
+    return NULL;
+  }
+  return st;
+}
+
+int db_audit(sqlite3 *db, const char *actor, const char *action,
+             const char *entity, long long entity_id,
+             const char *before_json, const char *after_json) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db,
+      "INSERT INTO audit_log(at, actor, action, entity, entity_id, before, after)"
+      " VALUES(strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?, ?)",
+      -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_text(st, 1, actor ? actor : "system", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
+  if (entity_id > 0) sqlite3_bind_int64(st, 4, entity_id);
+  else sqlite3_bind_null(st, 4);
+  sqlite3_bind_text(st, 5, before_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 6, after_json, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}

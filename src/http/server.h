@@ -1,0 +1,88 @@
+/*
+** The HTTP server: libmicrohttpd in thread-pool mode, a routing table per
+** capability, JSON replies, request limits and metrics.
+**
+** A capability exposes a NULL-terminated array of struct http_route and is
+** listed once in src/http/routes.c. Handlers run on pool threads,
+** concurrently: each thread has its own SQLite connection (req->db), and a
+** handler must not keep state between requests outside the database.
+*/
+#ifndef QS_HTTP_SERVER_H
+#define QS_HTTP_SERVER_H
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+#define HTTP_MAX_PARAMS 4
+
+struct MHD_Connection;
+
+struct http_request {
+  const char *method;          /* "GET", "POST", ... */
+  const char *path;            /* decoded path without the query */
+  const char *body;            /* request body (NUL-terminated), may be empty */
+  size_t body_len;
+  sqlite3 *db;                 /* this thread's connection */
+  /* values of the {name} segments of the route's pattern, in order */
+  const char *params[HTTP_MAX_PARAMS];
+  int nparams;
+  const char *actor;           /* who is asking, for the audit log; NULL if anonymous */
+  struct MHD_Connection *conn;
+};
+
+struct http_response {
+  int status;
+  json_t *json;                /* owned: sent as application/json */
+  const void *body;            /* or raw bytes (not owned, must outlive the reply) */
+  size_t body_len;
+  char *owned_body;            /* or raw bytes the server frees after sending */
+  const char *content_type;
+  const char *cache_control;
+};
+
+typedef void (*http_handler)(struct http_request *req, struct http_response *res);
+
+enum http_route_flags {
+  ROUTE_PUBLIC = 0,
+  ROUTE_ADMIN = 1,             /* needs an admin token (Authorization: Bearer) */
+};
+
+struct http_route {
+  const char *method;
+  const char *pattern;         /* "/api/measures/{id}": {x} matches one segment */
+  http_handler handler;
+  unsigned flags;
+};
+
+/* Reply with JSON (takes ownership of BODY). */
+void http_reply_json(struct http_response *res, int status, json_t *body);
+/* Reply {"error": ERROR, "detail": formatted}. */
+void http_reply_error(struct http_response *res, int status, const char *error,
+                      const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The query-string argument NAME, or NULL. */
+const char *http_query(struct http_request *req, const char *name);
+/* Parse the request body as a JSON object; on failure reply 400 and return NULL. */
+json_t *http_body_json(struct http_request *req, struct http_response *res);
+/* Parse params[I] as a positive integer id; on failure reply 404, return 0. */
+long long http_param_id(struct http_request *req, struct http_response *res, int i);
+
+struct http_server_config {
+  const char *listen;          /* "127.0.0.1:8080" */
+  const char *db_path;
+  unsigned threads;            /* pool size */
+  unsigned max_connections;
+  unsigned max_per_ip;
+  unsigned timeout_seconds;    /* idle connection timeout */
+  size_t max_body;             /* largest request body accepted */
+};
+
+struct http_server;
+
+/* Start serving; returns NULL with ERR set on failure. */
+struct http_server *http_server_start(const struct http_server_config *cfg,
+                                      char *err, size_t errlen);
+/* The port actually bound (useful with port 0). */
+unsigned http_server_port(const struct http_server *s);
+void http_server_stop(struct http_server *s);
+
+#endif

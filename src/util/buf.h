@@ -1,0 +1,30 @@
+/*
+** A growable byte buffer, always NUL-terminated, for building strings.
+** Allocation failure aborts: the program cannot do anything useful without
+** memory, and checking every append would hide the real logic.
+*/
+#ifndef QS_BUF_H
+#define QS_BUF_H
+#include <stddef.h>
+
+struct buf {
+  char *data;   /* NUL-terminated; NULL until the first append */
+  size_t len;
+  size_t cap;
+};
+
+void buf_append(struct buf *b, const void *data, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);   /* length 0, memory kept */
+void buf_free(struct buf *b);
+/* The text so far ("" when empty); valid until the next append. */
+const char *buf_str(const struct buf *b);
+/* Malloc'd copy of S (abort on failure). */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+
+#endif
