@@ -1,0 +1,39 @@
+/*
+** Shared by the water unit tests: the GB 3838 tables read from the source
+** tree (tests run from the source root), and a file reader.
+*/
+#ifndef QS_TEST_WATER_COMMON_H
+#define QS_TEST_WATER_COMMON_H
+#include "util/buf.h"
+#include "water/standard.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The whole file at PATH into OUT; aborts the test run if unreadable. */
+static inline void read_file_or_die(const char *path, struct buf *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "cannot open %s (run from the source root)\n", path);
+    exit(1);
+  }
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(out, chunk, n);
+  fclose(f);
+}
+
+/* GB 3838 loaded from data/standards/; aborts if it does not load. */
+static inline void load_standard_or_die(struct water_standard *s) {
+  struct buf t = {0}, e = {0};
+  char err[200];
+  read_file_or_die("data/standards/gb3838_table1.csv", &t);
+  read_file_or_die("data/standards/gb3838_evaluation.csv", &e);
+  if (water_standard_load(s, buf_str(&t), t.len, buf_str(&e), e.len, err, sizeof err)) {
+    fprintf(stderr, "standard: %s\n", err);
+    exit(1);
+  }
+  buf_free(&t);
+  buf_free(&e);
+}
+
+#endif
