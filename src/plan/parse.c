@@ -94,8 +94,11 @@ static int date_line(const char *folded, char out[11]) {
   const char *s = skip_spaces(folded);
   if (sscanf(s, "%4d\xE5\xB9\xB4%2d\xE6\x9C\x88%2d\xE6\x97\xA5%n", &y, &m, &d, &n) != 3 || !n)
     return 0;   /* 年 月 日 */
-  if (*skip_spaces(s + n) || y < 1949 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  if (*skip_spaces(s + n) || y < 1949 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+    return 0;
+  char date[32];
+  snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+  memcpy(out, date, 11);
   return 1;
 }
 

@@ -1,0 +1,60 @@
+# qingshui: the commands of README.md. The build itself is meson + ninja;
+# this file only names the everyday tasks.
+#   make run    install what is missing, build, create the demo database, serve
+#   make test   build with ASan+UBSan and run unit, integration and browser tests
+#   make bench  build optimised and print the benchmarks' figures
+#   make fuzz   run the fuzz targets for a bounded time
+
+BUILD      ?= build
+TESTBUILD  ?= build-test
+BENCHBUILD ?= build-bench
+LISTEN     ?= 127.0.0.1:8080
+DB         ?= var/qingshui.db
+NINJA_JOBS ?= 2
+
+.PHONY: all deps build run demo test unit integration browser bench fuzz clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/build.ninja: | deps
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j$(NINJA_JOBS)
+
+demo: build
+	./$(BUILD)/qingshui init --db $(DB)
+	./$(BUILD)/qingshui plan import --db $(DB) data/plans/shiyan-plan-2018-8.txt
+
+run: demo
+	@echo
+	@echo "qingshui is starting on http://$(LISTEN)"
+	@echo "  the plan:            http://$(LISTEN)/"
+	@echo "  units:               http://$(LISTEN)/units"
+	@echo "  responsibility map:  http://$(LISTEN)/matrix"
+	@echo "  administrator token: $(DB).admin-token (send as 'Authorization: Bearer TOKEN')"
+	@echo "Stop with Ctrl-C."
+	./$(BUILD)/qingshui serve --db $(DB) --listen $(LISTEN)
+
+$(TESTBUILD)/build.ninja: | deps
+	meson setup $(TESTBUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+test: deps $(TESTBUILD)/build.ninja
+	ninja -C $(TESTBUILD) -j$(NINJA_JOBS)
+	sh tests/run.sh $(TESTBUILD)
+
+$(BENCHBUILD)/build.ninja: | deps
+	meson setup $(BENCHBUILD) --buildtype=release
+
+bench: deps $(BENCHBUILD)/build.ninja
+	ninja -C $(BENCHBUILD) -j$(NINJA_JOBS)
+	sh bench/run.sh $(BENCHBUILD)
+
+fuzz:
+	sh scripts/fuzz.sh
+
+clean:
+	rm -rf $(BUILD) $(TESTBUILD) $(BENCHBUILD)

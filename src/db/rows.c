@@ -1,0 +1,47 @@
+/*
+** Rows to JSON (rows.h).
+*/
+#include "db/rows.h"
+#include <stdio.h>
+#include <string.h>
+
+static json_t *column_value(sqlite3_stmt *st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
+  case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+  case SQLITE_NULL: return json_null();
+  default: return json_stringn((const char *)sqlite3_column_text(st, i),
+                               (size_t)sqlite3_column_bytes(st, i));
+  }
+}
+
+static json_t *row_object(sqlite3_stmt *st) {
+  json_t *row = json_object();
+  int n = sqlite3_column_count(st);
+  for (int i = 0; i < n; i++) {
+    const char *name = sqlite3_column_name(st, i);
+    size_t len = strlen(name);
+    if (len > 5 && !strcmp(name + len - 5, "_json")) {
+      const char *text = (const char *)sqlite3_column_text(st, i);
+      json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+      char key[128];
+      snprintf(key, sizeof key, "%.*s", (int)(len - 5), name);
+      json_object_set_new(row, key, v ? v : json_null());
+    } else {
+      json_object_set_new(row, name, column_value(st, i));
+    }
+  }
+  return row;
+}
+
+json_t *db_row_json(sqlite3_stmt *st) {
+  if (sqlite3_step(st) != SQLITE_ROW) return NULL;
+  return row_object(st);
+}
+
+json_t *db_rows_json(sqlite3_stmt *st) {
+  json_t *rows = json_array();
+  while (sqlite3_step(st) == SQLITE_ROW) json_array_append_new(rows, row_object(st));
+  sqlite3_reset(st);
+  return rows;
+}

@@ -1,0 +1,18 @@
+/*
+** Query results as JSON: each row an object keyed by column name. A column
+** whose name ends in "_json" holds JSON text (built with SQLite's
+** json_group_array/json_object) and is embedded as a value under the name
+** without the suffix, so one query can return nested data.
+*/
+#ifndef QS_DB_ROWS_H
+#define QS_DB_ROWS_H
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* All remaining rows of ST as a JSON array (new reference). ST is reset. */
+json_t *db_rows_json(sqlite3_stmt *st);
+
+/* The next row of ST as a JSON object, or NULL when there is none. */
+json_t *db_row_json(sqlite3_stmt *st);
+
+#endif

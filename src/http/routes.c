@@ -1,0 +1,13 @@
+/*
+** Every capability's route table, in one visible list. A capability adds
+** one line here. Static files come last: they match any path.
+*/
+#include "http/routes.h"
+#include "plan/api.h"
+
+const struct http_route *const http_route_tables[] = {
+  core_routes,
+  plan_routes,
+  static_routes,
+  NULL,
+};

@@ -1,0 +1,127 @@
+/*
+** `qingshui serve`: open (and migrate) the database, start the HTTP server,
+** print where it listens, and run until SIGTERM or SIGINT, then shut down
+** cleanly: connections finish, threads are joined, the database is closed.
+**
+** The signals are blocked before any thread starts, so that every thread
+** inherits the mask and only the main thread receives them, in sigwait().
+*/
+#include "http/serve.h"
+#include "db/db.h"
+#include "http/server.h"
+#include "util/cli.h"
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every option of serve, with its default and bounds: one table feeds
+** parsing, validation and --help. */
+struct serve_option {
+  const char *name;
+  const char *help;
+  long min, max, def;
+};
+
+enum { OPT_THREADS, OPT_MAX_CONN, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_MAX_BODY, NUM_INT_OPTS };
+
+static const struct serve_option int_options[NUM_INT_OPTS] = {
+  [OPT_THREADS] = {"threads", "HTTP worker threads", 1, 64, 4},
+  [OPT_MAX_CONN] = {"max-connections", "open HTTP connections at most", 1, 100000, 512},
+  [OPT_MAX_PER_IP] = {"max-per-ip", "open HTTP connections per client address", 1, 100000, 64},
+  [OPT_TIMEOUT] = {"timeout", "seconds before an idle connection is closed", 1, 3600, 30},
+  [OPT_MAX_BODY] = {"max-body", "largest request body in bytes", 1024, 64L << 20, 1L << 20},
+};
+
+static void usage(FILE *out) {
+  fprintf(out,
+    "usage: qingshui serve [--db PATH] [--listen ADDR:PORT] [OPTIONS]\n"
+    "\n"
+    "Serve the web UI and the JSON API until SIGTERM or SIGINT.\n"
+    "Prints 'listening on http://ADDR:PORT' once ready (PORT 0 picks a free port).\n"
+    "\n"
+    "  --db PATH            database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
+    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n");
+  for (int i = 0; i < NUM_INT_OPTS; i++)
+    fprintf(out, "  --%-18s %s (default %ld, %ld..%ld)\n", int_options[i].name,
+            int_options[i].help, int_options[i].def, int_options[i].min, int_options[i].max);
+}
+
+static int parse_int_option(int which, const char *value, long *out) {
+  char *end;
+  long v = strtol(value, &end, 10);
+  if (!*value || *end || v < int_options[which].min || v > int_options[which].max) {
+    cli_error("serve: --%s '%s' must be a whole number from %ld to %ld",
+              int_options[which].name, value, int_options[which].min, int_options[which].max);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int serve_main(int argc, char **argv) {
+  struct option longopts[NUM_INT_OPTS + 4];
+  for (int i = 0; i < NUM_INT_OPTS; i++)
+    longopts[i] = (struct option){int_options[i].name, required_argument, NULL, 1000 + i};
+  longopts[NUM_INT_OPTS] = (struct option){"db", required_argument, NULL, 'd'};
+  longopts[NUM_INT_OPTS + 1] = (struct option){"listen", required_argument, NULL, 'l'};
+  longopts[NUM_INT_OPTS + 2] = (struct option){"help", no_argument, NULL, 'h'};
+  longopts[NUM_INT_OPTS + 3] = (struct option){NULL, 0, NULL, 0};
+  long values[NUM_INT_OPTS];
+  for (int i = 0; i < NUM_INT_OPTS; i++) values[i] = int_options[i].def;
+  const char *db_option = NULL, *listen = "127.0.0.1:8080";
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    if (c >= 1000 && c < 1000 + NUM_INT_OPTS) {
+      if (parse_int_option(c - 1000, optarg, &values[c - 1000])) return EXIT_USAGE;
+    } else if (c == 'd') {
+      db_option = optarg;
+    } else if (c == 'l') {
+      listen = optarg;
+    } else if (c == 'h') {
+      usage(stdout);
+      return EXIT_OK;
+    } else {
+      usage(stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind != argc) { usage(stderr); return EXIT_USAGE; }
+
+  const char *path = cli_db_path(db_option);
+  char err[512];
+  sqlite3 *db = db_open(path, DB_CREATE, err, sizeof err);
+  if (!db) { cli_error("%s", err); return EXIT_FAILED; }
+  sqlite3_close_v2(db);
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  struct http_server_config cfg = {
+    .listen = listen, .db_path = path,
+    .threads = (unsigned)values[OPT_THREADS],
+    .max_connections = (unsigned)values[OPT_MAX_CONN],
+    .max_per_ip = (unsigned)values[OPT_MAX_PER_IP],
+    .timeout_seconds = (unsigned)values[OPT_TIMEOUT],
+    .max_body = (size_t)values[OPT_MAX_BODY],
+  };
+  struct http_server *http = http_server_start(&cfg, err, sizeof err);
+  if (!http) { cli_error("serve: %s", err); return EXIT_FAILED; }
+  char host[64];
+  snprintf(host, sizeof host, "%.*s", (int)(strrchr(listen, ':') - listen), listen);
+  printf("listening on http://%s:%u (database %s)\n", host, http_server_port(http), path);
+  fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  fprintf(stderr, "qingshui: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  http_server_stop(http);
+  return EXIT_OK;
+}

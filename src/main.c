@@ -1,0 +1,102 @@
+/*
+** qingshui (清水): the software that runs a city's ecological-protection and
+** green-development plan. One binary: this file is its entry point and the
+** table of its subcommands. Each capability's subcommands live in its own
+** folder under src/.
+*/
+#include "auth/token.h"
+#include "db/db.h"
+#include "http/serve.h"
+#include "plan/cli.h"
+#include "plan/store.h"
+#include "util/cli.h"
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef QS_VERSION
+#define QS_VERSION "dev"
+#endif
+
+static const char init_usage[] =
+  "usage: qingshui init [--db PATH]\n"
+  "\n"
+  "Create the database (or bring an existing one to the current schema),\n"
+  "seed the unit dictionary from data/plan/, and on a new database create\n"
+  "the first administrator token, written to PATH.admin-token (mode 0600).\n"
+  "Safe to run again: an existing database keeps its data.\n";
+
+/* Write the admin token beside the database, readable by its owner only. */
+static int save_token(const char *db_path, const char *token) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s.admin-token", db_path);
+  FILE *f = fopen(path, "w");
+  if (!f) { cli_error("cannot write %s", path); return -1; }
+  chmod(path, 0600);
+  fprintf(f, "%s\n", token);
+  fclose(f);
+  printf("administrator token written to %s\n", path);
+  return 0;
+}
+
+static int init_main(int argc, char **argv) {
+  static const struct option longopts[] = {
+    {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+  };
+  const char *db_option = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    if (c == 'd') db_option = optarg;
+    else if (c == 'h') { fputs(init_usage, stdout); return EXIT_OK; }
+    else { fputs(init_usage, stderr); return EXIT_USAGE; }
+  }
+  if (optind != argc) { fputs(init_usage, stderr); return EXIT_USAGE; }
+  const char *path = cli_db_path(db_option);
+  int existed = access(path, F_OK) == 0;
+  char err[512];
+  sqlite3 *db = db_open(path, DB_CREATE, err, sizeof err);
+  if (!db) { cli_error("%s", err); return EXIT_FAILED; }
+  int rc = EXIT_OK;
+  if (!existed) {
+    char token[TOKEN_TEXT_LEN + 1];
+    if (plan_seed_dictionary(db, err, sizeof err) ||
+        token_create(db, "admin", "cli:init", token, err, sizeof err)) {
+      cli_error("init: %s", err);
+      rc = EXIT_FAILED;
+    } else if (save_token(path, token)) {
+      rc = EXIT_FAILED;
+    }
+  }
+  if (rc == EXIT_OK)
+    printf("%s database %s at schema version %d\n", existed ? "checked" : "created", path,
+           db_schema_version(db));
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static int version_main(int argc, char **argv) {
+  (void)argc; (void)argv;
+  printf("qingshui %s (SQLite %s)\n", QS_VERSION, sqlite3_libversion());
+  return EXIT_OK;
+}
+
+static const struct cli_command commands[] = {
+  {"init", init_main, "create or upgrade the database"},
+  {"serve", serve_main, "serve the web UI and the JSON API"},
+  {"plan", plan_cli, "import and show implementation plans"},
+  {"units", units_cli, "list units; edit the unit alias table"},
+  {"version", version_main, "print the version"},
+  {NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) {
+  if (sodium_init() < 0) {
+    cli_error("libsodium failed to initialise");
+    return EXIT_FAILED;
+  }
+  return cli_dispatch("qingshui", commands, argc, argv);
+}

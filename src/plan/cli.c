@@ -1,0 +1,342 @@
+/*
+** The plan capability's subcommands: `plan import|show|list` and
+** `units list|show|alias`.
+*/
+#include "plan/cli.h"
+#include "db/db.h"
+#include "plan/plan.h"
+#include "plan/store.h"
+#include "util/buf.h"
+#include "util/cli.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Read all of PATH ("-" for stdin) into a malloc'd buffer. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) return NULL;
+  struct buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+  int bad = ferror(f);
+  if (f != stdin) fclose(f);
+  if (bad) { buf_free(&b); return NULL; }
+  buf_append(&b, "", 0);
+  *len = b.len;
+  return b.data;
+}
+
+/* Parse getopt's common options (--db, --help) for a subcommand whose usage
+** text is USAGE; returns -1 to continue, or an exit code. */
+struct common_opts { const char *db; int json; int allow_incomplete; };
+
+static int parse_common(int argc, char **argv, const char *usage, struct common_opts *o) {
+  static const struct option longopts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"json", no_argument, NULL, 'j'},
+    {"allow-incomplete", no_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd': o->db = optarg; break;
+    case 'j': o->json = 1; break;
+    case 'a': o->allow_incomplete = 1; break;
+    case 'h': fputs(usage, stdout); return EXIT_OK;
+    default: fputs(usage, stderr); return EXIT_USAGE;
+    }
+  }
+  return -1;
+}
+
+static sqlite3 *open_db(const struct common_opts *o) {
+  char err[512];
+  sqlite3 *db = db_open(cli_db_path(o->db), DB_EXISTING, err, sizeof err);
+  if (!db) cli_error("%s", err);
+  return db;
+}
+
+static void print_json(json_t *j) {
+  char *text = json_dumps(j, JSON_INDENT(2));
+  if (text) puts(text);
+  free(text);
+}
+
+static const char import_usage[] =
+  "usage: qingshui plan import [--db PATH] [--allow-incomplete] FILE\n"
+  "\n"
+  "Parse an implementation plan (UTF-8 text written like 十政办发〔2018〕8号)\n"
+  "and store its chapters, measures, lead and responsible units and targets.\n"
+  "Re-importing the same document changes nothing; a revised document\n"
+  "updates the stored plan in one transaction. FILE may be - for stdin.\n"
+  "\n"
+  "  --allow-incomplete  import even if some measures name no units\n"
+  "  --db PATH           database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
+  "\nExit status: 0 imported or unchanged, 1 refused (reasons on stderr), 2 usage.\n";
+
+/* Import PATH into DB as ACTOR; prints the outcome. Shared with `init`. */
+int plan_import_file(sqlite3 *db, const char *path, int allow_incomplete, const char *actor) {
+  size_t len = 0;
+  char *text = slurp(path, &len);
+  if (!text) {
+    cli_error("cannot read %s", path);
+    return EXIT_FAILED;
+  }
+  struct unit_dictionary dict = {0};
+  struct plan_doc doc;
+  struct plan_problems problems = {0};
+  char err[512];
+  int rc = EXIT_FAILED;
+  if (plan_load_dictionary(db, &dict, err, sizeof err)) {
+    cli_error("%s", err);
+    free(text);
+    return EXIT_FAILED;
+  }
+  int parsed = plan_parse(text, len, &dict, &doc, &problems);
+  for (size_t i = 0; i < problems.n; i++) {
+    if (problems.items[i].line)
+      fprintf(stderr, "%s:%d: %s\n", path, problems.items[i].line, problems.items[i].message);
+    else
+      fprintf(stderr, "%s: %s\n", path, problems.items[i].message);
+  }
+  if (parsed < 0) {
+    cli_error("%s refused: it is not a plan this importer can read", path);
+  } else if (problems.n && !allow_incomplete) {
+    cli_error("%s refused: %zu measure(s) without units (use --allow-incomplete to import anyway)",
+              path, problems.n);
+  } else {
+    enum plan_import_outcome outcome;
+    long long id;
+    if (plan_store(db, &doc, path, actor, &outcome, &id, err, sizeof err)) {
+      cli_error("%s: %s", path, err);
+    } else {
+      static const char *const words[] = {"imported", "updated", "unchanged"};
+      printf("%s %s: plan %lld, %s, %zu chapters, %zu measures\n", words[outcome],
+             doc.doc_number, id, doc.title, doc.nchapters, doc.nmeasures);
+      rc = EXIT_OK;
+    }
+  }
+  plan_doc_free(&doc);
+  plan_problems_free(&problems);
+  unit_dictionary_free(&dict);
+  free(text);
+  return rc;
+}
+
+static int plan_import_main(int argc, char **argv) {
+  struct common_opts o = {0};
+  int rc = parse_common(argc, argv, import_usage, &o);
+  if (rc >= 0) return rc;
+  if (optind != argc - 1) {
+    fputs(import_usage, stderr);
+    return EXIT_USAGE;
+  }
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  char actor[128];
+  const char *user = getenv("USER");
+  snprintf(actor, sizeof actor, "cli:%s", user ? user : "unknown");
+  rc = plan_import_file(db, argv[optind], o.allow_incomplete, actor);
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static const char show_usage[] =
+  "usage: qingshui plan show [--db PATH] [--json] [ID]\n"
+  "\n"
+  "Print a plan: its chapters and measures with lead (牵头) and responsible\n"
+  "(责任) units and the targets found in each. Without ID, the only plan or\n"
+  "the list of plans.\n";
+
+static void print_units(json_t *units, const char *role, const char *label) {
+  size_t i;
+  json_t *u;
+  int first = 1;
+  printf("      %s: ", label);
+  json_array_foreach(units, i, u) {
+    if (strcmp(json_string_value(json_object_get(u, "role")), role)) continue;
+    printf("%s%s", first ? "" : "、", json_string_value(json_object_get(u, "name")));
+    first = 0;
+  }
+  putchar('\n');
+}
+
+static void print_plan(json_t *plan) {
+  printf("%s  %s\n", json_string_value(json_object_get(plan, "doc_number")),
+         json_string_value(json_object_get(plan, "title")));
+  const char *issued = json_string_value(json_object_get(plan, "issued_on"));
+  if (issued) printf("issued %s\n", issued);
+  size_t i, j;
+  json_t *c, *m;
+  json_array_foreach(json_object_get(plan, "chapters"), i, c) {
+    json_int_t ordinal = json_integer_value(json_object_get(c, "ordinal"));
+    printf("\n%lld. %s\n", (long long)ordinal, json_string_value(json_object_get(c, "title")));
+    json_array_foreach(json_object_get(plan, "measures"), j, m) {
+      if (json_integer_value(json_object_get(m, "chapter")) != ordinal) continue;
+      printf("  (%lld) %s\n", (long long)json_integer_value(json_object_get(m, "ordinal")),
+             json_string_value(json_object_get(m, "title")));
+      print_units(json_object_get(m, "units"), "lead", "牵头");
+      print_units(json_object_get(m, "units"), "support", "责任");
+      size_t k;
+      json_t *t;
+      json_array_foreach(json_object_get(m, "targets"), k, t)
+        printf("      目标: %s\n", json_string_value(json_object_get(t, "phrase")));
+    }
+  }
+}
+
+static int plan_show_main(int argc, char **argv) {
+  struct common_opts o = {0};
+  int rc = parse_common(argc, argv, show_usage, &o);
+  if (rc >= 0) return rc;
+  if (optind < argc - 1) { fputs(show_usage, stderr); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  long long id = 0;
+  if (optind == argc - 1) {
+    char *end;
+    id = strtoll(argv[optind], &end, 10);
+    if (*end || id <= 0) {
+      cli_error("plan show: '%s' is not a plan id", argv[optind]);
+      sqlite3_close_v2(db);
+      return EXIT_USAGE;
+    }
+  } else {
+    json_t *plans = plan_query_plans(db);
+    if (json_array_size(plans) == 1)
+      id = json_integer_value(json_object_get(json_array_get(plans, 0), "id"));
+    else if (o.json)
+      print_json(plans);
+    else if (!json_array_size(plans))
+      cli_error("no plan imported yet (use 'qingshui plan import FILE')");
+    size_t i;
+    json_t *p;
+    json_array_foreach(plans, i, p) if (!id && !o.json)
+      printf("%lld  %s  %s\n", (long long)json_integer_value(json_object_get(p, "id")),
+             json_string_value(json_object_get(p, "doc_number")),
+             json_string_value(json_object_get(p, "title")));
+    rc = json_array_size(plans) ? EXIT_OK : EXIT_FAILED;
+    json_decref(plans);
+  }
+  if (id) {
+    json_t *plan = plan_query_plan(db, id);
+    if (!plan) {
+      cli_error("plan %lld does not exist", id);
+      rc = EXIT_FAILED;
+    } else {
+      if (o.json) print_json(plan); else print_plan(plan);
+      rc = EXIT_OK;
+    }
+    json_decref(plan);
+  }
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static const struct cli_command plan_commands[] = {
+  {"import", plan_import_main, "import an implementation plan from a text file"},
+  {"show", plan_show_main, "print a plan's chapters, measures, units and targets"},
+  {NULL, NULL, NULL},
+};
+
+int plan_cli(int argc, char **argv) {
+  return cli_dispatch("qingshui plan", plan_commands, argc, argv);
+}
+
+/* ---- units ------------------------------------------------------------- */
+
+static const char units_list_usage[] =
+  "usage: qingshui units list [--db PATH] [--json]\n"
+  "\nEvery unit named by a plan, with its kind and the number of measures it\n"
+  "leads (牵头) and supports (责任).\n";
+
+static int units_list_main(int argc, char **argv) {
+  struct common_opts o = {0};
+  int rc = parse_common(argc, argv, units_list_usage, &o);
+  if (rc >= 0) return rc;
+  if (optind != argc) { fputs(units_list_usage, stderr); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  json_t *units = plan_query_units(db);
+  if (o.json) {
+    print_json(units);
+  } else {
+    size_t i;
+    json_t *u;
+    printf("%-5s %-18s %5s %5s  %s\n", "id", "kind", "lead", "supp", "name");
+    json_array_foreach(units, i, u)
+      printf("%-5lld %-18s %5lld %5lld  %s\n", (long long)json_integer_value(json_object_get(u, "id")),
+             json_string_value(json_object_get(u, "kind")),
+             (long long)json_integer_value(json_object_get(u, "leads")),
+             (long long)json_integer_value(json_object_get(u, "supports")),
+             json_string_value(json_object_get(u, "name")));
+  }
+  json_decref(units);
+  sqlite3_close_v2(db);
+  return EXIT_OK;
+}
+
+static const char alias_usage[] =
+  "usage: qingshui units alias [--db PATH] list\n"
+  "       qingshui units alias [--db PATH] set ALIAS UNIT\n"
+  "       qingshui units alias [--db PATH] remove ALIAS\n"
+  "\nThe alias table maps names as documents write them to canonical units\n"
+  "(农业局 -> 市农业局). Re-import a plan to apply a change to it.\n";
+
+static int units_alias_main(int argc, char **argv) {
+  struct common_opts o = {0};
+  int rc = parse_common(argc, argv, alias_usage, &o);
+  if (rc >= 0) return rc;
+  int n = argc - optind;
+  const char *verb = n ? argv[optind] : "";
+  int ok_shape = (!strcmp(verb, "list") && n == 1) || (!strcmp(verb, "set") && n == 3) ||
+                 (!strcmp(verb, "remove") && n == 2);
+  if (!ok_shape) { fputs(alias_usage, stderr); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  char err[256], actor[128];
+  const char *user = getenv("USER");
+  snprintf(actor, sizeof actor, "cli:%s", user ? user : "unknown");
+  rc = EXIT_OK;
+  if (!strcmp(verb, "list")) {
+    json_t *aliases = plan_query_aliases(db);
+    size_t i;
+    json_t *a;
+    json_array_foreach(aliases, i, a)
+      printf("%s -> %s\n", json_string_value(json_object_get(a, "alias")),
+             json_string_value(json_object_get(a, "unit")));
+    json_decref(aliases);
+  } else if (!strcmp(verb, "set")) {
+    if (plan_put_alias(db, argv[optind + 1], argv[optind + 2], actor, err, sizeof err)) {
+      cli_error("units alias set: %s", err);
+      rc = EXIT_FAILED;
+    }
+  } else {
+    int found = 0;
+    if (plan_delete_alias(db, argv[optind + 1], actor, &found, err, sizeof err)) {
+      cli_error("units alias remove: %s", err);
+      rc = EXIT_FAILED;
+    } else if (!found) {
+      cli_error("units alias remove: no alias '%s'", argv[optind + 1]);
+      rc = EXIT_FAILED;
+    }
+  }
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static const struct cli_command unit_commands[] = {
+  {"list", units_list_main, "list units with their kind and roles"},
+  {"alias", units_alias_main, "list, set or remove unit name aliases"},
+  {NULL, NULL, NULL},
+};
+
+int units_cli(int argc, char **argv) {
+  return cli_dispatch("qingshui units", unit_commands, argc, argv);
+}

@@ -1,0 +1,531 @@
+/*
+** The plan registry's SQL (store.h). Every statement binds its parameters.
+**
+** A re-import is recognised by a hash of the parsed content, not of the
+** file's bytes: the same document parsed with the same dictionary changes
+** nothing, while a revised text or an edited alias updates the plan in
+** place, keeping the ids of chapters and measures (by ordinal) that later
+** capabilities refer to.
+*/
+#include "plan/store.h"
+#include "db/db.h"
+#include "db/rows.h"
+#include "util/buf.h"
+#include "util/csv.h"
+#include "util/embedded.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the dictionary ---------------------------------------------------- */
+
+/* Run SQL with each data row of the embedded CSV NAME bound as ?1..?N and
+** the row's index as the last parameter when the SQL asks for one more. */
+static int seed_from_csv(sqlite3 *db, const char *name, const char *sql,
+                         char *err, size_t errlen) {
+  const struct embedded_file *f = embedded_find(name);
+  if (!f) { snprintf(err, errlen, "%s is not embedded", name); return -1; }
+  sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
+  if (!st) return -1;
+  struct csv_reader r;
+  csv_init(&r, (const char *)f->data, f->size);
+  int rc = csv_next(&r) == 1 ? 0 : -1, row = 0;   /* header */
+  int nparams = sqlite3_bind_parameter_count(st);
+  while (rc == 0 && csv_next(&r) == 1) {
+    sqlite3_reset(st);
+    for (int i = 0; i < nparams; i++) {
+      if (i < r.nfields) sqlite3_bind_text(st, i + 1, r.fields[i], -1, SQLITE_TRANSIENT);
+      else sqlite3_bind_int(st, i + 1, row);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      snprintf(err, errlen, "%s line %d: %s", name, r.line, sqlite3_errmsg(db));
+      rc = -1;
+    }
+    row++;
+  }
+  if (r.error[0]) { snprintf(err, errlen, "%s: %s", name, r.error); rc = -1; }
+  csv_clear(&r);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int plan_seed_dictionary(sqlite3 *db, char *err, size_t errlen) {
+  if (db_begin(db) != SQLITE_OK) {
+    snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    return -1;
+  }
+  int rc = seed_from_csv(db, "data/plan/unit_aliases.csv",
+             "INSERT OR IGNORE INTO unit_alias(alias, unit_name) VALUES(?1, ?2)", err, errlen);
+  if (!rc) rc = seed_from_csv(db, "data/plan/unit_collectives.csv",
+             "INSERT OR IGNORE INTO unit_collective(collective, member, position) VALUES(?1, ?2, ?3)",
+             err, errlen);
+  if (!rc) rc = seed_from_csv(db, "data/plan/units.csv",
+             "INSERT OR IGNORE INTO unit(name, kind, name_en) VALUES(?1, ?2, ?3)", err, errlen);
+  if (!rc) rc = seed_from_csv(db, "data/plan/unit_suffixes.csv",
+             "INSERT OR IGNORE INTO unit_suffix_rule(suffix, kind, position) VALUES(?1, ?2, ?3)",
+             err, errlen);
+  if (rc) { db_rollback(db); return -1; }
+  db_commit(db);
+  return 0;
+}
+
+int plan_load_dictionary(sqlite3 *db, struct unit_dictionary *d, char *err, size_t errlen) {
+  static const char *const queries[] = {
+    "SELECT alias, unit_name FROM unit_alias",
+    "SELECT collective, member FROM unit_collective ORDER BY collective, position",
+    "SELECT name, kind FROM unit",
+    "SELECT suffix, kind FROM unit_suffix_rule ORDER BY position",
+  };
+  for (int q = 0; q < 4; q++) {
+    sqlite3_stmt *st = db_prepare(db, queries[q], err, errlen);
+    if (!st) return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *a = (const char *)sqlite3_column_text(st, 0);
+      const char *b = (const char *)sqlite3_column_text(st, 1);
+      if (q == 0) unit_dictionary_add_alias(d, a, b);
+      else if (q == 1) unit_dictionary_add_member(d, a, b);
+      else if (q == 2) unit_dictionary_add_unit(d, a, (enum unit_kind)unit_kind_parse(b));
+      else unit_dictionary_add_suffix(d, a, (enum unit_kind)unit_kind_parse(b));
+    }
+    sqlite3_finalize(st);
+  }
+  return 0;
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+static const char *role_name(enum unit_role r) { return r == ROLE_LEAD ? "lead" : "support"; }
+
+/* The parsed content as canonical JSON: what the database will hold. */
+static json_t *doc_json(const struct plan_doc *doc) {
+  json_t *chapters = json_array(), *measures = json_array();
+  for (size_t i = 0; i < doc->nchapters; i++)
+    json_array_append_new(chapters, json_pack("[i,s]", doc->chapters[i].ordinal,
+                                              doc->chapters[i].title));
+  for (size_t i = 0; i < doc->nmeasures; i++) {
+    const struct plan_measure *m = &doc->measures[i];
+    json_t *units = json_array(), *targets = json_array();
+    for (size_t j = 0; j < m->nunits; j++)
+      json_array_append_new(units, json_pack("[s,s,s,s?]", m->units[j].name,
+          role_name(m->units[j].role), m->units[j].written, m->units[j].via));
+    for (size_t j = 0; j < m->ntargets; j++) {
+      const struct plan_target *t = &m->targets[j];
+      json_array_append_new(targets, json_pack("[s,i,i,f,s?,s,s]",
+          t->kind == TARGET_DATED ? "dated" : "quantity", t->year, t->month, t->value,
+          t->measure_unit, t->phrase, t->sentence));
+    }
+    json_array_append_new(measures, json_pack("[i,i,i,s,s,o,o]", m->ordinal, m->chapter,
+                                              m->line, m->title, m->body, units, targets));
+  }
+  return json_pack("{s:s,s:s,s:s?,s:s?,s:s,s:o,s:o}", "doc_number", doc->doc_number,
+                   "title", doc->title, "notice_title", doc->notice_title,
+                   "issuer", doc->issuer, "issued_on", doc->issued_on,
+                   "chapters", chapters, "measures", measures);
+}
+
+static void content_hash(const struct plan_doc *doc, char hex[65]) {
+  json_t *j = doc_json(doc);
+  char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
+  sodium_bin2hex(hex, 65, h, sizeof h);
+  free(text);
+  json_decref(j);
+}
+
+/* Step ST once; on failure describe it in ERR. Resets ST for reuse. */
+static int step_done(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errlen) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return 0;
+  snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+  return -1;
+}
+
+static long long unit_id(sqlite3 *db, const struct unit_dictionary *dict, const char *name,
+                         char *err, size_t errlen) {
+  sqlite3_stmt *ins = db_prepare(db,
+      "INSERT INTO unit(name, kind) VALUES(?1, ?2) ON CONFLICT(name) DO NOTHING", err, errlen);
+  sqlite3_stmt *sel = db_prepare(db, "SELECT id FROM unit WHERE name = ?1", err, errlen);
+  long long id = -1;
+  if (ins && sel) {
+    sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, unit_kind_name(unit_dictionary_kind(dict, name)), -1, SQLITE_STATIC);
+    sqlite3_bind_text(sel, 1, name, -1, SQLITE_STATIC);
+    if (!step_done(db, ins, err, errlen) && sqlite3_step(sel) == SQLITE_ROW)
+      id = sqlite3_column_int64(sel, 0);
+  }
+  sqlite3_finalize(ins);
+  sqlite3_finalize(sel);
+  return id;
+}
+
+static int store_measure_details(sqlite3 *db, long long measure_id, const struct plan_measure *m,
+                                 const struct unit_dictionary *dict, char *err, size_t errlen) {
+  sqlite3_stmt *mu = db_prepare(db, "INSERT INTO measure_unit(measure_id, unit_id, role, "
+                                "position, written, via) VALUES(?,?,?,?,?,?)", err, errlen);
+  sqlite3_stmt *mt = db_prepare(db, "INSERT INTO measure_target(measure_id, position, kind, "
+                                "year, month, value, measure_unit, phrase, sentence) "
+                                "VALUES(?,?,?,?,?,?,?,?,?)", err, errlen);
+  int rc = (mu && mt) ? 0 : -1;
+  for (size_t j = 0; !rc && j < m->nunits; j++) {
+    long long uid = unit_id(db, dict, m->units[j].name, err, errlen);
+    if (uid < 0) { rc = -1; break; }
+    sqlite3_bind_int64(mu, 1, measure_id);
+    sqlite3_bind_int64(mu, 2, uid);
+    sqlite3_bind_text(mu, 3, role_name(m->units[j].role), -1, SQLITE_STATIC);
+    sqlite3_bind_int(mu, 4, (int)j);
+    sqlite3_bind_text(mu, 5, m->units[j].written, -1, SQLITE_STATIC);
+    sqlite3_bind_text(mu, 6, m->units[j].via, -1, SQLITE_STATIC);
+    rc = step_done(db, mu, err, errlen);
+  }
+  for (size_t j = 0; !rc && j < m->ntargets; j++) {
+    const struct plan_target *t = &m->targets[j];
+    int dated = t->kind == TARGET_DATED;
+    sqlite3_bind_int64(mt, 1, measure_id);
+    sqlite3_bind_int(mt, 2, (int)j);
+    sqlite3_bind_text(mt, 3, dated ? "dated" : "quantity", -1, SQLITE_STATIC);
+    if (dated) sqlite3_bind_int(mt, 4, t->year); else sqlite3_bind_null(mt, 4);
+    if (dated && t->month) sqlite3_bind_int(mt, 5, t->month); else sqlite3_bind_null(mt, 5);
+    if (!dated) sqlite3_bind_double(mt, 6, t->value); else sqlite3_bind_null(mt, 6);
+    sqlite3_bind_text(mt, 7, t->measure_unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(mt, 8, t->phrase, -1, SQLITE_STATIC);
+    sqlite3_bind_text(mt, 9, t->sentence, -1, SQLITE_STATIC);
+    rc = step_done(db, mt, err, errlen);
+  }
+  sqlite3_finalize(mu);
+  sqlite3_finalize(mt);
+  return rc;
+}
+
+/* Upsert chapters and measures by ordinal, then drop what the new text no
+** longer has and rewrite each measure's units and targets. */
+static int store_structure(sqlite3 *db, long long plan_id, const struct plan_doc *doc,
+                           const struct unit_dictionary *dict, char *err, size_t errlen) {
+  sqlite3_stmt *ch = db_prepare(db, "INSERT INTO chapter(plan_id, ordinal, title) VALUES(?,?,?) "
+      "ON CONFLICT(plan_id, ordinal) DO UPDATE SET title = excluded.title RETURNING id", err, errlen);
+  sqlite3_stmt *me = db_prepare(db, "INSERT INTO measure(plan_id, chapter_id, ordinal, title, body, "
+      "source_line) VALUES(?,?,?,?,?,?) ON CONFLICT(plan_id, ordinal) DO UPDATE SET "
+      "chapter_id = excluded.chapter_id, title = excluded.title, body = excluded.body, "
+      "source_line = excluded.source_line RETURNING id", err, errlen);
+  long long *chapter_ids = xcalloc(doc->nchapters + 1, sizeof *chapter_ids);
+  int rc = (ch && me) ? 0 : -1;
+  for (size_t i = 0; !rc && i < doc->nchapters; i++) {
+    sqlite3_bind_int64(ch, 1, plan_id);
+    sqlite3_bind_int(ch, 2, doc->chapters[i].ordinal);
+    sqlite3_bind_text(ch, 3, doc->chapters[i].title, -1, SQLITE_STATIC);
+    if (sqlite3_step(ch) == SQLITE_ROW) chapter_ids[i] = sqlite3_column_int64(ch, 0);
+    rc = step_done(db, ch, err, errlen);
+  }
+  const char *cleanup[] = {
+    "DELETE FROM measure_unit WHERE measure_id IN (SELECT id FROM measure WHERE plan_id = ?1)",
+    "DELETE FROM measure_target WHERE measure_id IN (SELECT id FROM measure WHERE plan_id = ?1)",
+    "DELETE FROM measure WHERE plan_id = ?1 AND ordinal > ?2",
+    "DELETE FROM chapter WHERE plan_id = ?1 AND ordinal > ?3",
+  };
+  for (size_t k = 0; !rc && k < 4; k++) {
+    sqlite3_stmt *st = db_prepare(db, cleanup[k], err, errlen);
+    if (!st) { rc = -1; break; }
+    sqlite3_bind_int64(st, 1, plan_id);
+    if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_int(st, 2, (int)doc->nmeasures);
+    if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_int(st, 3, (int)doc->nchapters);
+    rc = step_done(db, st, err, errlen);
+    sqlite3_finalize(st);
+  }
+  for (size_t i = 0; !rc && i < doc->nmeasures; i++) {
+    const struct plan_measure *m = &doc->measures[i];
+    sqlite3_bind_int64(me, 1, plan_id);
+    sqlite3_bind_int64(me, 2, chapter_ids[m->chapter - 1]);
+    sqlite3_bind_int(me, 3, m->ordinal);
+    sqlite3_bind_text(me, 4, m->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(me, 5, m->body, -1, SQLITE_STATIC);
+    sqlite3_bind_int(me, 6, m->line);
+    long long mid = sqlite3_step(me) == SQLITE_ROW ? sqlite3_column_int64(me, 0) : 0;
+    rc = step_done(db, me, err, errlen);
+    if (!rc) rc = store_measure_details(db, mid, m, dict, err, errlen);
+  }
+  free(chapter_ids);
+  sqlite3_finalize(ch);
+  sqlite3_finalize(me);
+  return rc;
+}
+
+/* Look up the stored plan with DOC's number: its id and content hash. */
+static long long find_plan(sqlite3 *db, const char *doc_number, char hash[65]) {
+  sqlite3_stmt *st = NULL;
+  long long id = 0;
+  hash[0] = 0;
+  if (sqlite3_prepare_v2(db, "SELECT id, source_sha256 FROM plan WHERE doc_number = ?",
+                         -1, &st, NULL) != SQLITE_OK) return -1;
+  sqlite3_bind_text(st, 1, doc_number, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    id = sqlite3_column_int64(st, 0);
+    snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+  }
+  sqlite3_finalize(st);
+  return id;
+}
+
+static int upsert_plan_row(sqlite3 *db, const struct plan_doc *doc, const char *hash,
+                           const char *source_name, long long *id, char *err, size_t errlen) {
+  sqlite3_stmt *st = db_prepare(db,
+      "INSERT INTO plan(doc_number, title, notice_title, issuer, issued_on, source_sha256, "
+      "source_name, imported_at) VALUES(?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
+      "ON CONFLICT(doc_number) DO UPDATE SET title = excluded.title, "
+      "notice_title = excluded.notice_title, issuer = excluded.issuer, "
+      "issued_on = excluded.issued_on, source_sha256 = excluded.source_sha256, "
+      "source_name = excluded.source_name, imported_at = excluded.imported_at RETURNING id",
+      err, errlen);
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, doc->doc_number, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, doc->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, doc->notice_title, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, doc->issuer, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, doc->issued_on[0] ? doc->issued_on : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, source_name, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+  int rc = step_done(db, st, err, errlen);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
+               const char *actor, enum plan_import_outcome *outcome, long long *plan_id,
+               char *err, size_t errlen) {
+  struct unit_dictionary dict = {0};
+  char hash[65], old_hash[65];
+  content_hash(doc, hash);
+  if (db_begin(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  int rc = plan_load_dictionary(db, &dict, err, errlen);
+  long long existing = rc ? -1 : find_plan(db, doc->doc_number, old_hash);
+  if (existing < 0) rc = -1;
+  if (!rc && existing && !strcmp(hash, old_hash)) {
+    *outcome = IMPORT_UNCHANGED;
+    *plan_id = existing;
+    db_rollback(db);
+    unit_dictionary_free(&dict);
+    return 0;
+  }
+  if (!rc) rc = upsert_plan_row(db, doc, hash, source_name, plan_id, err, errlen);
+  if (!rc) rc = store_structure(db, *plan_id, doc, &dict, err, errlen);
+  if (!rc) {
+    json_t *after = json_pack("{s:s,s:s,s:I,s:I}", "doc_number", doc->doc_number,
+                              "content_hash", hash, "chapters", (json_int_t)doc->nchapters,
+                              "measures", (json_int_t)doc->nmeasures);
+    json_t *before = existing ? json_pack("{s:s}", "content_hash", old_hash) : NULL;
+    char *after_text = json_dumps(after, JSON_COMPACT);
+    char *before_text = before ? json_dumps(before, JSON_COMPACT) : NULL;
+    if (db_audit(db, actor, existing ? "plan.update" : "plan.create", "plan", *plan_id,
+                 before_text, after_text) != SQLITE_OK) {
+      snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
+      rc = -1;
+    }
+    free(after_text);
+    free(before_text);
+    json_decref(after);
+    json_decref(before);
+  }
+  if (!rc && db_commit(db) != SQLITE_OK) {
+    snprintf(err, errlen, "commit failed: %s", sqlite3_errmsg(db));
+    rc = -1;
+  }
+  if (rc) db_rollback(db);
+  else *outcome = existing ? IMPORT_UPDATED : IMPORT_CREATED;
+  unit_dictionary_free(&dict);
+  return rc;
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+/* Units of measure m, as JSON text, in document order. */
+#define MEASURE_UNITS_JSON \
+  "(SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'kind', u.kind, " \
+  "'role', mu.role, 'via', mu.via, 'written', mu.written)) FROM " \
+  "(SELECT * FROM measure_unit WHERE measure_id = m.id ORDER BY role, position) mu " \
+  "JOIN unit u ON u.id = mu.unit_id) AS units_json"
+
+#define MEASURE_TARGETS_JSON \
+  "(SELECT json_group_array(json_object('kind', kind, 'year', year, 'month', month, " \
+  "'value', value, 'measure_unit', measure_unit, 'phrase', phrase, 'sentence', sentence)) " \
+  "FROM (SELECT * FROM measure_target WHERE measure_id = m.id ORDER BY position)) AS targets_json"
+
+#define MEASURE_COLUMNS \
+  "m.id, m.plan_id, m.ordinal, c.ordinal AS chapter, c.title AS chapter_title, m.title, " \
+  "m.body, m.source_line, " MEASURE_UNITS_JSON ", " MEASURE_TARGETS_JSON
+
+static json_t *query_all(sqlite3 *db, const char *sql, long long id) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+  if (sqlite3_bind_parameter_count(st)) sqlite3_bind_int64(st, 1, id);
+  json_t *rows = db_rows_json(st);
+  sqlite3_finalize(st);
+  return rows;
+}
+
+static json_t *query_one(sqlite3 *db, const char *sql, long long id) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_int64(st, 1, id);
+  json_t *row = db_row_json(st);
+  sqlite3_finalize(st);
+  return row;
+}
+
+json_t *plan_query_plans(sqlite3 *db) {
+  return query_all(db,
+      "SELECT p.id, p.doc_number, p.title, p.issuer, p.issued_on, p.imported_at, "
+      "(SELECT count(*) FROM chapter WHERE plan_id = p.id) AS chapters, "
+      "(SELECT count(*) FROM measure WHERE plan_id = p.id) AS measures "
+      "FROM plan p ORDER BY p.issued_on DESC, p.id", 0);
+}
+
+json_t *plan_query_plan(sqlite3 *db, long long id) {
+  json_t *plan = query_one(db,
+      "SELECT id, doc_number, title, notice_title, issuer, issued_on, source_name, imported_at, "
+      "(SELECT json_group_array(json_object('id', c.id, 'ordinal', c.ordinal, 'title', c.title, "
+      "'measures', (SELECT count(*) FROM measure WHERE chapter_id = c.id))) FROM "
+      "(SELECT * FROM chapter WHERE plan_id = plan.id ORDER BY ordinal) c) AS chapters_json "
+      "FROM plan WHERE id = ?", id);
+  if (!plan) return NULL;
+  json_object_set_new(plan, "measures", plan_query_measures(db,
+                      &(struct measure_filter){.plan_id = id}));
+  return plan;
+}
+
+json_t *plan_query_measures(sqlite3 *db, const struct measure_filter *f) {
+  sqlite3_stmt *st = NULL;
+  const char *sql =
+      "SELECT " MEASURE_COLUMNS " FROM measure m JOIN chapter c ON c.id = m.chapter_id "
+      "WHERE (?1 IS NULL OR m.plan_id = ?1) AND (?2 IS NULL OR c.ordinal = ?2) "
+      "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM measure_unit mu JOIN unit u ON u.id = mu.unit_id "
+      "     WHERE mu.measure_id = m.id AND (u.id = ?3 OR u.name = ?3) "
+      "     AND (?4 IS NULL OR mu.role = ?4))) "
+      "AND (?5 IS NULL OR instr(m.title, ?5) > 0 OR instr(m.body, ?5) > 0) "
+      "ORDER BY m.plan_id, m.ordinal";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+  if (f->plan_id) sqlite3_bind_int64(st, 1, f->plan_id);
+  if (f->chapter) sqlite3_bind_int(st, 2, f->chapter);
+  sqlite3_bind_text(st, 3, f->unit, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, f->role, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, f->q && *f->q ? f->q : NULL, -1, SQLITE_STATIC);
+  json_t *rows = db_rows_json(st);
+  sqlite3_finalize(st);
+  return rows;
+}
+
+json_t *plan_query_measure(sqlite3 *db, long long id) {
+  return query_one(db, "SELECT " MEASURE_COLUMNS ", p.doc_number, p.title AS plan_title "
+                   "FROM measure m JOIN chapter c ON c.id = m.chapter_id "
+                   "JOIN plan p ON p.id = m.plan_id WHERE m.id = ?", id);
+}
+
+#define UNIT_COUNTS \
+  "(SELECT count(*) FROM measure_unit WHERE unit_id = u.id AND role = 'lead') AS leads, " \
+  "(SELECT count(*) FROM measure_unit WHERE unit_id = u.id AND role = 'support') AS supports"
+
+json_t *plan_query_units(sqlite3 *db) {
+  return query_all(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS
+                   " FROM unit u ORDER BY leads DESC, supports DESC, u.name", 0);
+}
+
+json_t *plan_query_unit(sqlite3 *db, long long id) {
+  json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", "
+      "(SELECT json_group_array(alias) FROM unit_alias WHERE unit_name = u.name) AS aliases_json "
+      "FROM unit u WHERE u.id = ?", id);
+  if (!unit) return NULL;
+  char key[32];
+  snprintf(key, sizeof key, "%lld", id);
+  json_object_set_new(unit, "lead", plan_query_measures(db,
+      &(struct measure_filter){.unit = key, .role = "lead"}));
+  json_object_set_new(unit, "support", plan_query_measures(db,
+      &(struct measure_filter){.unit = key, .role = "support"}));
+  return unit;
+}
+
+json_t *plan_query_matrix(sqlite3 *db, long long plan_id) {
+  json_t *chapters = query_all(db, "SELECT ordinal, title FROM chapter WHERE plan_id = ? "
+                               "ORDER BY ordinal", plan_id);
+  if (!chapters || !json_array_size(chapters)) {
+    json_decref(chapters);
+    return NULL;
+  }
+  json_t *cells = query_all(db,
+      "SELECT u.id AS unit_id, u.name AS unit, u.kind, c.ordinal AS chapter, "
+      "sum(mu.role = 'lead') AS lead, sum(mu.role = 'support') AS support "
+      "FROM measure_unit mu JOIN measure m ON m.id = mu.measure_id "
+      "JOIN chapter c ON c.id = m.chapter_id JOIN unit u ON u.id = mu.unit_id "
+      "WHERE m.plan_id = ? GROUP BY u.id, c.ordinal ORDER BY u.id, c.ordinal", plan_id);
+  return json_pack("{s:I,s:o,s:o}", "plan_id", (json_int_t)plan_id, "chapters", chapters,
+                   "cells", cells);
+}
+
+json_t *plan_query_aliases(sqlite3 *db) {
+  return query_all(db, "SELECT alias, unit_name AS unit FROM unit_alias ORDER BY unit_name, alias", 0);
+}
+
+/* The alias row as JSON text for the audit log, or NULL if there is none. */
+static char *alias_json(sqlite3 *db, const char *alias) {
+  sqlite3_stmt *st = NULL;
+  char *text = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT alias, unit_name AS unit FROM unit_alias WHERE alias = ?",
+                         -1, &st, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_text(st, 1, alias, -1, SQLITE_STATIC);
+  json_t *row = db_row_json(st);
+  if (row) text = json_dumps(row, JSON_COMPACT);
+  json_decref(row);
+  sqlite3_finalize(st);
+  return text;
+}
+
+/* Run SQL binding A and B, audit ACTION with before/after, in one transaction. */
+static int alias_change(sqlite3 *db, const char *sql, const char *alias, const char *unit,
+                        const char *action, const char *actor, int *changed,
+                        char *err, size_t errlen) {
+  if (db_begin(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  char *before = alias_json(db, alias);
+  sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
+  int rc = st ? 0 : -1;
+  if (st) {
+    sqlite3_bind_text(st, 1, alias, -1, SQLITE_STATIC);
+    if (unit) sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
+    rc = step_done(db, st, err, errlen);
+    sqlite3_finalize(st);
+  }
+  *changed = sqlite3_changes(db) > 0;
+  char *after = rc ? NULL : alias_json(db, alias);
+  if (!rc && *changed && db_audit(db, actor, action, "unit_alias", 0, before, after) != SQLITE_OK) {
+    snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
+    rc = -1;
+  }
+  if (!rc && db_commit(db) != SQLITE_OK) rc = -1;
+  if (rc) db_rollback(db);
+  free(before);
+  free(after);
+  return rc;
+}
+
+int plan_put_alias(sqlite3 *db, const char *alias, const char *unit, const char *actor,
+                   char *err, size_t errlen) {
+  if (!*alias || !*unit || !strcmp(alias, unit)) {
+    snprintf(err, errlen, "an alias and its unit must be two different, non-empty names");
+    return -1;
+  }
+  int changed;
+  return alias_change(db, "INSERT INTO unit_alias(alias, unit_name) VALUES(?1, ?2) "
+                      "ON CONFLICT(alias) DO UPDATE SET unit_name = excluded.unit_name",
+                      alias, unit, "unit_alias.put", actor, &changed, err, errlen);
+}
+
+int plan_delete_alias(sqlite3 *db, const char *alias, const char *actor, int *found,
+                      char *err, size_t errlen) {
+  return alias_change(db, "DELETE FROM unit_alias WHERE alias = ?1", alias, NULL,
+                      "unit_alias.delete", actor, found, err, errlen);
+}
