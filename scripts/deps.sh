@@ -5,14 +5,20 @@
 # Not root and something missing: prints the exact apt-get line and fails.
 set -eu
 
-PACKAGES="gcc make pkg-config meson ninja-build python3 nodejs npm sqlite3
+PACKAGES="gcc make pkg-config meson ninja-build sqlite3
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev libuv1-dev
-  libxlsxwriter-dev libcmocka-dev clang libclang-rt-14-dev chromium curl"
+  libxlsxwriter-dev libcmocka-dev clang libclang-rt-14-dev chromium
+  fonts-wqy-microhei"
 
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Commands that may come from elsewhere than Debian (a newer Node.js, pyenv):
+# install Debian's only when the command is absent.
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -1,0 +1,93 @@
+"""Shared harness of the integration tests: the real qingshui binary, a real
+SQLite file in a temporary folder, a real server on a free loopback port.
+
+Every test module runs with `python3 tests/integration/test_x.py BUILD_DIR`
+from the source root and ends with the line `integration: N passed, N failed`
+that tests/run.sh adds up.
+"""
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build-test"))
+BINARY = os.path.join(BUILD, "qingshui")
+SEED = os.path.join(ROOT, "data", "plans", "shiyan-plan-2018-8.txt")
+
+
+def run(*args, db=None, input=None, check=False):
+    """Run the binary with ARGS (and --db DB after the subcommand words);
+    returns the CompletedProcess with text stdout/stderr."""
+    argv = [BINARY, *args]
+    if db:
+        argv += ["--db", db]
+    return subprocess.run(argv, input=input, capture_output=True, text=True,
+                          timeout=120, check=check, cwd=ROOT)
+
+
+class Server:
+    """`qingshui serve` on 127.0.0.1 with a port the kernel picks."""
+
+    def __init__(self, db, *extra):
+        self.proc = subprocess.Popen([BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0", *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            self.proc.kill()
+            raise RuntimeError(f"server did not start: {line!r} {self.proc.stderr.read()}")
+        self.port = int(line.split("http://127.0.0.1:")[1].split()[0])
+
+    def request(self, method, path, body=None, headers=None):
+        """Returns (status, headers dict, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+
+    def json(self, method, path, body=None, headers=None):
+        status, _, data = self.request(method, path, body, headers)
+        return status, json.loads(data)
+
+    def stop(self):
+        """SIGTERM, then the exit code (a clean shutdown is 0)."""
+        self.proc.terminate()
+        try:
+            code = self.proc.wait(timeout=20)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+        return code
+
+
+class TempDbCase(unittest.TestCase):
+    """A test case with a fresh database file in its own folder."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="qingshui-test-")
+        self.db = os.path.join(self.dir, "q.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def init_with_seed(self):
+        run("init", db=self.db, check=True)
+        run("plan", "import", SEED, db=self.db, check=True)
+
+
+def main():
+    """Run the calling module's tests and print the closing count line."""
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules["__main__"])
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    passed = result.testsRun - failed - len(result.skipped)
+    print(f"integration: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
