@@ -4,17 +4,20 @@
 ** table of its subcommands. Each capability's subcommands live in its own
 ** folder under src/.
 */
+#include "auth/account.h"
+#include "auth/cli.h"
 #include "auth/token.h"
 #include "db/db.h"
 #include "http/serve.h"
 #include "plan/cli.h"
 #include "plan/store.h"
 #include "util/cli.h"
+#include "water/cmd.h"
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #ifndef QS_VERSION
@@ -26,19 +29,39 @@ static const char init_usage[] =
   "\n"
   "Create the database (or bring an existing one to the current schema),\n"
   "seed the unit dictionary from data/plan/, and on a new database create\n"
-  "the first administrator token, written to PATH.admin-token (mode 0600).\n"
+  "the first administrator: the account 'admin' with a random password\n"
+  "written to PATH.admin-password, and an API token written to\n"
+  "PATH.admin-token (both mode 0600).\n"
   "Safe to run again: an existing database keeps its data.\n";
 
-/* Write the admin token beside the database, readable by its owner only. */
-static int save_token(const char *db_path, const char *token) {
+/* Write SECRET to DB_PATH + SUFFIX, readable by its owner only. */
+static int save_secret(const char *db_path, const char *suffix, const char *what,
+                       const char *secret) {
   char path[4096];
-  snprintf(path, sizeof path, "%s.admin-token", db_path);
-  FILE *f = fopen(path, "w");
+  snprintf(path, sizeof path, "%s%s", db_path, suffix);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
   if (!f) { cli_error("cannot write %s", path); return -1; }
-  chmod(path, 0600);
-  fprintf(f, "%s\n", token);
+  fprintf(f, "%s\n", secret);
   fclose(f);
-  printf("administrator token written to %s\n", path);
+  printf("%s written to %s\n", what, path);
+  return 0;
+}
+
+/* The first administrator: an account and an API token. */
+static int create_first_admin(sqlite3 *db, const char *path, char *err, size_t errlen) {
+  char token[TOKEN_TEXT_LEN + 1], password[25];
+  unsigned char bytes[12];
+  randombytes_buf(bytes, sizeof bytes);
+  sodium_bin2base64(password, sizeof password, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE);
+  long long id;
+  if (account_create(db, "admin", "管理员 Administrator", ACCESS_ADMIN, NULL, password, "cli:init",
+                     &id, err, errlen) ||
+      token_create(db, "admin", "cli:init", token, err, errlen))
+    return -1;
+  if (save_secret(path, ".admin-password", "password of the account 'admin'", password) ||
+      save_secret(path, ".admin-token", "administrator API token", token))
+    return -1;
   return 0;
 }
 
@@ -61,15 +84,10 @@ static int init_main(int argc, char **argv) {
   sqlite3 *db = db_open(path, DB_CREATE, err, sizeof err);
   if (!db) { cli_error("%s", err); return EXIT_FAILED; }
   int rc = EXIT_OK;
-  if (!existed) {
-    char token[TOKEN_TEXT_LEN + 1];
-    if (plan_seed_dictionary(db, err, sizeof err) ||
-        token_create(db, "admin", "cli:init", token, err, sizeof err)) {
-      cli_error("init: %s", err);
-      rc = EXIT_FAILED;
-    } else if (save_token(path, token)) {
-      rc = EXIT_FAILED;
-    }
+  if (!existed && (plan_seed_dictionary(db, err, sizeof err) ||
+                   create_first_admin(db, path, err, sizeof err))) {
+    cli_error("init: %s", err);
+    rc = EXIT_FAILED;
   }
   if (rc == EXIT_OK)
     printf("%s database %s at schema version %d\n", existed ? "checked" : "created", path,
@@ -89,6 +107,8 @@ static const struct cli_command commands[] = {
   {"serve", serve_main, "serve the web UI and the JSON API"},
   {"plan", plan_cli, "import and show implementation plans"},
   {"units", units_cli, "list units; edit the unit alias table"},
+  {"user", user_cli, "add accounts, change passwords, disable accounts"},
+  {"water", water_main, "water quality: classify, sections, readings, assessment"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };

@@ -30,6 +30,10 @@ const char *http_query(struct http_request *req, const char *name) {
   return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *http_cookie(struct http_request *req, const char *name) {
+  return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
 json_t *http_body_json(struct http_request *req, struct http_response *res) {
   json_error_t e;
   json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);

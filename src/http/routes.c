@@ -3,11 +3,15 @@
 ** one line here. Static files come last: they match any path.
 */
 #include "http/routes.h"
+#include "auth/api.h"
 #include "plan/api.h"
+#include "water/api.h"
 
 const struct http_route *const http_route_tables[] = {
   core_routes,
+  auth_routes,
   plan_routes,
+  water_routes,
   static_routes,
   NULL,
 };

@@ -13,12 +13,14 @@
 #include <microhttpd.h>
 
 #include "http/server.h"
+#include "auth/account.h"
 #include "auth/token.h"
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "util/buf.h"
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   }
   if (!r) return MHD_NO;
   if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
+  if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
   MHD_add_response_header(r, "Cache-Control", res->cache_control ? res->cache_control : "no-store");
   add_security_headers(r);
   enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
@@ -131,25 +134,64 @@ static const struct http_route *find_route(struct http_request *req, int *path_k
   return NULL;
 }
 
-/* Check the bearer token of an admin route; replies 401/403 when refused. */
-static int authorize(struct http_request *req, struct http_response *res, const struct http_route *route) {
-  static __thread char actor[160];
+/* Establish who is asking: a bearer token (machine clients, scripts) or a
+** session cookie (browsers). */
+static void identify(struct http_request *req) {
+  memset(&req->who, 0, sizeof req->who);
   const char *auth = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Authorization");
+  const char *cookie = http_cookie(req, SESSION_COOKIE);
+  char name[64];
   if (auth && !strncmp(auth, "Bearer ", 7)) {
-    char name[128];
     if (token_check(req->db, auth + 7, name, sizeof name) == 0) {
-      snprintf(actor, sizeof actor, "token:%s", name);
-      req->actor = actor;
+      req->who.level = ACCESS_ADMIN;
+      snprintf(req->who.name, sizeof req->who.name, "token:%s", name);
     }
+  } else if (cookie) {
+    session_lookup(req->db, cookie, &req->who);
   }
-  if (!(route->flags & ROUTE_ADMIN)) return 1;
-  if (!req->actor) {
-    http_reply_error(res, 401, "unauthorized",
-                     "%s %s needs an administrator's token (Authorization: Bearer ...)",
-                     req->method, route->pattern);
+  req->actor = req->who.level != ACCESS_ANONYMOUS ? req->who.name : NULL;
+}
+
+static int is_safe_method(const char *method) {
+  return !strcmp(method, "GET") || !strcmp(method, "HEAD");
+}
+
+/* May the request run ROUTE? Replies 401/403 when it may not. */
+static int authorize(struct http_request *req, struct http_response *res,
+                     const struct http_route *route) {
+  enum access_level needed = (enum access_level)(route->flags & ROUTE_LEVEL_MASK);
+  if (req->who.level < needed) {
+    if (req->who.level == ACCESS_ANONYMOUS)
+      http_reply_error(res, 401, "unauthorized", "%s %s needs you to sign in", req->method,
+                       route->pattern);
+    else
+      http_reply_error(res, 403, "forbidden", "%s %s needs the %s role; you are %s", req->method,
+                       route->pattern, access_level_name(needed), access_level_name(req->who.level));
     return 0;
   }
+  /* Cookies are sent by the browser on its own, so a change made with a
+  ** session must prove it comes from our pages: the CSRF token. */
+  if (req->who.csrf[0] && !is_safe_method(req->method) && !(route->flags & ROUTE_NO_CSRF)) {
+    const char *sent = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    if (!sent || strlen(sent) != strlen(req->who.csrf) ||
+        sodium_memcmp(sent, req->who.csrf, strlen(sent)) != 0) {
+      http_reply_error(res, 403, "csrf", "missing or wrong X-CSRF-Token header");
+      return 0;
+    }
+  }
   return 1;
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t outlen) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(out, outlen, "unknown");
+  if (info && info->client_addr && info->client_addr->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)info->client_addr)->sin_addr, out,
+              (socklen_t)outlen);
+  else if (info && info->client_addr && info->client_addr->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)info->client_addr)->sin6_addr, out,
+              (socklen_t)outlen);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -183,6 +225,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
   } else if ((route = find_route(&req, &path_known))) {
     route_name = route->pattern;
+    client_address(conn, req.peer, sizeof req.peer);
+    identify(&req);
     if (authorize(&req, &res, route)) route->handler(&req, &res);
   } else if (path_known) {
     http_reply_error(&res, 405, "method_not_allowed", "%s is not allowed on %s", method, url);

@@ -9,6 +9,7 @@
 */
 #ifndef QS_HTTP_SERVER_H
 #define QS_HTTP_SERVER_H
+#include "auth/principal.h"
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
@@ -26,7 +27,9 @@ struct http_request {
   /* values of the {name} segments of the route's pattern, in order */
   const char *params[HTTP_MAX_PARAMS];
   int nparams;
-  const char *actor;           /* who is asking, for the audit log; NULL if anonymous */
+  struct principal who;        /* who is asking (ACCESS_ANONYMOUS if nobody) */
+  const char *actor;           /* who.name, for the audit log; NULL if anonymous */
+  char peer[48];               /* the client's address */
   struct MHD_Connection *conn;
 };
 
@@ -38,13 +41,21 @@ struct http_response {
   char *owned_body;            /* or raw bytes the server frees after sending */
   const char *content_type;
   const char *cache_control;
+  char set_cookie[256];        /* a Set-Cookie header, if not empty */
 };
 
 typedef void (*http_handler)(struct http_request *req, struct http_response *res);
 
+/* Who may call a route: the lowest access level it needs. A request
+** authenticated by a session cookie must also carry the session's CSRF
+** token in X-CSRF-Token on every method but GET and HEAD. */
 enum http_route_flags {
-  ROUTE_PUBLIC = 0,
-  ROUTE_ADMIN = 1,             /* needs an admin token (Authorization: Bearer) */
+  ROUTE_PUBLIC = ACCESS_ANONYMOUS,
+  ROUTE_UNIT = ACCESS_UNIT,    /* any signed-in account */
+  ROUTE_LEADER = ACCESS_LEADER,
+  ROUTE_ADMIN = ACCESS_ADMIN,
+  ROUTE_LEVEL_MASK = 0xff,
+  ROUTE_NO_CSRF = 0x100,       /* only for logging in, which has no session yet */
 };
 
 struct http_route {
@@ -61,6 +72,8 @@ void http_reply_error(struct http_response *res, int status, const char *error,
                       const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The query-string argument NAME, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
+/* The cookie NAME, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
 /* Parse the request body as a JSON object; on failure reply 400 and return NULL. */
 json_t *http_body_json(struct http_request *req, struct http_response *res);
 /* Parse params[I] as a positive integer id; on failure reply 404, return 0. */

@@ -1,0 +1,184 @@
+/*
+** Accounts and sessions over HTTP (api.h).
+**
+** The session cookie is HttpOnly (scripts cannot read it) and
+** SameSite=Strict (other sites cannot make the browser send it); the CSRF
+** token that state-changing requests must echo is given to the page in the
+** JSON of /api/login and /api/session.
+*/
+#include "auth/api.h"
+#include "auth/account.h"
+#include "auth/password.h"
+#include "db/db.h"
+#include "db/rows.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static json_t *session_json(struct http_request *req) {
+  return json_pack("{s:o,s:s,s:s}", "account", account_json(req->db, req->who.account_id),
+                   "level", access_level_name(req->who.level), "csrf", req->who.csrf);
+}
+
+static long long monotonic_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec;
+}
+
+static void audit_login(struct http_request *req, const char *login, const char *action) {
+  char actor[160], after[160];
+  snprintf(actor, sizeof actor, "%s@%s", login, req->peer);
+  json_t *j = json_pack("{s:s,s:s}", "login", login, "peer", req->peer);
+  char *text = json_dumps(j, JSON_COMPACT);
+  snprintf(after, sizeof after, "%s", text ? text : "{}");
+  free(text);
+  json_decref(j);
+  db_audit(req->db, actor, action, "session", 0, NULL, after);
+}
+
+static void login(struct http_request *req, struct http_response *res) {
+  json_t *body = http_body_json(req, res);
+  if (!body) return;
+  const char *user = NULL, *password = NULL;
+  json_error_t e;
+  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s:s}", "login", &user, "password", &password)) {
+    http_reply_error(res, 400, "invalid_field", "body: %s (expected {\"login\", \"password\"})", e.text);
+  } else if (!login_rate_allow(req->peer, monotonic_seconds())) {
+    http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
+                     req->peer);
+  } else {
+    char token[SESSION_TOKEN_LEN + 1];
+    enum login_result r = account_authenticate(req->db, user, password, &req->who);
+    if (r == LOGIN_OK && session_open(req->db, &req->who, token)) r = LOGIN_ERROR;
+    if (r == LOGIN_OK) {
+      snprintf(res->set_cookie, sizeof res->set_cookie,
+               SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+               SESSION_HOURS * 3600);
+      audit_login(req, user, "session.login");
+      http_reply_json(res, 200, session_json(req));
+    } else {
+      audit_login(req, user, "session.login_failed");
+      if (r == LOGIN_LOCKED)
+        http_reply_error(res, 423, "locked", "too many failed log-ins: the account is locked "
+                         "for %d minutes", LOGIN_LOCK_MINUTES);
+      else if (r == LOGIN_DISABLED)
+        http_reply_error(res, 403, "disabled", "this account is disabled");
+      else if (r == LOGIN_ERROR)
+        http_reply_error(res, 500, "database_error", "could not open a session");
+      else
+        http_reply_error(res, 401, "bad_credentials", "wrong login or password");
+    }
+  }
+  json_decref(body);
+}
+
+static void logout(struct http_request *req, struct http_response *res) {
+  const char *cookie = http_cookie(req, SESSION_COOKIE);
+  if (cookie) session_end(req->db, cookie);
+  snprintf(res->set_cookie, sizeof res->set_cookie,
+           SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  http_reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+static void current_session(struct http_request *req, struct http_response *res) {
+  if (req->who.level == ACCESS_ANONYMOUS || !req->who.account_id)
+    http_reply_json(res, 200, json_pack("{s:n,s:s}", "account", "level",
+                                        access_level_name(req->who.level)));
+  else
+    http_reply_json(res, 200, session_json(req));
+}
+
+static void change_password(struct http_request *req, struct http_response *res) {
+  json_t *body = http_body_json(req, res);
+  if (!body) return;
+  const char *old_password = NULL, *new_password = NULL;
+  json_error_t e;
+  json_t *account = account_json(req->db, req->who.account_id);
+  const char *login_name = json_string_value(json_object_get(account, "login"));
+  char err[256];
+  struct principal check;
+  if (!req->who.account_id) {
+    http_reply_error(res, 400, "no_account", "API tokens have no password");
+  } else if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s:s}", "old_password", &old_password,
+                            "new_password", &new_password)) {
+    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
+  } else if (account_authenticate(req->db, login_name, old_password, &check) != LOGIN_OK) {
+    http_reply_error(res, 403, "bad_credentials", "the current password is wrong");
+  } else {
+    if (account_set_password(req->db, login_name, new_password, req->actor, err, sizeof err))
+      http_reply_error(res, 400, "invalid_password", "%s", err);
+    else
+      http_reply_json(res, 200, json_pack("{s:b}", "changed", 1));
+  }
+  json_decref(account);
+  json_decref(body);
+}
+
+static void list_accounts(struct http_request *req, struct http_response *res) {
+  http_reply_json(res, 200, account_list_json(req->db));
+}
+
+static void create_account(struct http_request *req, struct http_response *res) {
+  json_t *body = http_body_json(req, res);
+  if (!body) return;
+  const char *login_name = NULL, *display = NULL, *role = NULL, *unit = NULL, *password = NULL;
+  json_error_t e;
+  char err[256];
+  long long id;
+  int level;
+  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s?s,s:s,s?s,s:s}", "login", &login_name,
+                     "display_name", &display, "role", &role, "unit", &unit, "password", &password)) {
+    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
+  } else if ((level = access_level_parse(role)) < 0) {
+    http_reply_error(res, 400, "invalid_field", "role '%s' must be admin, leader or unit", role);
+  } else if (account_create(req->db, login_name, display, (enum access_level)level, unit, password,
+                            req->actor, &id, err, sizeof err)) {
+    http_reply_error(res, 400, "invalid_account", "%s", err);
+  } else {
+    http_reply_json(res, 201, account_json(req->db, id));
+  }
+  json_decref(body);
+}
+
+static void set_disabled(struct http_request *req, struct http_response *res, int disabled) {
+  char err[256];
+  if (account_set_disabled(req->db, req->params[0], disabled, req->actor, err, sizeof err))
+    http_reply_error(res, 404, "not_found", "%s", err);
+  else
+    http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "disabled", disabled));
+}
+
+static void disable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 1); }
+static void enable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 0); }
+
+static void audit_log(struct http_request *req, struct http_response *res) {
+  const char *limit_text = http_query(req, "limit"), *before_text = http_query(req, "before");
+  long long limit = limit_text ? atoll(limit_text) : 100, before = before_text ? atoll(before_text) : 0;
+  if (limit <= 0 || limit > 1000) {
+    http_reply_error(res, 400, "invalid_parameter", "limit must be 1..1000");
+    return;
+  }
+  sqlite3_stmt *st = NULL;
+  sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
+                     "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
+                     "ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
+  sqlite3_bind_int64(st, 1, before);
+  sqlite3_bind_int64(st, 2, limit);
+  http_reply_json(res, 200, db_rows_json(st));
+  sqlite3_finalize(st);
+}
+
+const struct http_route auth_routes[] = {
+  {"POST", "/api/login", login, ROUTE_PUBLIC | ROUTE_NO_CSRF},
+  {"POST", "/api/logout", logout, ROUTE_UNIT},
+  {"GET", "/api/session", current_session, ROUTE_PUBLIC},
+  {"POST", "/api/password", change_password, ROUTE_UNIT},
+  {"GET", "/api/accounts", list_accounts, ROUTE_ADMIN},
+  {"POST", "/api/accounts", create_account, ROUTE_ADMIN},
+  {"POST", "/api/accounts/{login}/disable", disable_account, ROUTE_ADMIN},
+  {"POST", "/api/accounts/{login}/enable", enable_account, ROUTE_ADMIN},
+  {"GET", "/api/audit", audit_log, ROUTE_ADMIN},
+  {NULL, NULL, NULL, 0},
+};
