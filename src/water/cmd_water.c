@@ -1,15 +1,21 @@
 /*
 ** `qingshui water`: the subcommands of the water capability, and the
-** embedded GB 3838 tables. I/O lives here; the work is in the pure core.
+** embedded GB 3838 tables. I/O lives here; the work is in the pure core
+** and in store/query/assess.
 */
 #include "water/cmd.h"
+#include "db/db.h"
 #include "util/buf.h"
 #include "util/cli.h"
 #include "util/embedded.h"
+#include "water/assess.h"
 #include "water/classify.h"
+#include "water/export.h"
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TABLE1 "data/standards/gb3838_table1.csv"
@@ -99,8 +105,260 @@ static int cmd_classify(int argc, char **argv) {
   return rc;
 }
 
+/* ---- database subcommands ----------------------------------------------- */
+
+struct opts {
+  const char *db, *month, *rule, *rule_file, *state, *out, *note;
+  int year;
+  int argc;                    /* positional arguments left */
+  char **argv;
+};
+
+/* Parse the options every database subcommand shares; returns -1 to go
+** on, or an exit code (help printed, or a usage error). */
+static int parse_opts(int argc, char **argv, const char *usage, struct opts *o) {
+  static const struct option longopts[] = {
+    {"db", required_argument, NULL, 'd'}, {"month", required_argument, NULL, 'm'},
+    {"year", required_argument, NULL, 'y'}, {"rule", required_argument, NULL, 'r'},
+    {"rule-file", required_argument, NULL, 'f'}, {"state", required_argument, NULL, 's'},
+    {"out", required_argument, NULL, 'o'}, {"note", required_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+  };
+  int c;
+  memset(o, 0, sizeof *o);
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd': o->db = optarg; break;
+    case 'm': o->month = optarg; break;
+    case 'y': o->year = atoi(optarg); break;
+    case 'r': o->rule = optarg; break;
+    case 'f': o->rule_file = optarg; break;
+    case 's': o->state = optarg; break;
+    case 'o': o->out = optarg; break;
+    case 'n': o->note = optarg; break;
+    case 'h': fputs(usage, stdout); return EXIT_OK;
+    default: fputs(usage, stderr); return EXIT_USAGE;
+    }
+  }
+  o->argc = argc - optind;
+  o->argv = argv + optind;
+  return -1;
+}
+
+/* The database and the standard, or NULL after an error message. */
+static sqlite3 *open_db(const struct opts *o, const struct water_standard **s) {
+  char err[512];
+  if (!(*s = water_builtin_standard(err, sizeof err))) {
+    cli_error("water: %s", err);
+    return NULL;
+  }
+  sqlite3 *db = db_open(cli_db_path(o->db), DB_EXISTING, err, sizeof err);
+  if (!db) cli_error("%s", err);
+  return db;
+}
+
+static int print_json(json_t *j) {
+  if (!j) {
+    cli_error("water: database error");
+    return EXIT_FAILED;
+  }
+  char *text = json_dumps(j, JSON_INDENT(2));
+  if (text) puts(text);
+  free(text);
+  json_decref(j);
+  return EXIT_OK;
+}
+
+/* The rule from --rule-file, or the embedded --rule (default Shiyan 2016). */
+static int load_rule(const struct opts *o, const struct water_standard *s, struct water_rule *r) {
+  char err[256];
+  if (o->rule_file) {
+    struct buf text = {0};
+    int rc = read_input(o->rule_file, &text) ? -1
+             : water_rule_parse(s, buf_str(&text), text.len, r, err, sizeof err);
+    if (rc) cli_error("water: rule %s: %s", o->rule_file, errno && !text.len ? strerror(errno) : err);
+    buf_free(&text);
+    return rc;
+  }
+  if (water_rule_builtin(s, o->rule ? o->rule : "shiyan-2016", r, err, sizeof err)) {
+    cli_error("water: %s (rules: hubei, shiyan-2016, shiyan-2021, example-tiered)", err);
+    return -1;
+  }
+  return 0;
+}
+
+static const char sections_usage[] =
+  "usage: qingshui water sections [--db PATH] [FILE|-]\n"
+  "\n"
+  "Without FILE, list the monitoring sections as JSON. With FILE, import\n"
+  "sections from CSV (header name,river,body,level and optionally province,\n"
+  "city,county,county_up,county_down,inflow,target_class,target_demo,items,\n"
+  "stations,lat,lon,note), inserting or updating by name; all or nothing.\n"
+  "body: river|lake|river_reservoir; level: national|provincial|city.\n";
+
+static int cmd_sections(int argc, char **argv) {
+  struct opts o;
+  int rc = parse_opts(argc, argv, sections_usage, &o);
+  if (rc >= 0) return rc;
+  if (o.argc > 1) { fputs(sections_usage, stderr); return EXIT_USAGE; }
+  const struct water_standard *s;
+  sqlite3 *db = open_db(&o, &s);
+  if (!db) return EXIT_FAILED;
+  if (!o.argc) rc = print_json(water_sections_json(db));
+  else {
+    struct buf in = {0};
+    char err[300];
+    int n;
+    if (read_input(o.argv[0], &in)) cli_error("water sections: %s: %s", o.argv[0], strerror(errno));
+    else if (water_import_sections(db, s, buf_str(&in), in.len, "cli", &n, err, sizeof err))
+      cli_error("water sections: %s: %s", o.argv[0], err);
+    else { printf("%d sections stored\n", n); rc = EXIT_OK; }
+    buf_free(&in);
+    if (rc < 0) rc = EXIT_FAILED;
+  }
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static const char import_usage[] =
+  "usage: qingshui water import [--db PATH] FILE|-\n"
+  "\n"
+  "Import monitoring data from CSV with the header section,time,item,value\n"
+  "(and optionally flag): time YYYY-MM-DD HH:MM, item a GB 3838 code, value\n"
+  "as measured (0.01L, or flag L, for below the detection limit). All or\n"
+  "nothing: an error names its line and field and nothing is stored.\n"
+  "Aggregates and alarms are updated in the same transaction.\n";
+
+static int cmd_import(int argc, char **argv) {
+  struct opts o;
+  int rc = parse_opts(argc, argv, import_usage, &o);
+  if (rc >= 0) return rc;
+  if (o.argc != 1) { fputs(import_usage, stderr); return EXIT_USAGE; }
+  const struct water_standard *s;
+  sqlite3 *db = open_db(&o, &s);
+  if (!db) return EXIT_FAILED;
+  struct buf in = {0};
+  char err[300];
+  int n, alarms;
+  rc = EXIT_FAILED;
+  if (read_input(o.argv[0], &in)) cli_error("water import: %s: %s", o.argv[0], strerror(errno));
+  else if (water_import_readings(db, s, buf_str(&in), in.len, "csv", "cli", &n, &alarms, err, sizeof err))
+    cli_error("water import: %s: %s", o.argv[0], err);
+  else { printf("%d readings stored, %d alarms opened\n", n, alarms); rc = EXIT_OK; }
+  buf_free(&in);
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static const char report_usage[] =
+  "usage: qingshui water overview [--db PATH] [--month YYYY-MM]\n"
+  "       qingshui water month    [--db PATH] --month YYYY-MM [--rule ID|--rule-file F]\n"
+  "       qingshui water assess   [--db PATH] --year YYYY [--rule ID|--rule-file F]\n"
+  "       qingshui water alarms   [--db PATH] [--state open|acknowledged|closed]\n"
+  "\n"
+  "Print, as JSON: the class of every section for a month (overview); the\n"
+  "monthly cross-boundary assessment per county (month); the annual\n"
+  "assessment with its computation line by line, grade, money and the\n"
+  "区域限批 flag (assess); the alarms (alarms). Rules: hubei, shiyan-2016\n"
+  "(default), shiyan-2021, example-tiered, or a JSON file of your own.\n";
+
+static int cmd_report(int argc, char **argv) {
+  struct opts o;
+  int rc = parse_opts(argc, argv, report_usage, &o);
+  if (rc >= 0) return rc;
+  const char *what = argv[0];
+  int needs_month = !strcmp(what, "month"), needs_year = !strcmp(what, "assess");
+  if (o.argc || (needs_month && !o.month) || (needs_year && !o.year)) {
+    fputs(report_usage, stderr);
+    return EXIT_USAGE;
+  }
+  const struct water_standard *s;
+  struct water_rule rule;
+  sqlite3 *db = open_db(&o, &s);
+  if (!db) return EXIT_FAILED;
+  if (!strcmp(what, "overview")) rc = print_json(water_overview_json(db, s, o.month));
+  else if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
+  else if (load_rule(&o, s, &rule)) rc = EXIT_FAILED;
+  else {
+    rc = print_json(needs_month ? water_month_json(db, s, &rule, o.month)
+                                : water_assess_json(db, s, &rule, o.year));
+    water_rule_free(&rule);
+  }
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static const char alarm_usage[] =
+  "usage: qingshui water alarm [--db PATH] [--note TEXT] acknowledge|close ID\n"
+  "\n"
+  "Move an alarm: open -> acknowledged -> closed (open -> closed too).\n";
+
+static int cmd_alarm(int argc, char **argv) {
+  struct opts o;
+  int rc = parse_opts(argc, argv, alarm_usage, &o);
+  if (rc >= 0) return rc;
+  if (o.argc != 2 || (strcmp(o.argv[0], "acknowledge") && strcmp(o.argv[0], "close"))) {
+    fputs(alarm_usage, stderr);
+    return EXIT_USAGE;
+  }
+  const struct water_standard *s;
+  sqlite3 *db = open_db(&o, &s);
+  if (!db) return EXIT_FAILED;
+  char err[256];
+  const char *to = strcmp(o.argv[0], "close") ? "acknowledged" : "closed";
+  rc = water_alarm_move(db, atoll(o.argv[1]), to, "cli", o.note, err, sizeof err);
+  if (rc < 0) cli_error("water alarm: %s", err);
+  else if (rc) cli_error("water alarm: alarm %s cannot become %s", o.argv[1], to);
+  else printf("alarm %s %s\n", o.argv[1], to);
+  sqlite3_close_v2(db);
+  return rc ? EXIT_FAILED : EXIT_OK;
+}
+
+static const char export_usage[] =
+  "usage: qingshui water export [--db PATH] --out FILE.xlsx TABLE\n"
+  "                             [--month YYYY-MM] [--year YYYY] [--rule ID]\n"
+  "\n"
+  "Write TABLE to an Excel workbook: overview [--month], monthly --month,\n"
+  "assessment --year (with its computation sheet), alarms.\n";
+
+static int cmd_export(int argc, char **argv) {
+  struct opts o;
+  int rc = parse_opts(argc, argv, export_usage, &o);
+  if (rc >= 0) return rc;
+  if (o.argc != 1 || !o.out) { fputs(export_usage, stderr); return EXIT_USAGE; }
+  const struct water_standard *s;
+  struct water_rule rule;
+  sqlite3 *db = open_db(&o, &s);
+  if (!db) return EXIT_FAILED;
+  rc = EXIT_FAILED;
+  if (!load_rule(&o, s, &rule)) {
+    struct water_export_args a = {o.argv[0], o.month, o.year, &rule};
+    char err[256];
+    size_t len;
+    char *xlsx = water_export_xlsx(db, s, &a, &len, err, sizeof err);
+    FILE *f = xlsx ? fopen(o.out, "wb") : NULL;
+    if (!xlsx) cli_error("water export: %s", err);
+    else if (!f || fwrite(xlsx, 1, len, f) != len) cli_error("water export: %s: %s", o.out, strerror(errno));
+    else rc = EXIT_OK;
+    if (f && fclose(f)) rc = EXIT_FAILED;
+    free(xlsx);
+    water_rule_free(&rule);
+  }
+  sqlite3_close_v2(db);
+  return rc;
+}
+
 static const struct cli_command water_commands[] = {
   {"classify", cmd_classify, "class of each row of a readings CSV (GB 3838-2002)"},
+  {"sections", cmd_sections, "list monitoring sections, or import them from CSV"},
+  {"import", cmd_import, "import monitoring data from CSV (all or nothing)"},
+  {"overview", cmd_report, "class of every section for a month"},
+  {"month", cmd_report, "monthly cross-boundary assessment per county"},
+  {"assess", cmd_report, "annual assessment per county, line by line"},
+  {"alarms", cmd_report, "list alarms"},
+  {"alarm", cmd_alarm, "acknowledge or close an alarm"},
+  {"export", cmd_export, "export a table to Excel"},
   {NULL, NULL, NULL},
 };
 

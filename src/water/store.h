@@ -1,0 +1,87 @@
+/*
+** The water tables (migration 0004_water.sql): sections, readings with
+** their incremental aggregates, alarms, and the queries the API and the
+** commands share. Every write runs in one BEGIN IMMEDIATE transaction with
+** its audit line, so an import is all-or-nothing.
+*/
+#ifndef QS_WATER_STORE_H
+#define QS_WATER_STORE_H
+#include "water/evaluate.h"
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* What the evaluation needs to know about a section. */
+struct water_section {
+  long long id;
+  char name[128];
+  enum water_body body;
+  int target;                  /* 1..5, 0 when none */
+  water_mask assessed;         /* 0 = the class indicators */
+  long long inflow_id;         /* 0 when none */
+  char county[64];
+};
+
+/* Import sections from CSV (header: name,river,body,level, then optional
+** province,city,county,county_up,county_down,inflow,target_class,
+** target_demo,items,stations,lat,lon,note), inserting or updating by name.
+** All or nothing; errors name line and field. *COUNT gets the rows stored. */
+int water_import_sections(sqlite3 *db, const struct water_standard *s, const char *csv,
+                          size_t len, const char *actor, int *count, char *err, size_t errlen);
+
+/* Import readings from CSV (header: section,time,item,value[,flag]; value
+** as measured, "0.01L" or flag L for below the detection limit; time
+** 'YYYY-MM-DD HH:MM'). All or nothing; errors name line and field. A
+** reading already stored with the same value is skipped; with a different
+** value it is an error. Aggregates and alarms follow in the same
+** transaction. *STORED and *ALARMS (may be NULL) get the counts. */
+int water_import_readings(sqlite3 *db, const struct water_standard *s, const char *csv,
+                          size_t len, const char *source, const char *actor,
+                          int *stored, int *alarms, char *err, size_t errlen);
+
+/* Storing readings one by one inside the caller's transaction (the import
+** above, the HJ 212 receiver): the row, its hour/day/month aggregates, and
+** an alarm if its class is worse than the section's target. */
+struct water_writer;
+
+struct water_writer *water_writer_open(sqlite3 *db, const struct water_standard *s,
+                                       char *err, size_t errlen);
+/* Returns 0 stored, 1 already stored with the same value, -1 on error
+** (ERR says why). *ALARM is set to 1 when an alarm was opened. */
+int water_writer_add(struct water_writer *w, const struct water_section *sec, int item,
+                     const char *at, double value, int below, const char *source,
+                     int *alarm, char *err, size_t errlen);
+void water_writer_close(struct water_writer *w);
+
+/* AT as 'YYYY-MM-DD HH:MM' (a 'T' separator is accepted) into OUT[17];
+** -1 if it is not a valid time. */
+int water_parse_time(const char *at, char *out);
+
+/* The section with this id (or NAME when ID is 0). 0, 1 if absent, -1 on error. */
+int water_section_get(sqlite3 *db, const struct water_standard *s, long long id,
+                      const char *name, struct water_section *out);
+
+/* The means of SECTION's items over month START ('YYYY-MM'), or over the
+** year START ('YYYY': mean of its monthly means), into VALUES (NAN when
+** not measured). Returns the number of items with data, -1 on error. */
+int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
+                        const char *start, double *values);
+
+/* JSON for the API and the pages (new references; NULL on database error). */
+json_t *water_sections_json(sqlite3 *db);
+json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month);
+json_t *water_trend_json(sqlite3 *db, const struct water_standard *s, long long section,
+                         const char *item, const char *period, const char *from,
+                         const char *to);
+json_t *water_alarms_json(sqlite3 *db, const char *state);
+
+/* Move alarm ID to TO ('acknowledged' or 'closed'). 0, 1 if no such alarm
+** or the move is not allowed, -1 on database error. */
+int water_alarm_move(sqlite3 *db, long long id, const char *to, const char *actor,
+                     const char *note, char *err, size_t errlen);
+
+/* The evaluation of a section's values as JSON (class, rating, items,
+** main pollutants, compliance with TARGET when TARGET > 0). */
+json_t *water_result_json(const struct water_standard *s, const struct water_result *r,
+                          int target);
+
+#endif
