@@ -1,0 +1,191 @@
+/*
+** Incremental framing of HJ 212 packets from a TCP byte stream:
+** "##" LLLL <segment> CCCC "\r\n".
+**
+** Design: when the framer holds nothing, frames that lie whole in the
+** caller's bytes are checked in place (no copy). Only a frame cut by the
+** end of a read is copied into the framer's buffer, and only as many bytes
+** as that frame needs, so the buffer never holds more than one frame.
+** After a bad frame the bytes after its first '#' are searched again for
+** the next "##": a length field damaged in transit must not swallow the
+** good frames that follow it.
+*/
+#include "hj212/hj212.h"
+#include <string.h>
+
+#define HEAD 6  /* "##" + 4 length digits */
+
+void hj212_framer_init(struct hj212_framer *f) {
+  f->len = 0;
+  f->done = 0;
+  f->in_garbage = 0;
+  f->skipped = 0;
+}
+
+static int hexval(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c |= 0x20;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+/* Offset of the first "##" in P[0..N), or N; a lone '#' at the end counts
+** as a possible start, so it is kept for the next read. */
+static size_t find_start(const char *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    const char *h = memchr(p + i, '#', n - i);
+    if (!h) return n;
+    i = (size_t)(h - p);
+    if (i + 1 == n || p[i + 1] == '#') return i;
+    i += 2;   /* "#x": x is not '#', so no "##" starts at i or i+1 */
+  }
+  return n;
+}
+
+/* Segment length of a header P[0..6) starting with "##", or -1. */
+static int header_length(const char *p) {
+  int n = 0;
+  for (int i = 2; i < HEAD; i++) {
+    unsigned d = (unsigned char)p[i] - '0';
+    if (d > 9) return -1;
+    n = n * 10 + (int)d;
+  }
+  return n;
+}
+
+/* Check a whole frame P of TOTAL bytes (header known good). */
+static enum hj212_reason check_frame(const char *p, size_t total, struct hj212_frame *fr) {
+  size_t seglen = total - HEAD - 6;
+  const char *tail = p + HEAD + seglen;
+  if (tail[4] != '\r' || tail[5] != '\n') return HJ212_E_BAD_TRAILER;
+  unsigned crc = 0;
+  for (int i = 0; i < 4; i++) {
+    int v = hexval((unsigned char)tail[i]);
+    if (v < 0) return HJ212_E_BAD_CRC_HEX;
+    crc = crc << 4 | (unsigned)v;
+  }
+  if (hj212_crc16(p + HEAD, seglen) != crc) return HJ212_E_CRC_MISMATCH;
+  fr->segment = p + HEAD;
+  fr->len = seglen;
+  fr->crc = (uint16_t)crc;
+  return HJ212_OK;
+}
+
+/* Inspect the candidate at P (N bytes available, P starts with "##" or is
+** a lone "#" at the end): returns the frame's total size if it can be decided, 0 if
+** more bytes are needed, and sets *REASON when the header is bad. */
+static size_t frame_size(const char *p, size_t n, enum hj212_reason *reason) {
+  *reason = HJ212_OK;
+  if (n < HEAD) return 0;
+  int seg = header_length(p);
+  if (seg < 0) { *reason = HJ212_E_BAD_LENGTH; return HEAD; }
+  if (seg > HJ212_SEGMENT_MAX) { *reason = HJ212_E_TOO_LONG; return HEAD; }
+  size_t total = (size_t)seg + HEAD + 6;
+  return n >= total ? total : 0;
+}
+
+static enum hj212_frame_result garbage(struct hj212_framer *f, size_t n,
+                                       enum hj212_reason *reason) {
+  f->skipped += n;
+  if (f->in_garbage) return HJ212_FRAME_NEED_MORE;
+  f->in_garbage = 1;
+  *reason = HJ212_E_GARBAGE;
+  return HJ212_FRAME_ERROR;
+}
+
+/* Append up to WANT bytes of the input to the buffer; 1 if all came. */
+static int fill(struct hj212_framer *f, const char **data, size_t *len, size_t want) {
+  size_t take = want < *len ? want : *len;
+  memcpy(f->buf + f->len, *data, take);
+  f->len += take;
+  *data += take;
+  *len -= take;
+  return take == want;
+}
+
+/* Work on the framer's buffer (it holds the start of a frame cut by the
+** end of a read) until a frame or an error is decided, or the buffer is
+** empty again (then *EMPTY is set and the caller goes on with its bytes). */
+static enum hj212_frame_result from_buffer(struct hj212_framer *f, const char **data, size_t *len,
+                                           struct hj212_frame *fr, enum hj212_reason *reason,
+                                           int *empty) {
+  for (;;) {
+    size_t s = find_start(f->buf, f->len);
+    if (s > 0) {
+      memmove(f->buf, f->buf + s, f->len - s);
+      f->len -= s;
+      if (garbage(f, s, reason) == HJ212_FRAME_ERROR) return HJ212_FRAME_ERROR;
+    }
+    if (f->len == 0) { *empty = 1; return HJ212_FRAME_NEED_MORE; }
+    enum hj212_reason r;
+    size_t total = frame_size(f->buf, f->len, &r);
+    if (total == 0) {
+      /* take exactly what the header or the frame still needs */
+      size_t want = f->len < HEAD ? (f->len < 2 ? 1 : HEAD - f->len)
+                                  : (size_t)header_length(f->buf) + HEAD + 6 - f->len;
+      if (!fill(f, data, len, want)) return HJ212_FRAME_NEED_MORE;
+      continue;
+    }
+    f->in_garbage = 0;
+    if (r == HJ212_OK) r = check_frame(f->buf, total, fr);
+    if (r == HJ212_OK) {
+      /* FR points into buf: what follows the frame moves on the next call */
+      f->done = total;
+      return HJ212_FRAME_OK;
+    }
+    /* resynchronise one byte further: in "###0101" the frame starts at
+       the second '#'; what follows is the bad frame's body, not a new
+       garbage run */
+    memmove(f->buf, f->buf + 1, f->len - 1);
+    f->len -= 1;
+    f->in_garbage = 1;
+    *reason = r;
+    return HJ212_FRAME_ERROR;
+  }
+}
+
+enum hj212_frame_result hj212_framer_next(struct hj212_framer *f, const char **data,
+                                          size_t *len, struct hj212_frame *fr,
+                                          enum hj212_reason *reason) {
+  *reason = HJ212_OK;
+  if (f->done > 0) {
+    memmove(f->buf, f->buf + f->done, f->len - f->done);
+    f->len -= f->done;
+    f->done = 0;
+  }
+  if (f->len > 0) {
+    int empty = 0;
+    enum hj212_frame_result res = from_buffer(f, data, len, fr, reason, &empty);
+    if (!empty) return res;
+  }
+  while (*len > 0) {
+    const char *p = *data;
+    size_t start = find_start(p, *len);
+    if (start > 0) {
+      *data += start;
+      *len -= start;
+      if (garbage(f, start, reason) == HJ212_FRAME_ERROR) return HJ212_FRAME_ERROR;
+      continue;
+    }
+    enum hj212_reason r;
+    size_t total = frame_size(p, *len, &r);
+    if (total == 0) {   /* cut by the end of the read: keep it */
+      fill(f, data, len, *len);
+      return HJ212_FRAME_NEED_MORE;
+    }
+    f->in_garbage = 0;
+    if (r == HJ212_OK) r = check_frame(p, total, fr);
+    if (r == HJ212_OK) {
+      *data += total;
+      *len -= total;
+      return HJ212_FRAME_OK;
+    }
+    *data += 1;   /* search again from the second '#' */
+    *len -= 1;
+    f->in_garbage = 1;
+    *reason = r;
+    return HJ212_FRAME_ERROR;
+  }
+  return HJ212_FRAME_NEED_MORE;
+}
