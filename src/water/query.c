@@ -9,38 +9,60 @@
 #include "util/buf.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* A month's means: sum / n per item from the month aggregates. A year's:
-** the mean of its monthly means (the method's annual value). */
-int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
-                        const char *start, double *values) {
+/* Month aggregates of START ('YYYY-MM', or a year 'YYYY') into ACC: a
+** month's sums merged, a year's monthly means averaged (the method's annual
+** value). ACC holds (MAX_ID + 1) rows of WATER_MAX_ITEMS accumulators;
+** SECTION 0 means every section. */
+static int collect(sqlite3 *db, const struct water_standard *s, long long section,
+                   const char *start, long long max_id, struct water_acc *acc) {
   int year = strlen(start) == 4;
-  char err[200], pattern[16];
+  char err[200], end[16];
   sqlite3_stmt *st = db_prepare(db,
-    "SELECT item, sum, n FROM water_agg WHERE period = 'month' AND section_id = ? "
-    "AND start >= ? AND start < ?", err, sizeof err);
+    "SELECT section_id, item, sum, n FROM water_agg WHERE period = 'month' "
+    "AND start >= ?2 AND start < ?3 AND (?1 = 0 OR section_id = ?1)", err, sizeof err);
   if (!st) return -1;
-  snprintf(pattern, sizeof pattern, "%s%s", start, year ? "-99" : "~");
+  snprintf(end, sizeof end, "%s%s", start, year ? "-99" : "~");
   sqlite3_bind_int64(st, 1, section);
   sqlite3_bind_text(st, 2, start, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, pattern, -1, SQLITE_TRANSIENT);
-  struct water_acc acc[WATER_MAX_ITEMS] = {{0}};
+  sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    int i = water_item_index(s, (const char *)sqlite3_column_text(st, 0));
-    if (i < 0) continue;
-    struct water_acc month = {sqlite3_column_double(st, 1), sqlite3_column_int64(st, 2)};
-    if (year) water_acc_add(&acc[i], &s->item[i], water_acc_mean(&month, &s->item[i]));
-    else water_acc_merge(&acc[i], &month);
+    long long id = sqlite3_column_int64(st, 0);
+    int i = water_item_index(s, (const char *)sqlite3_column_text(st, 1));
+    if (i < 0 || id > max_id) continue;
+    struct water_acc *a = &acc[(section ? 0 : id) * WATER_MAX_ITEMS + i];
+    struct water_acc month = {sqlite3_column_double(st, 2), sqlite3_column_int64(st, 3)};
+    if (year) water_acc_add(a, &s->item[i], water_acc_mean(&month, &s->item[i]));
+    else water_acc_merge(a, &month);
   }
   sqlite3_finalize(st);
+  return 0;
+}
+
+int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
+                        const char *start, double *values) {
+  struct water_acc acc[WATER_MAX_ITEMS] = {{0}};
+  if (collect(db, s, section, start, section, acc)) return -1;
   int n = 0;
   for (int i = 0; i < s->n; i++) {
     values[i] = water_acc_mean(&acc[i], &s->item[i]);
     n += !isnan(values[i]);
   }
   return n;
+}
+
+int water_period_values_all(sqlite3 *db, const struct water_standard *s, const char *start,
+                            long long max_id, double *values) {
+  struct water_acc *acc = xcalloc((size_t)(max_id + 1) * WATER_MAX_ITEMS, sizeof *acc);
+  int rc = collect(db, s, 0, start, max_id, acc);
+  for (long long k = 0; !rc && k <= max_id; k++)
+    for (int i = 0; i < s->n; i++)
+      values[k * s->n + i] = water_acc_mean(&acc[k * WATER_MAX_ITEMS + i], &s->item[i]);
+  free(acc);
+  return rc;
 }
 
 static json_t *number_or_null(double v) {

@@ -57,7 +57,7 @@ static const char get_sql[] =
   "SELECT value FROM water_reading WHERE section_id = ? AND item = ? AND at = ?";
 static const char put_sql[] =
   "INSERT INTO water_reading (section_id, item, at, value, below_dl, source) "
-  "VALUES (?, ?, ?, ?, ?, ?)";
+  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 static const char agg_sql[] =
   "INSERT INTO water_agg (section_id, item, period, start, sum, n, min, max) "
   "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6) "
@@ -100,7 +100,7 @@ static int step_done(sqlite3_stmt *st, sqlite3 *db, char *err, size_t errlen) {
   return -1;
 }
 
-/* 0 new, 1 same value stored, -1 a different value is stored. */
+/* 1 if the stored reading has VALUE, -1 if another. */
 static int existing(struct water_writer *w, long long sec, const char *code, const char *at,
                     double value) {
   sqlite3_bind_int64(w->get, 1, sec);
@@ -158,13 +158,6 @@ int water_writer_add(struct water_writer *w, const struct water_section *sec, in
                      int *alarm, char *err, size_t errlen) {
   const struct water_item *it = &w->s->item[item];
   *alarm = 0;
-  int old = existing(w, sec->id, it->code, at, value);
-  if (old == 1) return 1;
-  if (old < 0) {
-    snprintf(err, errlen, "%s %s at %s is already stored with another value", sec->name,
-             it->code, at);
-    return -1;
-  }
   sqlite3_bind_int64(w->put, 1, sec->id);
   sqlite3_bind_text(w->put, 2, it->code, -1, SQLITE_STATIC);
   sqlite3_bind_text(w->put, 3, at, -1, SQLITE_STATIC);
@@ -172,6 +165,13 @@ int water_writer_add(struct water_writer *w, const struct water_section *sec, in
   sqlite3_bind_int(w->put, 5, below);
   sqlite3_bind_text(w->put, 6, source, -1, SQLITE_STATIC);
   if (step_done(w->put, w->db, err, errlen)) return -1;
+  /* the common case inserts; only a conflict needs the stored value */
+  if (sqlite3_changes(w->db) == 0) {
+    if (existing(w, sec->id, it->code, at, value) == 1) return 1;
+    snprintf(err, errlen, "%s %s at %s is already stored with another value", sec->name,
+             it->code, at);
+    return -1;
+  }
   if (add_aggregates(w, sec->id, it, at, value, err, errlen)) return -1;
   return check_alarm(w, sec, item, at, value, alarm, err, errlen);
 }

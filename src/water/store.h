@@ -66,6 +66,12 @@ int water_section_get(sqlite3 *db, const struct water_standard *s, long long id,
 int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
                         const char *start, double *values);
 
+/* The same for every section at once, from one range scan of the
+** aggregates: VALUES holds (MAX_ID + 1) rows of S->n doubles, row k for
+** section id k. Returns 0, -1 on error. */
+int water_period_values_all(sqlite3 *db, const struct water_standard *s, const char *start,
+                            long long max_id, double *values);
+
 /* JSON for the API and the pages (new references; NULL on database error). */
 json_t *water_sections_json(sqlite3 *db);
 json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month);
