@@ -62,6 +62,7 @@ async function overview() {
   main.innerHTML = `<h2>水质概况 · ${esc(data.month)}</h2>
     <form class="filters" id="f"><label>月份 <input name="month" type="month" value="${esc(data.month)}"></label>
     <button>查看</button> <a href="/api/water/export/overview.xlsx?month=${esc(data.month)}">导出 Excel</a></form>
+    <p class="meta">全部 ${data.overall.rated} 个断面（类别比例法）：Ⅰ–Ⅲ类 ${(data.overall.share_1_3 * 100).toFixed(1)}%，劣Ⅴ类 ${(data.overall.share_worse_than_5 * 100).toFixed(1)}%，${esc(data.overall.rating || '—')}</p>
     ${legend()}<div class="sections">${cards.join('')}</div>`;
   document.getElementById('f').onsubmit = (e) => { e.preventDefault(); location.hash = `#/?month=${e.target.month.value}`; };
 }

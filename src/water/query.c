@@ -145,6 +145,7 @@ json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const c
   if (!sections) return NULL;
   size_t k;
   json_t *sec;
+  int *classes = xcalloc(json_array_size(sections) + 1, sizeof *classes);
   json_array_foreach(sections, k, sec) {
     struct water_section info;
     long long id = json_integer_value(json_object_get(sec, "id"));
@@ -153,9 +154,20 @@ json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const c
       continue;
     struct water_result r;
     water_evaluate(s, info.body, values, info.assessed, &r);
+    classes[k] = r.cls;
     json_object_set_new(sec, "month_result", water_result_json(s, &r, info.target));
   }
-  return json_pack("{s:s,s:o}", "month", month, "sections", sections);
+  /* all sections together, by the class-proportion rule (meaningful from
+  ** 5 sections on; the page says how many were rated) */
+  double p13 = 0, pworst = 0;
+  enum water_rating rating = water_basin_rating_by_share(classes, (int)json_array_size(sections),
+                                                         &p13, &pworst);
+  int rated = 0;
+  for (size_t i = 0; i < json_array_size(sections); i++) rated += classes[i] > 0;
+  free(classes);
+  return json_pack("{s:s,s:o,s:{s:i,s:f,s:f,s:s}}", "month", month, "sections", sections,
+                   "overall", "rated", rated, "share_1_3", p13, "share_worse_than_5", pworst,
+                   "rating", water_rating_label(rating));
 }
 
 /* The class limits of ITEM for a section of kind BODY, for chart bands. */

@@ -183,6 +183,8 @@ class Api(TempDbCase):
         s = self.server
         status, ov = s.json("GET", "/api/water/overview?month=2025-11")
         self.assertEqual(status, 200)
+        self.assertEqual(ov["overall"]["rated"], 16)
+        self.assertIn(ov["overall"]["rating"], ["优", "良好", "轻度污染", "中度污染", "重度污染"])
         tc = next(x for x in ov["sections"] if x["name"] == "陶岔")
         self.assertEqual(tc["month_result"]["label"], "Ⅱ")
         status, tr = s.json("GET", f"/api/water/sections/{tc['id']}/trend?item=TP&period=month")
