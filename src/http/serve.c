@@ -8,6 +8,7 @@
 */
 #include "http/serve.h"
 #include "db/db.h"
+#include "hj212/receiver.h"
 #include "http/server.h"
 #include "util/cli.h"
 #include <getopt.h>
@@ -25,13 +26,24 @@ struct serve_option {
   long min, max, def;
 };
 
-enum { OPT_THREADS, OPT_MAX_CONN, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_MAX_BODY, NUM_INT_OPTS };
+enum { OPT_THREADS, OPT_MAX_CONN, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_MAX_BODY,
+       OPT_HJ212_IDLE, OPT_HJ212_SLOW, OPT_HJ212_MAX_CONN, OPT_HJ212_PER_ADDR, OPT_HJ212_BATCH_MS,
+       OPT_HJ212_BATCH_ROWS, OPT_HJ212_FUTURE, NUM_INT_OPTS };
 
 static const struct serve_option int_options[NUM_INT_OPTS] = {
   [OPT_THREADS] = {"threads", "HTTP worker threads", 1, 64, 4},
   [OPT_MAX_CONN] = {"max-connections", "open HTTP connections at most", 1, 100000, 512},
   [OPT_MAX_PER_IP] = {"max-per-ip", "open HTTP connections per client address", 1, 100000, 64},
   [OPT_TIMEOUT] = {"timeout", "seconds before an idle connection is closed", 1, 3600, 30},
+  /* HJ 212: stations behind one carrier NAT share an address, hence the
+     high per-address limit; 20 ms batches keep acknowledgements fast */
+  [OPT_HJ212_IDLE] = {"hj212-idle", "seconds before a silent station connection is closed", 1, 86400, 900},
+  [OPT_HJ212_SLOW] = {"hj212-slow", "seconds a packet may stay incomplete", 1, 3600, 60},
+  [OPT_HJ212_MAX_CONN] = {"hj212-max-connections", "open station connections at most", 1, 1000000, 20000},
+  [OPT_HJ212_PER_ADDR] = {"hj212-max-per-address", "station connections per address", 1, 1000000, 5000},
+  [OPT_HJ212_BATCH_MS] = {"hj212-batch-ms", "longest wait before a batch of readings is committed", 1, 1000, 20},
+  [OPT_HJ212_BATCH_ROWS] = {"hj212-batch-rows", "packets that trigger a commit at once", 1, 100000, 2000},
+  [OPT_HJ212_FUTURE] = {"hj212-future", "seconds a DataTime may be ahead of our clock", 0, 31536000, 600},
   [OPT_MAX_BODY] = {"max-body", "largest request body in bytes", 1024, 64L << 20, 1L << 20},
 };
 
@@ -43,7 +55,8 @@ static void usage(FILE *out) {
     "Prints 'listening on http://ADDR:PORT' once ready (PORT 0 picks a free port).\n"
     "\n"
     "  --db PATH            database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
-    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n");
+    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
+    "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n");
   for (int i = 0; i < NUM_INT_OPTS; i++)
     fprintf(out, "  --%-18s %s (default %ld, %ld..%ld)\n", int_options[i].name,
             int_options[i].help, int_options[i].def, int_options[i].min, int_options[i].max);
@@ -62,17 +75,18 @@ static int parse_int_option(int which, const char *value, long *out) {
 }
 
 int serve_main(int argc, char **argv) {
-  struct option longopts[NUM_INT_OPTS + 4];
+  struct option longopts[NUM_INT_OPTS + 5];
   for (int i = 0; i < NUM_INT_OPTS; i++)
     longopts[i] = (struct option){int_options[i].name, required_argument, NULL, 1000 + i};
   longopts[NUM_INT_OPTS] = (struct option){"db", required_argument, NULL, 'd'};
   longopts[NUM_INT_OPTS + 1] = (struct option){"listen", required_argument, NULL, 'l'};
   longopts[NUM_INT_OPTS + 2] = (struct option){"help", no_argument, NULL, 'h'};
-  longopts[NUM_INT_OPTS + 3] = (struct option){NULL, 0, NULL, 0};
+  longopts[NUM_INT_OPTS + 3] = (struct option){"hj212", required_argument, NULL, 'j'};
+  longopts[NUM_INT_OPTS + 4] = (struct option){NULL, 0, NULL, 0};
   long values[NUM_INT_OPTS];
   for (int i = 0; i < NUM_INT_OPTS; i++) values[i] = int_options[i].def;
-  const char *db_option = NULL, *listen = "127.0.0.1:8080";
-  int c;
+  const char *db_option = NULL, *listen = "127.0.0.1:8080", *hj212 = "0.0.0.0:9212";
+  int c, hj212_explicit = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     if (c >= 1000 && c < 1000 + NUM_INT_OPTS) {
@@ -81,6 +95,9 @@ int serve_main(int argc, char **argv) {
       db_option = optarg;
     } else if (c == 'l') {
       listen = optarg;
+    } else if (c == 'j') {
+      hj212 = optarg;
+      hj212_explicit = 1;
     } else if (c == 'h') {
       usage(stdout);
       return EXIT_OK;
@@ -119,9 +136,36 @@ int serve_main(int argc, char **argv) {
   printf("listening on http://%s:%u (database %s)\n", host, http_server_port(http), path);
   fflush(stdout);
 
+  struct hj212_receiver *receiver = NULL;
+  if (strcmp(hj212, "off") != 0) {
+    struct hj212_receiver_config rcfg = {
+      .listen = hj212, .db_path = path,
+      .idle_seconds = (unsigned)values[OPT_HJ212_IDLE],
+      .slow_seconds = (unsigned)values[OPT_HJ212_SLOW],
+      .max_connections = (unsigned)values[OPT_HJ212_MAX_CONN],
+      .max_per_address = (unsigned)values[OPT_HJ212_PER_ADDR],
+      .batch_ms = (unsigned)values[OPT_HJ212_BATCH_MS],
+      .batch_rows = (unsigned)values[OPT_HJ212_BATCH_ROWS],
+      .future_seconds = (unsigned)values[OPT_HJ212_FUTURE],
+    };
+    receiver = hj212_receiver_start(&rcfg, err, sizeof err);
+    if (receiver) {
+      printf("hj212 listening on %.*s:%u\n", (int)(strrchr(hj212, ':') - hj212), hj212,
+             hj212_receiver_port(receiver));
+      fflush(stdout);
+    } else if (hj212_explicit) {
+      cli_error("serve: %s", err);
+      http_server_stop(http);
+      return EXIT_FAILED;
+    } else {   /* the default port taken (another server): serve HTTP anyway */
+      fprintf(stderr, "qingshui: serve: HJ 212 receiver not started: %s\n", err);
+    }
+  }
+
   int sig = 0;
   sigwait(&stop_signals, &sig);
   fprintf(stderr, "qingshui: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  hj212_receiver_stop(receiver);
   http_server_stop(http);
   return EXIT_OK;
 }

@@ -1,0 +1,683 @@
+/*
+** The HJ 212 receiver (receiver.h).
+**
+** Threads: the libuv loop thread owns every connection, the station table
+** and the parser; the writer thread owns a SQLite connection. They meet in
+** two queues: accepted packets (loop -> writer, mutex + condition) and
+** committed packets (writer -> loop, mutex + uv_async). Replies are built
+** when a packet is accepted but written to the socket only when it comes
+** back committed: an acknowledged reading is always on disk.
+**
+** Bounded per connection: the framer holds at most one frame, reads go
+** through one buffer of the loop, a connection's pending packets keep it
+** alive until they are answered. A refused packet costs its sender nothing
+** but a log line and a counter; the connection stays open (stations resend
+** on their own), except on idle or slow connections, which are closed.
+*/
+#include "hj212/receiver.h"
+#include "db/db.h"
+#include "hj212/hj212.h"
+#include "http/metrics.h"
+#include "util/buf.h"
+#include "util/embedded.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#define MAX_QUEUE 200000        /* packets waiting for the writer */
+#define RELOAD_MS 2000          /* station table refresh */
+#define TZ_SECONDS (8 * 3600)   /* stations send China's local time */
+
+/* Counters for /metrics: one process serves one receiver. */
+static atomic_ullong refused[HJ212_REASON_COUNT];
+static atomic_ullong accepted_packets, committed_packets, open_connections;
+
+struct reading {
+  char code[17], sent[17];
+  int known;
+  unsigned present;
+  char flag;
+  double v[5];                  /* Rtd Avg Min Max Cou */
+};
+
+struct conn;
+
+struct job {
+  struct job *next;
+  struct conn *conn;            /* whom to answer; counted in conn->pending */
+  long long station_id;
+  int cn;
+  char data_time[32], qn[18];
+  size_t n;
+  struct reading *readings;
+  char reply[200];
+  size_t reply_len;
+};
+
+struct station {
+  char mn[HJ212_MN_MAX + 1], pw[HJ212_PW_MAX + 1], st[3];
+  long long id;
+};
+
+struct addr_count {
+  struct addr_count *next;
+  unsigned n;
+  char addr[48];
+};
+#define ADDR_BUCKETS 1024
+
+struct conn {
+  uv_tcp_t tcp;
+  struct hj212_receiver *rx;
+  struct conn *prev, *next;
+  struct addr_count *addr;
+  struct hj212_framer framer;
+  uint64_t last_active, partial_since;
+  int closing, closed;
+  unsigned pending;
+  char peer[64];
+};
+
+struct hj212_receiver {
+  struct hj212_receiver_config cfg;
+  uv_loop_t loop;
+  uv_tcp_t server;
+  uv_timer_t timer;
+  uv_async_t done_async, stop_async;
+  pthread_t loop_thread, writer_thread;
+  unsigned port;
+  atomic_int finishing;
+  int stopped;
+  /* loop thread */
+  sqlite3 *read_db;
+  struct hj212_codes *codes;
+  struct hj212_reassembler *reasm;
+  struct station *stations;
+  size_t nstations;
+  uint64_t last_reload;
+  struct conn *conns;
+  size_t nconns;
+  struct addr_count *addrs[ADDR_BUCKETS];
+  struct hj212_packet pkt;
+  char readbuf[65536];
+  /* queues */
+  pthread_mutex_t mu;
+  pthread_cond_t cond;
+  struct job *q_head, *q_tail, *done;
+  size_t q_len;
+  int stop_writer;
+};
+
+/* ---- metrics ---- */
+
+static void write_metrics(struct buf *out) {
+  buf_puts(out, "# HELP qingshui_hj212_refused_total HJ 212 packets or bytes refused, by reason\n"
+                "# TYPE qingshui_hj212_refused_total counter\n");
+  for (int r = 1; r < HJ212_REASON_COUNT; r++)
+    buf_printf(out, "qingshui_hj212_refused_total{reason=\"%s\"} %llu\n",
+               hj212_reason_name((enum hj212_reason)r), (unsigned long long)atomic_load(&refused[r]));
+  buf_printf(out, "# TYPE qingshui_hj212_accepted_total counter\nqingshui_hj212_accepted_total %llu\n"
+                  "# TYPE qingshui_hj212_committed_total counter\nqingshui_hj212_committed_total %llu\n"
+                  "# TYPE qingshui_hj212_connections gauge\nqingshui_hj212_connections %llu\n",
+             (unsigned long long)atomic_load(&accepted_packets),
+             (unsigned long long)atomic_load(&committed_packets),
+             (unsigned long long)atomic_load(&open_connections));
+}
+
+static void refuse(struct conn *c, enum hj212_reason r, const struct hj212_packet *p) {
+  atomic_fetch_add(&refused[r], 1);
+  if (p && p->mn.len)
+    fprintf(stderr, "hj212: refused %s from %s MN=%.*s\n", hj212_reason_name(r), c->peer,
+            (int)p->mn.len, p->mn.p);
+  else
+    fprintf(stderr, "hj212: refused %s from %s\n", hj212_reason_name(r), c->peer);
+}
+
+/* ---- stations (loop thread) ---- */
+
+static int station_cmp(const void *a, const void *b) {
+  return strcmp(((const struct station *)a)->mn, ((const struct station *)b)->mn);
+}
+
+/* Read the registry again: stations added by the CLI or API are known
+** within RELOAD_MS without a restart. On error the old table stays. */
+static void reload_stations(struct hj212_receiver *rx) {
+  char err[256];
+  sqlite3_stmt *st = db_prepare(rx->read_db, "SELECT id, mn, password, st FROM hj212_station",
+                                err, sizeof err);
+  if (!st) { fprintf(stderr, "hj212: stations: %s\n", err); return; }
+  struct station *v = NULL;
+  size_t n = 0, cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (n == cap) v = xrealloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+    struct station *s = &v[n++];
+    s->id = sqlite3_column_int64(st, 0);
+    snprintf(s->mn, sizeof s->mn, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(s->pw, sizeof s->pw, "%s", (const char *)sqlite3_column_text(st, 2));
+    snprintf(s->st, sizeof s->st, "%s", (const char *)sqlite3_column_text(st, 3));
+  }
+  sqlite3_finalize(st);
+  if (n) qsort(v, n, sizeof *v, station_cmp);
+  free(rx->stations);
+  rx->stations = v;
+  rx->nstations = n;
+}
+
+static const struct station *find_station(const struct hj212_receiver *rx, struct hj212_str mn) {
+  struct station key;
+  if (mn.len > HJ212_MN_MAX) return NULL;
+  memcpy(key.mn, mn.p, mn.len);
+  key.mn[mn.len] = 0;
+  return rx->nstations ? bsearch(&key, rx->stations, rx->nstations, sizeof key, station_cmp) : NULL;
+}
+
+static int str_eq(struct hj212_str s, const char *z) {
+  return s.len == strlen(z) && !memcmp(s.p, z, s.len);
+}
+
+/* ---- the writer thread ---- */
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void bind_value(sqlite3_stmt *st, int col, const struct reading *r, int which) {
+  if (r->present & (1u << which)) sqlite3_bind_double(st, col, r->v[which]);
+  else sqlite3_bind_null(st, col);
+}
+
+/* Store one packet's readings (INSERT OR IGNORE: a retransmission adds nothing). */
+static int store_job(sqlite3_stmt *ins, sqlite3_stmt *touch, const struct job *j, const char *now) {
+  for (size_t i = 0; i < j->n; i++) {
+    const struct reading *r = &j->readings[i];
+    sqlite3_reset(ins);
+    sqlite3_bind_int64(ins, 1, j->station_id);
+    sqlite3_bind_int(ins, 2, j->cn);
+    sqlite3_bind_text(ins, 3, j->data_time, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 4, r->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 5, r->sent, -1, SQLITE_STATIC);
+    sqlite3_bind_int(ins, 6, r->known);
+    static const int ORDER[5] = {HJ212_RTD, HJ212_AVG, HJ212_MIN, HJ212_MAX, HJ212_COU};
+    for (int k = 0; k < 5; k++) bind_value(ins, 7 + k, r, ORDER[k]);
+    char flag[2] = {r->flag, 0};
+    if (r->flag) sqlite3_bind_text(ins, 12, flag, 1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(ins, 12);
+    if (j->qn[0]) sqlite3_bind_text(ins, 13, j->qn, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(ins, 13);
+    sqlite3_bind_text(ins, 14, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(ins) != SQLITE_DONE) return -1;
+  }
+  sqlite3_reset(touch);
+  sqlite3_bind_text(touch, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(touch, 2, j->station_id);
+  return sqlite3_step(touch) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Commit BATCH in one transaction; on failure nothing is answered and the
+** stations, unanswered, send again. */
+static int commit_batch(sqlite3 *db, sqlite3_stmt *ins, sqlite3_stmt *touch, struct job *batch) {
+  char now[32];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S", &tm);
+  if (db_begin(db) != SQLITE_OK) return -1;
+  for (struct job *j = batch; j; j = j->next) {
+    if (store_job(ins, touch, j, now)) {
+      fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(db));
+      db_rollback(db);
+      return -1;
+    }
+  }
+  if (db_commit(db) != SQLITE_OK) { db_rollback(db); return -1; }
+  return 0;
+}
+
+/* Wait for work: a batch is taken when BATCH_ROWS packets wait or the
+** oldest has waited BATCH_MS. Returns the jobs in arrival order, or NULL
+** when stopping with nothing left. */
+static struct job *take_batch(struct hj212_receiver *rx) {
+  pthread_mutex_lock(&rx->mu);
+  while (!rx->q_head && !rx->stop_writer) pthread_cond_wait(&rx->cond, &rx->mu);
+  if (rx->q_head && !rx->stop_writer) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += (long)rx->cfg.batch_ms * 1000000L;
+    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+    deadline.tv_nsec %= 1000000000L;
+    while (rx->q_len < rx->cfg.batch_rows && !rx->stop_writer &&
+           pthread_cond_timedwait(&rx->cond, &rx->mu, &deadline) == 0) {
+    }
+  }
+  struct job *batch = rx->q_head;
+  rx->q_head = rx->q_tail = NULL;
+  rx->q_len = 0;
+  pthread_mutex_unlock(&rx->mu);
+  return batch;
+}
+
+static void *writer_main(void *arg) {
+  struct hj212_receiver *rx = arg;
+  char err[512];
+  sqlite3 *db = db_open(rx->cfg.db_path, DB_EXISTING, err, sizeof err);
+  sqlite3_stmt *ins = db ? db_prepare(db,
+      "INSERT OR IGNORE INTO hj212_reading (station_id, cn, data_time, code, code_sent, known, "
+      "rtd, avg, min, max, cou, flag, qn, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      err, sizeof err) : NULL;
+  sqlite3_stmt *touch = db ? db_prepare(db,
+      "UPDATE hj212_station SET last_packet_at = ? WHERE id = ?", err, sizeof err) : NULL;
+  if (!touch) fprintf(stderr, "hj212: writer cannot start: %s\n", err);
+  for (;;) {
+    struct job *batch = take_batch(rx);
+    if (!batch) break;
+    int ok = touch && commit_batch(db, ins, touch, batch) == 0;
+    size_t n = 0;
+    for (struct job *j = batch; j; j = j->next) {
+      if (!ok) j->reply_len = 0;   /* not committed: not acknowledged */
+      n++;
+    }
+    if (ok) atomic_fetch_add(&committed_packets, n);
+    /* hand the batch back to the loop for the replies */
+    struct job *last = batch;
+    while (last->next) last = last->next;
+    pthread_mutex_lock(&rx->mu);
+    last->next = rx->done;
+    rx->done = batch;
+    pthread_mutex_unlock(&rx->mu);
+    uv_async_send(&rx->done_async);
+  }
+  sqlite3_finalize(ins);
+  sqlite3_finalize(touch);
+  if (db) sqlite3_close_v2(db);
+  return NULL;
+}
+
+static void free_job(struct job *j) {
+  free(j->readings);
+  free(j);
+}
+
+/* ---- connections (loop thread) ---- */
+
+static unsigned addr_hash(const char *s) {
+  unsigned h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h % ADDR_BUCKETS;
+}
+
+/* Count one more connection from ADDR; NULL if it is over the limit. */
+static struct addr_count *addr_take(struct hj212_receiver *rx, const char *addr) {
+  struct addr_count **b = &rx->addrs[addr_hash(addr)], *a;
+  for (a = *b; a && strcmp(a->addr, addr); a = a->next) {
+  }
+  if (!a) {
+    a = xcalloc(1, sizeof *a);
+    snprintf(a->addr, sizeof a->addr, "%s", addr);
+    a->next = *b;
+    *b = a;
+  }
+  if (a->n >= rx->cfg.max_per_address) return NULL;
+  a->n++;
+  return a;
+}
+
+static void addr_release(struct hj212_receiver *rx, struct addr_count *a) {
+  if (--a->n) return;
+  struct addr_count **p = &rx->addrs[addr_hash(a->addr)];
+  while (*p != a) p = &(*p)->next;
+  *p = a->next;
+  free(a);
+}
+
+static void free_conn(struct conn *c) {
+  if (c->addr) addr_release(c->rx, c->addr);
+  free(c);
+}
+
+static void on_conn_closed(uv_handle_t *h) {
+  struct conn *c = h->data;
+  c->closed = 1;
+  if (c->pending == 0) free_conn(c);
+}
+
+static void close_conn(struct conn *c, const char *why) {
+  if (c->closing) return;
+  struct hj212_receiver *rx = c->rx;
+  c->closing = 1;
+  if (c->prev) c->prev->next = c->next;
+  else rx->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  rx->nconns--;
+  atomic_fetch_sub(&open_connections, 1);
+  if (why) fprintf(stderr, "hj212: closing %s: %s\n", c->peer, why);
+  uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+}
+
+static void on_written(uv_write_t *w, int status) {
+  (void)status;
+  free(w);
+}
+
+static void send_bytes(struct conn *c, const char *data, size_t len) {
+  if (c->closing) return;
+  uv_write_t *w = xmalloc(sizeof *w + len);
+  memcpy(w + 1, data, len);
+  uv_buf_t b = uv_buf_init((char *)(w + 1), (unsigned)len);
+  if (uv_write(w, (uv_stream_t *)&c->tcp, &b, 1, on_written)) free(w);
+}
+
+static void stop_all(struct hj212_receiver *rx);
+
+/* Replies of committed packets. */
+static void on_done(uv_async_t *a) {
+  struct hj212_receiver *rx = a->data;
+  pthread_mutex_lock(&rx->mu);
+  struct job *j = rx->done;
+  rx->done = NULL;
+  pthread_mutex_unlock(&rx->mu);
+  while (j) {
+    struct job *next = j->next;
+    struct conn *c = j->conn;
+    if (c) {
+      if (j->reply_len) send_bytes(c, j->reply, j->reply_len);
+      if (--c->pending == 0 && c->closed) free_conn(c);
+    }
+    free_job(j);
+    j = next;
+  }
+  if (atomic_load(&rx->finishing)) {
+    stop_all(rx);   /* the two asyncs may be run in either order */
+    uv_close((uv_handle_t *)&rx->done_async, NULL);
+    uv_close((uv_handle_t *)&rx->stop_async, NULL);
+  }
+}
+
+/* Copy the packet's readings into a job for the writer. */
+static struct job *make_job(const struct hj212_packet *p, const struct station *s) {
+  struct job *j = xcalloc(1, sizeof *j);
+  j->station_id = s->id;
+  j->cn = p->cn;
+  const struct hj212_time *t = &p->datatime;
+  snprintf(j->data_time, sizeof j->data_time, "%04d-%02d-%02d %02d:%02d:%02d", t->year % 10000,
+           t->month % 100, t->day % 100, t->hour % 100, t->minute % 100, t->second % 100);
+  if (p->has_qn) snprintf(j->qn, sizeof j->qn, "%.*s", (int)p->qn.len, p->qn.p);
+  j->readings = xcalloc(p->npollutants ? p->npollutants : 1, sizeof *j->readings);
+  for (size_t i = 0; i < p->npollutants; i++) {
+    const struct hj212_pollutant *x = &p->pollutants[i];
+    struct reading *r = &j->readings[j->n++];
+    snprintf(r->code, sizeof r->code, "%.*s", (int)x->code2017.len, x->code2017.p);
+    snprintf(r->sent, sizeof r->sent, "%.*s", (int)x->code.len, x->code.p);
+    r->known = x->status != HJ212_CODE_UNKNOWN;
+    r->present = x->present;
+    r->flag = x->flag;
+    for (int k = 0; k < 5; k++)
+      if (x->present & (1u << k)) r->v[k] = x->v[k];
+  }
+  return j;
+}
+
+static int enqueue(struct hj212_receiver *rx, struct job *j) {
+  pthread_mutex_lock(&rx->mu);
+  if (rx->q_len >= MAX_QUEUE) {
+    pthread_mutex_unlock(&rx->mu);
+    return -1;
+  }
+  if (rx->q_tail) rx->q_tail->next = j;
+  else rx->q_head = j;
+  rx->q_tail = j;
+  if (++rx->q_len == 1 || rx->q_len >= rx->cfg.batch_rows) pthread_cond_signal(&rx->cond);
+  pthread_mutex_unlock(&rx->mu);
+  return 0;
+}
+
+/* A parsed packet from a known station: store, answer, or both. */
+static void handle_upload(struct conn *c, const struct hj212_packet *p, const struct station *s) {
+  struct hj212_receiver *rx = c->rx;
+  if (!p->has_datatime) { refuse(c, HJ212_E_MISSING_DATATIME, p); return; }
+  int64_t at = hj212_time_seconds(&p->datatime) - TZ_SECONDS;
+  if (at > now_ms() / 1000 + (int64_t)rx->cfg.future_seconds) { refuse(c, HJ212_E_FUTURE_TIME, p); return; }
+  if (p->pnum) {
+    int group;
+    if (hj212_reasm_add(rx->reasm, p, (int64_t)(uv_now(&rx->loop) / 1000), &group) ==
+        HJ212_REASM_COMPLETE)
+      hj212_reasm_release(rx->reasm, group);
+  }
+  struct job *j = make_job(p, s);
+  if (hj212_wants_reply(p)) j->reply_len = hj212_build_reply(j->reply, sizeof j->reply, p, 9014, 0);
+  j->conn = c;
+  if (enqueue(rx, j)) { free_job(j); refuse(c, HJ212_E_OVERLOAD, p); return; }
+  c->pending++;
+  atomic_fetch_add(&accepted_packets, 1);
+}
+
+static void handle_segment(struct conn *c, const char *seg, size_t len) {
+  struct hj212_receiver *rx = c->rx;
+  struct hj212_packet *p = &rx->pkt;
+  enum hj212_reason r = hj212_parse(seg, len, rx->codes, p);
+  if (r) { refuse(c, r, p); return; }
+  const struct station *s = find_station(rx, p->mn);
+  if (!s) { refuse(c, HJ212_E_UNKNOWN_MN, p); return; }
+  if (!str_eq(p->pw, s->pw)) { refuse(c, HJ212_E_WRONG_PASSWORD, p); return; }
+  const struct hj212_cn_info *info = hj212_cn_find(p->cn);
+  if (!str_eq(p->st, s->st) && !str_eq(p->st, "91")) { refuse(c, HJ212_E_ST_MISMATCH, p); return; }
+  if (!info) { refuse(c, HJ212_E_UNSUPPORTED_CN, p); return; }
+  if (info->kind == HJ212_CN_UPLOAD) { handle_upload(c, p, s); return; }
+  atomic_fetch_add(&accepted_packets, 1);
+  if (info->kind == HJ212_CN_NOTIFY && hj212_wants_reply(p)) {
+    char out[200];
+    size_t n = hj212_build_reply(out, sizeof out, p, 9013, 0);
+    if (n) send_bytes(c, out, n);
+  }
+}
+
+static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b) {
+  (void)suggested;
+  struct conn *c = h->data;
+  /* one buffer for all: read_cb consumes the bytes before the next read */
+  *b = uv_buf_init(c->rx->readbuf, sizeof c->rx->readbuf);
+}
+
+static void read_cb(uv_stream_t *st, ssize_t n, const uv_buf_t *b) {
+  struct conn *c = st->data;
+  if (n < 0) { close_conn(c, n == UV_EOF ? NULL : uv_strerror((int)n)); return; }
+  if (n == 0) return;
+  c->last_active = uv_now(&c->rx->loop);
+  const char *p = b->base;
+  size_t len = (size_t)n;
+  int had_partial = c->framer.len > 0;
+  struct hj212_frame fr;
+  enum hj212_reason why;
+  enum hj212_frame_result r;
+  while ((r = hj212_framer_next(&c->framer, &p, &len, &fr, &why)) != HJ212_FRAME_NEED_MORE) {
+    if (r == HJ212_FRAME_OK) handle_segment(c, fr.segment, fr.len);
+    else refuse(c, why, NULL);
+  }
+  if (c->framer.len == 0) c->partial_since = 0;
+  else if (!had_partial || !c->partial_since) c->partial_since = c->last_active;
+}
+
+static void on_connection(uv_stream_t *server, int status) {
+  struct hj212_receiver *rx = server->data;
+  if (status < 0) return;
+  struct conn *c = xcalloc(1, sizeof *c);
+  c->rx = rx;
+  uv_tcp_init(&rx->loop, &c->tcp);
+  c->tcp.data = c;
+  if (uv_accept(server, (uv_stream_t *)&c->tcp)) { uv_close((uv_handle_t *)&c->tcp, on_conn_closed); return; }
+  struct sockaddr_storage sa;
+  int salen = sizeof sa;
+  char host[48] = "?";
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &salen) == 0) {
+    if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, host, sizeof host);
+    else uv_ip4_name((struct sockaddr_in *)&sa, host, sizeof host);
+    snprintf(c->peer, sizeof c->peer, "%s:%d", host,
+             ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                                            : ((struct sockaddr_in *)&sa)->sin_port));
+  }
+  c->closing = 1;   /* not in the list yet */
+  if (rx->nconns >= rx->cfg.max_connections || !(c->addr = addr_take(rx, host))) {
+    fprintf(stderr, "hj212: refusing connection from %s: too many connections\n", c->peer);
+    uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+    return;
+  }
+  c->closing = 0;
+  hj212_framer_init(&c->framer);
+  c->last_active = uv_now(&rx->loop);
+  c->next = rx->conns;
+  if (rx->conns) rx->conns->prev = c;
+  rx->conns = c;
+  rx->nconns++;
+  atomic_fetch_add(&open_connections, 1);
+  uv_tcp_nodelay(&c->tcp, 1);
+  uv_read_start((uv_stream_t *)&c->tcp, alloc_cb, read_cb);
+}
+
+/* Every second: idle and slow connections, station table refresh, split
+** packets that never completed. */
+static void on_timer(uv_timer_t *t) {
+  struct hj212_receiver *rx = t->data;
+  uint64_t now = uv_now(&rx->loop);
+  for (struct conn *c = rx->conns, *next; c; c = next) {
+    next = c->next;
+    if (now - c->last_active > rx->cfg.idle_seconds * 1000ull) close_conn(c, "idle");
+    else if (c->partial_since && now - c->partial_since > rx->cfg.slow_seconds * 1000ull)
+      close_conn(c, "packet incomplete for too long");
+  }
+  if (now - rx->last_reload >= RELOAD_MS) {
+    reload_stations(rx);
+    rx->last_reload = now;
+  }
+  hj212_reasm_expire(rx->reasm, (int64_t)(now / 1000));
+}
+
+/* Close the listener, the timer and every connection (once). */
+static void stop_all(struct hj212_receiver *rx) {
+  if (rx->stopped) return;
+  rx->stopped = 1;
+  uv_close((uv_handle_t *)&rx->server, NULL);
+  uv_close((uv_handle_t *)&rx->timer, NULL);
+  while (rx->conns) close_conn(rx->conns, NULL);
+}
+
+static void on_stop(uv_async_t *a) { stop_all(a->data); }
+
+static void *loop_main(void *arg) {
+  struct hj212_receiver *rx = arg;
+  uv_run(&rx->loop, UV_RUN_DEFAULT);
+  return NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int bind_listen(struct hj212_receiver *rx, const char *listen, char *err, size_t errlen) {
+  const char *colon = strrchr(listen, ':');
+  char host[64];
+  if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host) {
+    snprintf(err, errlen, "--hj212 '%s': expected ADDR:PORT", listen);
+    return -1;
+  }
+  snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  struct sockaddr_storage sa;
+  if (*end || port < 0 || port > 65535 ||
+      (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)&sa) &&
+       uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)&sa))) {
+    snprintf(err, errlen, "--hj212 '%s': invalid address or port", listen);
+    return -1;
+  }
+  uv_tcp_init(&rx->loop, &rx->server);
+  rx->server.data = rx;
+  int rc = uv_tcp_bind(&rx->server, (struct sockaddr *)&sa, 0);
+  if (!rc) rc = uv_listen((uv_stream_t *)&rx->server, 1024, on_connection);
+  if (rc) {
+    snprintf(err, errlen, "--hj212 %s: %s", listen, uv_strerror(rc));
+    return -1;
+  }
+  int len = sizeof sa;
+  uv_tcp_getsockname(&rx->server, (struct sockaddr *)&sa, &len);
+  rx->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                                            : ((struct sockaddr_in *)&sa)->sin_port);
+  return 0;
+}
+
+static void close_handle(uv_handle_t *h, void *arg) {
+  (void)arg;
+  if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+static int load_codes(struct hj212_receiver *rx, char *err, size_t errlen) {
+  const struct embedded_file *f = embedded_find("data/hj212/factor_codes.csv");
+  if (!f) { snprintf(err, errlen, "data/hj212/factor_codes.csv is not embedded"); return -1; }
+  char why[160];
+  rx->codes = hj212_codes_load((const char *)f->data, f->size, why, sizeof why);
+  if (!rx->codes) { snprintf(err, errlen, "factor_codes.csv: %s", why); return -1; }
+  return 0;
+}
+
+struct hj212_receiver *hj212_receiver_start(const struct hj212_receiver_config *cfg, char *err,
+                                            size_t errlen) {
+  static int registered;
+  struct hj212_receiver *rx = xcalloc(1, sizeof *rx);
+  rx->cfg = *cfg;
+  if (!rx->cfg.batch_rows) rx->cfg.batch_rows = 1;
+  pthread_mutex_init(&rx->mu, NULL);
+  pthread_cond_init(&rx->cond, NULL);
+  uv_loop_init(&rx->loop);
+  rx->read_db = db_open(cfg->db_path, DB_EXISTING, err, errlen);
+  if (!rx->read_db || load_codes(rx, err, errlen) || bind_listen(rx, cfg->listen, err, errlen)) {
+    if (rx->read_db) sqlite3_close_v2(rx->read_db);
+    hj212_codes_free(rx->codes);
+    uv_walk(&rx->loop, close_handle, NULL);
+    uv_run(&rx->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&rx->loop);
+    free(rx);
+    return NULL;
+  }
+  rx->reasm = hj212_reasm_new(1024, 600);
+  reload_stations(rx);
+  uv_timer_init(&rx->loop, &rx->timer);
+  rx->timer.data = rx;
+  uv_timer_start(&rx->timer, on_timer, 1000, 1000);
+  uv_async_init(&rx->loop, &rx->done_async, on_done);
+  rx->done_async.data = rx;
+  uv_async_init(&rx->loop, &rx->stop_async, on_stop);
+  rx->stop_async.data = rx;
+  if (!registered) {
+    metrics_register_writer(write_metrics);
+    registered = 1;
+  }
+  pthread_create(&rx->writer_thread, NULL, writer_main, rx);
+  pthread_create(&rx->loop_thread, NULL, loop_main, rx);
+  return rx;
+}
+
+unsigned hj212_receiver_port(const struct hj212_receiver *rx) { return rx->port; }
+
+void hj212_receiver_stop(struct hj212_receiver *rx) {
+  if (!rx) return;
+  uv_async_send(&rx->stop_async);
+  pthread_mutex_lock(&rx->mu);
+  rx->stop_writer = 1;
+  pthread_cond_signal(&rx->cond);
+  pthread_mutex_unlock(&rx->mu);
+  pthread_join(rx->writer_thread, NULL);
+  /* the writer has handed back everything: answer (or drop) and finish */
+  atomic_store(&rx->finishing, 1);
+  uv_async_send(&rx->done_async);
+  pthread_join(rx->loop_thread, NULL);
+  uv_loop_close(&rx->loop);
+  sqlite3_close_v2(rx->read_db);
+  hj212_codes_free(rx->codes);
+  hj212_reasm_free(rx->reasm);
+  free(rx->stations);
+  pthread_mutex_destroy(&rx->mu);
+  pthread_cond_destroy(&rx->cond);
+  free(rx);
+}

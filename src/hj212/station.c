@@ -1,0 +1,291 @@
+/*
+** The HJ 212 station registry and its command line (station.h). Every
+** field is checked with the rules the receiver applies to packets, so a
+** registered station can always be matched: an MN or password the parser
+** would refuse is refused here, with the field named.
+*/
+#include "hj212/station.h"
+#include "db/db.h"
+#include "hj212/hj212.h"
+#include "util/buf.h"
+#include "util/cli.h"
+#include "util/csv.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const KINDS[] = {"water_section", "outlet", "sewage_plant", "air_station"};
+
+static int chars_ok(const char *s, const char *extra) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && !strchr(extra, c)) return 0;
+  }
+  return 1;
+}
+
+/* "code=indicator" pairs separated by spaces; 0 if well-formed. */
+static int codes_ok(const char *codes) {
+  char *copy = xstrdup(codes), *save = NULL;
+  int ok = 1;
+  for (char *t = strtok_r(copy, " ", &save); t && ok; t = strtok_r(NULL, " ", &save)) {
+    char *eq = strchr(t, '=');
+    if (!eq || eq == t || !eq[1]) ok = 0;
+    else {
+      *eq = 0;
+      ok = strlen(t) <= 16 && chars_ok(t, "_");
+    }
+  }
+  free(copy);
+  return ok ? 0 : -1;
+}
+
+int station_check(const struct station_def *d, char *err, size_t errlen) {
+  const char *bad = NULL;
+  size_t pw = d->password ? strlen(d->password) : 0;
+  int kind_ok = 0;
+  for (size_t i = 0; d->kind && i < sizeof KINDS / sizeof KINDS[0]; i++)
+    kind_ok |= !strcmp(d->kind, KINDS[i]);
+  if (!d->mn || !*d->mn || strlen(d->mn) > HJ212_MN_MAX || !chars_ok(d->mn, "_-"))
+    bad = "mn: 1-24 characters of 0-9 A-Z a-z _ -";
+  else if (pw == 0 || pw > HJ212_PW_MAX || !chars_ok(d->password, "!\"#$%'()*+-./:<>?@[\\]^_`{|}~"))
+    bad = "password: 1-24 printable characters without space & = , ;";
+  else if (!d->st || strlen(d->st) != 2 || !chars_ok(d->st, "") || strpbrk(d->st, "abcdefghijklmnopqrstuvwxyz"))
+    bad = "st: 2 characters 0-9 A-Z (21, 22, 31, 32, ...)";
+  else if (!d->name || !*d->name)
+    bad = "name: required";
+  else if (!kind_ok)
+    bad = "kind: water_section, outlet, sewage_plant or air_station";
+  else if (d->codes && codes_ok(d->codes))
+    bad = "codes: pairs code=indicator separated by spaces";
+  if (!bad) return 0;
+  snprintf(err, errlen, "%s", bad);
+  return -1;
+}
+
+/* Run SQL with text parameters ARGS (N of them; INT_ARG, if >= 1, is
+** bound as an integer instead). Returns the rows changed or -1 with ERR. */
+static int exec_args(sqlite3 *db, char *err, size_t errlen, const char *sql, int n,
+                     const char *const *args, int int_arg, long long int_value) {
+  sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
+  if (!st) return -1;
+  for (int i = 0; i < n; i++) {
+    if (i + 1 == int_arg) sqlite3_bind_int64(st, i + 1, int_value);
+    else sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+  }
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? sqlite3_changes(db) : -1;
+}
+
+long long station_insert(sqlite3 *db, const struct station_def *d, char *err, size_t errlen) {
+  if (station_check(d, err, errlen)) return -1;
+  const char *row[] = {d->mn, d->password, d->st, d->name, d->kind, d->owner ? d->owner : ""};
+  if (exec_args(db, err, errlen, "INSERT INTO hj212_station (mn, password, st, name, kind, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?)", 6, row, 0, 0) < 0)
+    return -1;
+  long long id = sqlite3_last_insert_rowid(db);
+  if (!d->codes) return id;
+  char *copy = xstrdup(d->codes), *save = NULL;
+  for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+    char *eq = strchr(t, '=');
+    *eq = 0;
+    const char *args[] = {NULL, t, eq + 1};
+    if (exec_args(db, err, errlen, "INSERT INTO hj212_station_code VALUES (?, ?, ?)", 3, args, 1,
+                  id) < 0) {
+      free(copy);
+      return -1;
+    }
+  }
+  free(copy);
+  return id;
+}
+
+static const char usage_text[] =
+    "usage: qingshui station COMMAND [--db PATH] ...\n"
+    "  add --mn MN --password PW --st ST --name NAME [--kind KIND] [--owner OWNER]\n"
+    "      [--codes 'w01018=COD w21003=NH3-N']   register a station\n"
+    "  list                                       list stations\n"
+    "  remove --mn MN                             remove a station and its readings\n"
+    "  import FILE.csv                            add stations from a CSV (all or nothing);\n"
+    "      columns mn,password,st,name,kind,owner,codes (kind, owner, codes optional)\n"
+    "KIND: water_section (default), outlet, sewage_plant, air_station\n";
+
+/* Options shared by the subcommands. */
+struct opts {
+  const char *db;
+  struct station_def def;
+};
+
+static int parse_opts(int argc, char **argv, struct opts *o) {
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'},       {"mn", required_argument, NULL, 'm'},
+      {"password", required_argument, NULL, 'p'}, {"st", required_argument, NULL, 's'},
+      {"name", required_argument, NULL, 'n'},     {"kind", required_argument, NULL, 'k'},
+      {"owner", required_argument, NULL, 'o'},    {"codes", required_argument, NULL, 'c'},
+      {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+  memset(o, 0, sizeof *o);
+  o->def.kind = "water_section";
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd': o->db = optarg; break;
+    case 'm': o->def.mn = optarg; break;
+    case 'p': o->def.password = optarg; break;
+    case 's': o->def.st = optarg; break;
+    case 'n': o->def.name = optarg; break;
+    case 'k': o->def.kind = optarg; break;
+    case 'o': o->def.owner = optarg; break;
+    case 'c': o->def.codes = optarg; break;
+    case 'h': fputs(usage_text, stdout); return 1;
+    default: fputs(usage_text, stderr); return -1;
+    }
+  }
+  return 0;
+}
+
+static sqlite3 *open_db(const struct opts *o) {
+  char err[512];
+  sqlite3 *db = db_open(cli_db_path(o->db), DB_CREATE, err, sizeof err);
+  if (!db) cli_error("%s", err);
+  return db;
+}
+
+static int add_main(int argc, char **argv) {
+  struct opts o;
+  int r = parse_opts(argc, argv, &o);
+  if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
+  char err[512];
+  if (station_check(&o.def, err, sizeof err)) { cli_error("station add: %s", err); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  long long id = -1;
+  if (db_begin(db) == SQLITE_OK) {
+    id = station_insert(db, &o.def, err, sizeof err);
+    if (id < 0 || db_commit(db) != SQLITE_OK) { db_rollback(db); id = -1; }
+  } else {
+    snprintf(err, sizeof err, "%s", sqlite3_errmsg(db));
+  }
+  sqlite3_close_v2(db);
+  if (id < 0) { cli_error("station add: %s", err); return EXIT_FAILED; }
+  printf("station %lld: %s (%s)\n", id, o.def.mn, o.def.name);
+  return EXIT_OK;
+}
+
+static int list_main(int argc, char **argv) {
+  struct opts o;
+  int r = parse_opts(argc, argv, &o);
+  if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  char err[512];
+  sqlite3_stmt *st = db_prepare(db,
+      "SELECT id, mn, st, kind, name, owner, COALESCE(last_packet_at, '-') FROM hj212_station "
+      "ORDER BY id", err, sizeof err);
+  if (!st) { cli_error("%s", err); sqlite3_close_v2(db); return EXIT_FAILED; }
+  printf("id\tmn\tst\tkind\tname\towner\tlast_packet_at\n");
+  while (sqlite3_step(st) == SQLITE_ROW)
+    printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", sqlite3_column_int64(st, 0),
+           sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
+           sqlite3_column_text(st, 4), sqlite3_column_text(st, 5), sqlite3_column_text(st, 6));
+  sqlite3_finalize(st);
+  sqlite3_close_v2(db);
+  return EXIT_OK;
+}
+
+static int remove_main(int argc, char **argv) {
+  struct opts o;
+  int r = parse_opts(argc, argv, &o);
+  if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
+  if (!o.def.mn) { cli_error("station remove: --mn is required"); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&o);
+  if (!db) return EXIT_FAILED;
+  char err[512];
+  const char *args[] = {o.def.mn};
+  int n = exec_args(db, err, sizeof err, "DELETE FROM hj212_station WHERE mn = ?", 1, args, 0, 0);
+  sqlite3_close_v2(db);
+  if (n < 0) { cli_error("station remove: %s", err); return EXIT_FAILED; }
+  if (n == 0) { cli_error("station remove: no station with MN %s", o.def.mn); return EXIT_FAILED; }
+  printf("removed station %s\n", o.def.mn);
+  return EXIT_OK;
+}
+
+/* Column I of the current record, or NULL if the column is absent. */
+static const char *col(const struct csv_reader *r, int i) {
+  return i >= 0 && i < r->nfields ? r->fields[i] : NULL;
+}
+
+/* Insert every record of the CSV in TEXT; the first error names line and field. */
+static int import_rows(sqlite3 *db, const char *text, size_t len, char *err, size_t errlen) {
+  static const char *const NAMES[] = {"mn", "password", "st", "name", "kind", "owner", "codes"};
+  struct csv_reader r;
+  int idx[7], n = 0, rc = -1;
+  csv_init(&r, text, len);
+  if (csv_next(&r) != 1) { snprintf(err, errlen, "line 1: no header"); goto out; }
+  for (int i = 0; i < 7; i++) {
+    idx[i] = csv_column(&r, NAMES[i]);
+    if (idx[i] < 0 && i < 4) { snprintf(err, errlen, "line 1: no column %s", NAMES[i]); goto out; }
+  }
+  int got;
+  while ((got = csv_next(&r)) == 1) {
+    const char *kind = col(&r, idx[4]), *codes = col(&r, idx[6]);
+    struct station_def d = {col(&r, idx[0]), col(&r, idx[1]), col(&r, idx[2]), col(&r, idx[3]),
+                            kind && *kind ? kind : "water_section", col(&r, idx[5]),
+                            codes && *codes ? codes : NULL};
+    char why[400];
+    if (station_insert(db, &d, why, sizeof why) < 0) {
+      snprintf(err, errlen, "line %d: %s", r.line, why);
+      goto out;
+    }
+    n++;
+  }
+  if (got < 0) { snprintf(err, errlen, "%s", r.error); goto out; }
+  rc = n;
+out:
+  csv_clear(&r);
+  return rc;
+}
+
+static int import_main(int argc, char **argv) {
+  struct opts o;
+  int r = parse_opts(argc, argv, &o);
+  if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
+  if (optind + 1 != argc) { fputs(usage_text, stderr); return EXIT_USAGE; }
+  FILE *f = fopen(argv[optind], "rb");
+  if (!f) { cli_error("station import: cannot open %s", argv[optind]); return EXIT_FAILED; }
+  struct buf b = {0};
+  char chunk[8192];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+  fclose(f);
+  sqlite3 *db = open_db(&o);
+  if (!db) { buf_free(&b); return EXIT_FAILED; }
+  char err[600] = "";
+  int count = -1;
+  if (db_begin(db) == SQLITE_OK) {
+    count = import_rows(db, buf_str(&b), b.len, err, sizeof err);
+    if (count < 0 || db_commit(db) != SQLITE_OK) { db_rollback(db); count = -1; }
+  }
+  sqlite3_close_v2(db);
+  buf_free(&b);
+  if (count < 0) {
+    cli_error("station import: %s: %s (nothing imported)", argv[optind], err[0] ? err : "database busy");
+    return EXIT_FAILED;
+  }
+  printf("imported %d stations\n", count);
+  return EXIT_OK;
+}
+
+int station_cli(int argc, char **argv) {
+  static const struct cli_command commands[] = {
+      {"add", add_main, "register a station"},
+      {"list", list_main, "list stations"},
+      {"remove", remove_main, "remove a station"},
+      {"import", import_main, "add stations from a CSV file (all or nothing)"},
+      {NULL, NULL, NULL}};
+  return cli_dispatch("qingshui station", commands, argc, argv);
+}

@@ -1,0 +1,280 @@
+"""Integration tests of the HJ 212 receiver: the real binary on a free
+loopback port, real TCP. Split and merged packets, a retransmission stored
+once, a refused password, the acknowledgement arriving only after commit,
+station CLI and CSV import, and a kill -9 crash test: every acknowledged
+packet is in the database, none twice.
+
+Run: python3 tests/integration/test_hj212.py BUILD_DIR (from the source root).
+"""
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import BINARY, ROOT, TempDbCase, main, run  # noqa: E402
+
+MN = "A110000_0001"
+PW = "123456"
+
+
+def crc16(data: bytes) -> int:
+    """The standard's CRC (Appendix A), independently of the C code."""
+    crc = 0xFFFF
+    for b in data:
+        crc = (crc >> 8) ^ b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def frame(segment: str) -> bytes:
+    seg = segment.encode()
+    return b"##%04d" % len(seg) + seg + b"%04X\r\n" % crc16(seg)
+
+
+def upload(qn, minute, cod=23.5, pw=PW, mn=MN, flag=5, st="21", extra=""):
+    """A 2017 real-time upload with DataTime 2024-01-23 12:MM:00."""
+    return frame(f"QN={qn};ST={st};CN=2011;PW={pw};MN={mn};Flag={flag};{extra}"
+                 f"CP=&&DataTime=20240123{12:02d}{minute:02d}00;w01018-Rtd={cod},w01018-Flag=N;"
+                 f"w21003-Rtd=0.5,w21003-Flag=N&&")
+
+
+class Receiver:
+    """`qingshui serve` with the HJ 212 receiver on a port the kernel picks."""
+
+    def __init__(self, db, *extra):
+        self.proc = subprocess.Popen(
+            [BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0", "--hj212", "127.0.0.1:0", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        self.port = None
+        for _ in range(2):
+            line = self.proc.stdout.readline()
+            if line.startswith("hj212 listening on"):
+                self.port = int(line.rsplit(":", 1)[1])
+            elif "listening on http" in line:
+                self.http_port = int(line.split("http://127.0.0.1:")[1].split()[0])
+        if not self.port:
+            self.proc.kill()
+            raise RuntimeError("receiver did not start: " + self.proc.stderr.read())
+
+    def connect(self):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return s
+
+    def metrics(self):
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
+        c.request("GET", "/metrics")
+        body = c.getresponse().read().decode()
+        c.close()
+        return body
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def read_replies(sock, n, timeout=10):
+    """Read N CR LF-terminated frames."""
+    sock.settimeout(timeout)
+    data = b""
+    while data.count(b"\r\n") < n:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return [f for f in data.split(b"\r\n") if f]
+
+
+def qn_of(reply: bytes) -> str:
+    return reply.decode().split("QN=")[1].split(";")[0]
+
+
+class HJ212Case(TempDbCase):
+    def setUp(self):
+        super().setUp()
+        run("init", db=self.db, check=True)
+        run("station", "add", "--mn", MN, "--password", PW, "--st", "21", "--name", "test section",
+            "--codes", "w01018=COD w21003=NH3-N", db=self.db, check=True)
+        self.rx = Receiver(self.db)
+
+    def tearDown(self):
+        if self.rx.proc.poll() is None:
+            self.assertEqual(self.rx.stop(), 0)
+        super().tearDown()
+
+    def rows(self, sql, *args):
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def test_ack_after_commit(self):
+        s = self.rx.connect()
+        s.sendall(upload("20240123120000001", 0))
+        [reply] = read_replies(s, 1)
+        self.assertIn(b"ST=91;CN=9014;PW=123456;MN=A110000_0001;Flag=4;CP=&&&&", reply)
+        self.assertEqual(qn_of(reply), "20240123120000001")
+        # the reply came after the commit: the row is already visible
+        self.assertEqual(self.rows("SELECT code, rtd, flag FROM hj212_reading ORDER BY code"),
+                         [("w01018", 23.5, "N"), ("w21003", 0.5, "N")])
+        s.close()
+
+    def test_split_and_merged_packets(self):
+        s = self.rx.connect()
+        stream = b"".join(upload(f"2024012312{m:02d}00001", m) for m in range(1, 11))
+        # merged: ten packets in one write; then one packet byte by byte
+        s.sendall(stream)
+        one = upload("20240123122000001", 20)
+        for i in range(len(one)):
+            s.sendall(one[i:i + 1])
+            time.sleep(0.001)
+        replies = read_replies(s, 11)
+        self.assertEqual(len(replies), 11)
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_reading")[0][0], 22)
+        s.close()
+
+    def test_garbage_between_packets(self):
+        s = self.rx.connect()
+        s.sendall(b"junk##0042garbage\r\n" + upload("20240123123000001", 30) + b"\x00\xffxx"
+                  + upload("20240123123100001", 31))
+        self.assertEqual(len(read_replies(s, 2)), 2)
+        self.assertIn('reason="garbage"', self.rx.metrics())
+        s.close()
+
+    def test_retransmission_stored_once(self):
+        s = self.rx.connect()
+        pkt = upload("20240123124000001", 40)
+        s.sendall(pkt)
+        read_replies(s, 1)
+        s.sendall(pkt)   # the station did not see the reply and sends again
+        self.assertEqual(len(read_replies(s, 1)), 1)   # answered again
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_reading WHERE data_time = "
+                                   "'2024-01-23 12:40:00'")[0][0], 2)
+        s.close()
+
+    def test_refused_password_and_unknown_mn(self):
+        s = self.rx.connect()
+        s.sendall(upload("20240123125000001", 50, pw="999999") + upload("20240123125100001", 51, mn="NOPE1"))
+        s.sendall(upload("20240123125200001", 52))   # the connection still works
+        replies = read_replies(s, 1)
+        self.assertEqual(len(replies), 1)
+        self.assertEqual(qn_of(replies[0]), "20240123125200001")
+        m = self.rx.metrics()
+        self.assertIn('qingshui_hj212_refused_total{reason="wrong_password"} 1', m)
+        self.assertIn('qingshui_hj212_refused_total{reason="unknown_mn"} 1', m)
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_reading")[0][0], 2)
+        s.close()
+
+    def test_bad_crc_and_future_time(self):
+        s = self.rx.connect()
+        bad = bytearray(upload("20240123125300001", 53))
+        bad[-7] = ord("0") if bad[-7] != ord("0") else ord("1")   # damage the CRC
+        future = frame(f"QN=20240123125400001;ST=21;CN=2011;PW={PW};MN={MN};Flag=5;"
+                       "CP=&&DataTime=20990101000000;w01018-Rtd=1&&")
+        s.sendall(bytes(bad) + future + upload("20240123125500001", 55))
+        replies = read_replies(s, 1)
+        self.assertEqual(qn_of(replies[0]), "20240123125500001")
+        m = self.rx.metrics()
+        self.assertIn('reason="crc_mismatch"} 1', m)
+        self.assertIn('reason="future_time"} 1', m)
+        s.close()
+
+    def test_no_ack_requested(self):
+        s = self.rx.connect()
+        s.sendall(upload("20240123125600001", 56, flag=4) + upload("20240123125700001", 57))
+        [reply] = read_replies(s, 1)
+        self.assertEqual(qn_of(reply), "20240123125700001")
+        s.close()
+
+    def test_station_cli_and_import(self):
+        path = os.path.join(self.dir, "stations.csv")
+        with open(path, "w") as f:
+            f.write("mn,password,st,name,kind,owner,codes\n"
+                    "OUT_0001,BF470F88957588DE902D1A52,32,outlet 1,outlet,plant A,w01018=COD\n"
+                    "BAD MN,1,32,x,outlet,,\n")
+        r = run("station", "import", path, db=self.db)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("line 3: mn", r.stderr)
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_station")[0][0], 1)   # nothing imported
+        with open(path, "w") as f:
+            f.write("mn,password,st,name,kind,owner,codes\n"
+                    "OUT_0001,BF470F88957588DE902D1A52,32,outlet 1,outlet,plant A,w01018=COD\n")
+        self.assertEqual(run("station", "import", path, db=self.db).returncode, 0)
+        out = run("station", "list", db=self.db).stdout
+        self.assertIn("OUT_0001", out)
+        self.assertEqual(run("station", "add", "--mn", "X", "--password", "1", "--st", "3",
+                             "--name", "n", db=self.db).returncode, 2)
+        self.assertEqual(run("station", "remove", "--mn", "OUT_0001", db=self.db).returncode, 0)
+        self.assertEqual(run("station", "remove", "--mn", "OUT_0001", db=self.db).returncode, 1)
+
+    def test_kill9_loses_no_acknowledged_packet(self):
+        acked = set()
+        sent = 0
+        for round_ in range(3):
+            stop = threading.Event()
+            lock = threading.Lock()
+
+            def station(idx, round_=round_):
+                nonlocal sent
+                try:
+                    s = self.rx.connect()
+                    n = 0
+                    while not stop.is_set():
+                        qn = f"2024{round_ + 1:02d}{idx + 10:02d}{n // 60 % 24:02d}{n % 60:02d}00{n % 1000:03d}"
+                        minute = n % 60
+                        seg = (f"QN={qn};ST=21;CN=2011;PW={PW};MN={MN};Flag=5;CP=&&DataTime="
+                               f"2024{round_ + 1:02d}{idx + 10:02d}{n // 60 % 24:02d}{minute:02d}00;"
+                               f"w01018-Rtd={n}.5,w01018-Flag=N&&")
+                        s.sendall(frame(seg))
+                        with lock:
+                            sent += 1
+                        reply = read_replies(s, 1, timeout=5)
+                        if reply:
+                            with lock:
+                                acked.add(qn)
+                        n += 1
+                        if n >= 1400:
+                            break
+                    s.close()
+                except OSError:
+                    pass   # the server died under us: expected
+
+            threads = [threading.Thread(target=station, args=(i,)) for i in range(8)]
+            for t in threads:
+                t.start()
+            time.sleep(1.0 + round_ * 0.3)
+            self.rx.kill()   # SIGKILL at an arbitrary moment
+            stop.set()
+            for t in threads:
+                t.join()
+            self.rx = Receiver(self.db)
+        stored = self.rows("SELECT qn, count(*) FROM hj212_reading GROUP BY station_id, cn, data_time, code")
+        self.assertTrue(all(c == 1 for _, c in stored))
+        stored_qns = {q for q, _ in stored}
+        missing = acked - stored_qns
+        self.assertEqual(missing, set(), f"{len(missing)} acknowledged packets lost")
+        self.assertGreater(len(acked), 100)
+        print(f"kill -9 x3: {sent} sent, {len(acked)} acknowledged, {len(stored_qns)} stored, 0 lost",
+              file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
