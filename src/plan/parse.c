@@ -253,7 +253,7 @@ static int parse_measure(const struct line *lines, int nlines, int i, int ordina
                          struct plan_doc *doc, struct plan_problems *problems) {
   struct buf body = {0}, folded = {0};
   int j = i, closed = 0;
-  const char *rest, *next;
+  const char *rest = lines[i].folded, *next;
   measure_heading(lines[i].folded, &rest);
   for (; j < nlines && !closed; j++) {
     if (j > i && (measure_heading(lines[j].folded, &next) ||
