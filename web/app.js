@@ -1,256 +1,64 @@
 // The qingshui web UI: a small single-page application over the JSON API.
-// Pages are functions that fetch what they show and render it into <main>;
-// links marked data-link are followed without reloading the page.
+// This file is the shell: the session, the navigation by role, the router.
+// Pages live in plan.js and supervision.js; links marked data-link are
+// followed without reloading the page.
 import { t, lang, setLang, translateStatic } from './i18n.js';
+import { currentSession, loadSession, login, logout } from './api.js';
+import { esc } from './ui.js';
+import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, searchPage } from './plan.js';
+import { initSupervisionPages, tasksPage, taskPage, dashboardPage, assessmentPage, inboxPage, newTaskPage } from './supervision.js';
 
 const main = document.getElementById('main');
 
-// ---- helpers -------------------------------------------------------------
-
-const escapeMap = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-function esc(value) { return String(value ?? '').replace(/[&<>"']/g, (c) => escapeMap[c]); }
-
-async function api(path) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${body.error}: ${body.detail}`);
-  return body;
-}
-
-function cnOrdinal(n) {
-  const digits = '零一二三四五六七八九';
-  if (n < 10) return digits[n];
-  if (n < 20) return '十' + (n % 10 ? digits[n % 10] : '');
-  return digits[Math.floor(n / 10)] + '十' + (n % 10 ? digits[n % 10] : '');
-}
-
-function kindLabel(kind) { return t(`unit.kind.${kind}`); }
-
-// ---- pieces shared by pages ----------------------------------------------
-
-// Unit chips of one role. Units expanded from a collective (各县市区人民政府)
-// are shown as one chip naming the collective, its members in the tooltip.
-function unitChips(units, role) {
-  const mine = units.filter((u) => u.role === role);
-  const seen = new Set();
-  const chips = [];
-  for (const u of mine) {
-    if (u.via) {
-      if (seen.has(u.via)) continue;
-      seen.add(u.via);
-      const members = mine.filter((m) => m.via === u.via);
-      chips.push(`<span class="chip chip-${role} chip-collective" title="${esc(members.map((m) => m.name).join('、'))}">${esc(u.via)}<span class="count">${members.length}</span></span>`);
-    } else {
-      chips.push(`<a class="chip chip-${role}" href="/units/${u.id}" data-link data-unit="${u.id}">${esc(u.name)}</a>`);
-    }
-  }
-  if (!chips.length) return '';
-  return `<div class="chips"><span class="role role-${role}">${t(`role.${role}`)}</span>${chips.join('')}</div>`;
-}
-
-// The measure's text with its target phrases highlighted and its unit list muted.
-function measureText(m) {
-  let html = esc(m.body);
-  for (const target of m.targets) {
-    const phrase = esc(target.phrase);
-    html = html.replace(phrase, `<mark class="target target-${target.kind}" title="${esc(t(`target.${target.kind}`))}">${phrase}</mark>`);
-  }
-  return html.replace(/([（(](?:牵头单位|责任单位)[\s\S]*)$/, '<span class="units-text">$1</span>');
-}
-
-function targetList(m) {
-  if (!m.targets.length) return '';
-  const items = m.targets.map((target) =>
-    `<li><span class="tag tag-${target.kind}">${t(`target.${target.kind}`)}</span><mark class="target target-${target.kind}">${esc(target.phrase)}</mark> <span class="sentence">${esc(target.sentence)}</span></li>`);
-  return `<details class="targets"><summary>${t('measure.targets')} (${m.targets.length})</summary><ul>${items.join('')}</ul></details>`;
-}
-
-function measureCard(m, { showChapter = false } = {}) {
-  return `<article class="measure" id="m${m.ordinal}" data-measure="${m.ordinal}">
-    <header><a class="ordinal" href="/measures/${m.id}" data-link>(${cnOrdinal(m.ordinal)})</a>
-      <h3><a href="/measures/${m.id}" data-link>${esc(m.title)}</a></h3>
-      ${showChapter ? `<span class="chapter-tag">${cnOrdinal(m.chapter)}、${esc(m.chapter_title)}</span>` : ''}
-      ${m.targets.length ? `<span class="badge" title="${esc(t('measure.targets'))}">◎ ${m.targets.length}</span>` : ''}
-    </header>
-    ${unitChips(m.units, 'lead')}${unitChips(m.units, 'support')}
-    <details class="body"><summary>${t('measure.full')}</summary><p>${measureText(m)}</p></details>
-    ${targetList(m)}
-  </article>`;
-}
-
-// ---- pages ---------------------------------------------------------------
-
-let unitsCache = null;
-async function allUnits() {
-  unitsCache = unitsCache || await api('/api/units');
-  return unitsCache;
-}
-
-async function planPage(params, query) {
-  let planId = params.id;
-  if (!planId) {
-    const plans = await api('/api/plans');
-    if (!plans.length) { main.innerHTML = `<p class="empty">${t('plan.none')}</p>`; return; }
-    planId = plans[0].id;
-  }
-  const [plan, units] = await Promise.all([api(`/api/plans/${planId}`), allUnits()]);
-  const unit = query.get('unit') || '';
-  const role = query.get('role') || '';
-  const chapter = query.get('chapter') || '';
-  let measures = plan.measures;
-  if (unit || chapter) {
-    const q = new URLSearchParams({ plan: planId });
-    if (unit) q.set('unit', unit);
-    if (unit && role) q.set('role', role);
-    if (chapter) q.set('chapter', chapter);
-    measures = await api(`/api/measures?${q}`);
-  }
-  const unitOptions = units.filter((u) => u.leads + u.supports > 0).map((u) =>
-    `<option value="${u.id}" ${String(u.id) === unit ? 'selected' : ''}>${esc(u.name)}</option>`).join('');
-  const chapterNav = plan.chapters.map((c) =>
-    `<li><a href="?chapter=${c.ordinal}" data-link data-chapter="${c.ordinal}" class="${String(c.ordinal) === chapter ? 'active' : ''}">${cnOrdinal(c.ordinal)}、${esc(c.title)} <span class="count">${c.measures}</span></a></li>`).join('');
-  const byChapter = plan.chapters.map((c) => {
-    const list = measures.filter((m) => m.chapter === c.ordinal);
-    if (!list.length) return '';
-    return `<section class="chapter" id="c${c.ordinal}"><h2>${cnOrdinal(c.ordinal)}、${esc(c.title)}</h2>${list.map((m) => measureCard(m)).join('')}</section>`;
-  }).join('');
-  main.innerHTML = `
-    <section class="plan-head">
-      <p class="doc-number">${esc(plan.doc_number)}</p>
-      <h1>${esc(plan.title)}</h1>
-      <p class="meta">${t('plan.issued')} ${esc(plan.issued_on || '')} · ${esc(plan.issuer || '')} · ${plan.chapters.length} ${t('plan.chapters')} · ${plan.measures.length} ${t('plan.measures')}</p>
-    </section>
-    <div class="layout">
-      <aside class="sidebar"><nav aria-label="${esc(t('plan.chapter'))}"><ul class="chapters">
-        <li><a href="?" data-link class="${chapter ? '' : 'active'}">${t('plan.all_chapters')}</a></li>${chapterNav}</ul></nav></aside>
-      <div class="content">
-        <form class="filters" id="filters">
-          <label>${t('filter.unit')} <select name="unit" id="filter-unit"><option value="">${t('filter.any_unit')}</option>${unitOptions}</select></label>
-          <label>${t('filter.role')} <select name="role" id="filter-role" ${unit ? '' : 'disabled'}>
-            <option value="">${t('filter.any_role')}</option>
-            <option value="lead" ${role === 'lead' ? 'selected' : ''}>${t('role.lead')}</option>
-            <option value="support" ${role === 'support' ? 'selected' : ''}>${t('role.support')}</option></select></label>
-          ${unit || chapter ? `<a href="?" data-link class="clear">${t('filter.clear')}</a>` : ''}
-          <output id="shown">${t('filter.shown', { n: measures.length })}</output>
-        </form>
-        ${byChapter || `<p class="empty">${t('common.none')}</p>`}
-      </div>
-    </div>`;
-  const form = document.getElementById('filters');
-  form.addEventListener('change', () => {
-    const next = new URLSearchParams();
-    const data = new FormData(form);
-    if (chapter) next.set('chapter', chapter);
-    if (data.get('unit')) next.set('unit', data.get('unit'));
-    if (data.get('unit') && data.get('role')) next.set('role', data.get('role'));
-    navigate(`${location.pathname}?${next}`);
-  });
-}
-
-async function measurePage(params) {
-  const m = await api(`/api/measures/${params.id}`);
-  main.innerHTML = `<article class="measure measure-full">
-    <p class="crumbs"><a href="/plans/${m.plan_id}" data-link>${esc(m.doc_number)}</a> › <a href="/plans/${m.plan_id}?chapter=${m.chapter}" data-link>${cnOrdinal(m.chapter)}、${esc(m.chapter_title)}</a></p>
-    <h1>(${cnOrdinal(m.ordinal)}) ${esc(m.title)}</h1>
-    ${unitChips(m.units, 'lead')}${unitChips(m.units, 'support')}
-    <p class="body-text">${measureText(m)}</p>
-    <p class="meta">${t('measure.line', { n: m.source_line })}</p>
-    ${m.targets.length ? `<h2>${t('measure.targets')}</h2><ul class="target-list">${m.targets.map((x) =>
-      `<li><span class="tag tag-${x.kind}">${t(`target.${x.kind}`)}</span><mark class="target target-${x.kind}">${esc(x.phrase)}</mark><p class="sentence">${esc(x.sentence)}</p></li>`).join('')}</ul>` : ''}
-  </article>`;
-}
-
-async function unitsPage() {
-  const units = await allUnits();
-  const render = (filter) => units.filter((u) => !filter || u.name.includes(filter) || (u.name_en || '').toLowerCase().includes(filter.toLowerCase()))
-    .map((u) => `<tr><td><a href="/units/${u.id}" data-link>${esc(u.name)}</a>${lang() === 'en' && u.name_en ? `<div class="en">${esc(u.name_en)}</div>` : ''}</td>
-      <td><span class="kind kind-${u.kind}">${kindLabel(u.kind)}</span></td><td class="num">${u.leads}</td><td class="num">${u.supports}</td></tr>`).join('');
-  main.innerHTML = `<h1>${t('units.title')}</h1>
-    <input type="search" id="unit-filter" class="search-box" placeholder="${esc(t('units.filter'))}" aria-label="${esc(t('units.filter'))}">
-    <div class="table-wrap"><table class="units-table"><thead><tr><th>${t('units.name')}</th><th>${t('units.kind')}</th><th class="num">${t('units.leads')}</th><th class="num">${t('units.supports')}</th></tr></thead>
-    <tbody id="units-body">${render('')}</tbody></table></div>`;
-  document.getElementById('unit-filter').addEventListener('input', (e) => {
-    document.getElementById('units-body').innerHTML = render(e.target.value.trim());
-  });
-}
-
-async function unitPage(params) {
-  const u = await api(`/api/units/${params.id}`);
-  const list = (measures) => measures.length ? measures.map((m) => measureCard(m, { showChapter: true })).join('') : `<p class="empty">${t('common.none')}</p>`;
-  main.innerHTML = `<section class="unit-head"><h1>${esc(u.name)}</h1>
-    ${u.name_en ? `<p class="en">${esc(u.name_en)}</p>` : ''}
-    <p class="meta"><span class="kind kind-${u.kind}">${kindLabel(u.kind)}</span>
-      · ${t('units.leads')} <strong id="lead-count">${u.leads}</strong> · ${t('units.supports')} <strong id="support-count">${u.supports}</strong>
-      ${u.aliases.length ? ` · ${t('unit.aliases')}: ${u.aliases.map(esc).join('、')}` : ''}</p></section>
-    <h2>${t('unit.leads')}</h2><div id="unit-leads">${list(u.lead)}</div>
-    <h2>${t('unit.supports')}</h2><div id="unit-supports">${list(u.support)}</div>`;
-}
-
-function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/vendor/echarts.min.js';
-    script.onload = () => resolve(window.echarts);
-    script.onerror = reject;
-    document.head.appendChild(script);
-  });
-}
-
-async function matrixPage(params, query) {
-  const plans = await api('/api/plans');
-  if (!plans.length) { main.innerHTML = `<p class="empty">${t('plan.none')}</p>`; return; }
-  const [matrix, echarts] = await Promise.all([api(`/api/plans/${plans[0].id}/matrix`), loadECharts()]);
-  const kind = query.get('kind') || '';
-  const kinds = [...new Set(matrix.cells.map((c) => c.kind))];
-  const cells = matrix.cells.filter((c) => !kind || c.kind === kind);
-  const unitTotals = new Map();
-  for (const c of cells) unitTotals.set(c.unit, (unitTotals.get(c.unit) || 0) + c.lead * 2 + c.support);
-  const unitsSorted = [...unitTotals.keys()].sort((a, b) => unitTotals.get(a) - unitTotals.get(b));
-  const unitIds = new Map(cells.map((c) => [c.unit, c.unit_id]));
-  const data = cells.map((c) => [c.chapter - 1, unitsSorted.indexOf(c.unit), c.lead + c.support, c.lead, c.support]);
-  main.innerHTML = `<h1>${t('matrix.title')}</h1><p class="hint">${t('matrix.hint')}</p>
-    <form class="filters"><label>${t('matrix.kind')} <select id="matrix-kind"><option value="">${t('matrix.all')}</option>
-    ${kinds.map((k) => `<option value="${k}" ${k === kind ? 'selected' : ''}>${kindLabel(k)}</option>`).join('')}</select></label></form>
-    <div id="matrix-chart" class="chart" role="img" aria-label="${esc(t('matrix.title'))}"></div>`;
-  document.getElementById('matrix-kind').addEventListener('change', (e) => navigate(`/matrix${e.target.value ? `?kind=${e.target.value}` : ''}`));
-  const el = document.getElementById('matrix-chart');
-  el.style.height = `${Math.max(420, unitsSorted.length * 22 + 150)}px`;
-  const chart = echarts.init(el, null, { renderer: 'canvas' });
-  const chapterLabels = matrix.chapters.map((c) => `${cnOrdinal(c.ordinal)}、${c.title}`);
-  chart.setOption({
-    animation: false,
-    tooltip: { formatter: (p) => `${esc(unitsSorted[p.value[1]])}<br>${esc(chapterLabels[p.value[0]])}<br>${t('role.lead')} ${p.value[3]} · ${t('role.support')} ${p.value[4]}` },
-    grid: { left: 8, right: 8, top: 90, bottom: 40, containLabel: true },
-    xAxis: { type: 'category', data: chapterLabels.map((l) => l.length > 8 ? `${l.slice(0, 8)}…` : l), position: 'top', axisLabel: { rotate: 40, interval: 0 }, splitArea: { show: true } },
-    yAxis: { type: 'category', data: unitsSorted.map((u) => u.length > 14 ? `${u.slice(0, 14)}…` : u), axisLabel: { interval: 0 }, splitArea: { show: true } },
-    visualMap: { min: 0, max: Math.max(1, ...data.map((d) => d[2])), calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#e8f6f3', '#74c2b5', '#0b6e6e', '#073f3f'] } },
-    series: [{ type: 'heatmap', data, label: { show: true, formatter: (p) => p.value[2] }, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
-  });
-  chart.on('click', (p) => navigate(`/?chapter=${p.value[0] + 1}&unit=${unitIds.get(unitsSorted[p.value[1]])}`));
-  window.addEventListener('resize', () => chart.resize(), { once: true });
-}
-
-async function searchPage(params, query) {
-  const q = query.get('q') || '';
-  main.innerHTML = `<h1>${t('search.title')}</h1>
-    <form id="search-form" class="search-form" role="search"><input type="search" name="q" id="search-q" class="search-box" value="${esc(q)}" placeholder="${esc(t('search.placeholder'))}" aria-label="${esc(t('search.title'))}"></form>
-    <div id="results"></div>`;
-  document.getElementById('search-form').addEventListener('submit', (e) => {
+async function loginPage(params, query) {
+  main.innerHTML = `<section class="login-box"><h1>${t('login.title')}</h1>
+    <form id="login-form" class="form">
+      <label>${t('login.login')} <input name="login" id="login-name" autocomplete="username" required></label>
+      <label>${t('login.password')} <input name="password" id="login-password" type="password" autocomplete="current-password" required></label>
+      <p class="error" id="login-error" role="alert" hidden></p>
+      <button type="submit" class="primary" id="login-submit">${t('login.submit')}</button>
+    </form></section>`;
+  document.getElementById('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    navigate(`/search?q=${encodeURIComponent(document.getElementById('search-q').value.trim())}`);
+    const data = new FormData(e.target);
+    try {
+      await login(data.get('login'), data.get('password'));
+      renderAccount();
+      navigate(query.get('next') || '/tasks');
+    } catch (err) {
+      const box = document.getElementById('login-error');
+      box.hidden = false;
+      box.textContent = err.message;
+    }
   });
-  if (!q) return;
-  const results = await api(`/api/measures?q=${encodeURIComponent(q)}`);
-  document.getElementById('results').innerHTML = `<p class="meta" id="result-count">${t('search.results', { n: results.length })}</p>` +
-    results.map((m) => measureCard(m, { showChapter: true })).join('');
-  for (const p of document.querySelectorAll('#results .body p')) p.innerHTML = p.innerHTML.split(esc(q)).join(`<mark class="hit">${esc(q)}</mark>`);
-  for (const d of document.querySelectorAll('#results details.body')) d.open = true;
+}
+
+// Navigation entries that need a role, and the account's name with log-out.
+function renderAccount() {
+  const s = currentSession();
+  const level = s.level;
+  for (const a of document.querySelectorAll('[data-min-level]')) {
+    const order = ['anonymous', 'unit', 'leader', 'admin'];
+    a.hidden = order.indexOf(level) < order.indexOf(a.dataset.minLevel);
+  }
+  const box = document.getElementById('account');
+  box.innerHTML = s.account
+    ? `<span class="who" id="who">${esc(s.account.display_name)}${s.account.unit_name ? ` · ${esc(s.account.unit_name)}` : ''}</span><button type="button" class="lang" id="logout">${t('login.logout')}</button>`
+    : `<a href="/login" data-link class="lang" id="login-link">${t('login.title')}</a>`;
+  const out = document.getElementById('logout');
+  if (out) out.addEventListener('click', async () => { await logout(); renderAccount(); navigate('/'); });
 }
 
 // ---- routing -------------------------------------------------------------
 
 const routes = [
+  [/^\/login$/, loginPage, 'login'],
+  [/^\/tasks$/, tasksPage, 'tasks'],
+  [/^\/tasks\/new$/, newTaskPage, 'tasks'],
+  [/^\/tasks\/(?<id>\d+)$/, taskPage, 'tasks'],
+  [/^\/dashboard$/, dashboardPage, 'dashboard'],
+  [/^\/assessment$/, assessmentPage, 'assessment'],
+  [/^\/inbox$/, inboxPage, 'inbox'],
   [/^\/$/, planPage, 'plan'],
   [/^\/plans\/(?<id>\d+)$/, planPage, 'plan'],
   [/^\/measures\/(?<id>\d+)$/, measurePage, 'plan'],
@@ -270,6 +78,7 @@ async function render() {
     if (!route) throw new Error(`404: ${path}`);
     await route[1](path.match(route[0]).groups || {}, query);
   } catch (err) {
+    if (err.status === 401) { navigate(`/login?next=${encodeURIComponent(path + location.search)}`); return; }
     main.innerHTML = `<p class="error" role="alert">${t('common.error')}: ${esc(err.message)}</p>`;
   }
   document.body.dataset.ready = path + location.search;
@@ -296,12 +105,14 @@ function applyLanguage() {
   langButton.setAttribute('aria-label', lang() === 'zh' ? 'Switch to English' : '切换到中文');
   document.title = `${t('app.name')} · ${t('nav.plan')}`;
 }
-langButton.addEventListener('click', () => { setLang(lang() === 'zh' ? 'en' : 'zh'); applyLanguage(); render(); });
+langButton.addEventListener('click', () => { setLang(lang() === 'zh' ? 'en' : 'zh'); applyLanguage(); renderAccount(); render(); });
 document.getElementById('menu-toggle').addEventListener('click', (e) => {
   const open = document.getElementById('nav').classList.toggle('open');
   e.currentTarget.setAttribute('aria-expanded', String(open));
 });
 
+initPlanPages(main, navigate);
+initSupervisionPages(main, navigate);
 setLang(lang());
 applyLanguage();
-render();
+loadSession().catch(() => null).then(() => { renderAccount(); render(); });

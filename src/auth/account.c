@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "plan/store.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -32,18 +33,6 @@ static void random_hex(char *out, size_t hexlen) {
   unsigned char bytes[64];
   randombytes_buf(bytes, hexlen / 2);
   sodium_bin2hex(out, hexlen + 1, bytes, hexlen / 2);
-}
-
-/* The id of UNIT given as an id or an exact name; 0 if none. */
-static long long find_unit(sqlite3 *db, const char *unit) {
-  sqlite3_stmt *st = NULL;
-  long long id = 0;
-  if (sqlite3_prepare_v2(db, "SELECT id FROM unit WHERE id = ?1 OR name = ?1", -1, &st, NULL))
-    return 0;
-  sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return id;
 }
 
 /* The audit text of an account (no secrets). Caller frees. */
@@ -90,7 +79,7 @@ int account_create(sqlite3 *db, const char *login, const char *display_name,
   if (password_hash(password, hash)) { snprintf(err, errlen, "out of memory hashing"); return -1; }
   if (db_begin(db) != SQLITE_OK) { snprintf(err, errlen, "database busy"); return -1; }
   long long unit_id = 0;
-  if (level == ACCESS_UNIT && !(unit_id = find_unit(db, unit))) {
+  if (level == ACCESS_UNIT && !(unit_id = plan_find_unit(db, unit))) {
     snprintf(err, errlen, "unit '%s' does not exist (see 'qingshui units list')", unit);
     db_rollback(db);
     return -1;

@@ -175,3 +175,57 @@ int db_audit(sqlite3 *db, const char *actor, const char *action,
   sqlite3_finalize(st);
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
+
+sqlite3_stmt *db_vprepare_bind(sqlite3 *db, char *err, size_t errlen, const char *sql,
+                               const char *types, va_list ap) {
+  sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
+  if (!st) return NULL;
+  for (int i = 1; types && *types; types++, i++) {
+    const char *text;
+    switch (*types) {
+    case 's':
+      text = va_arg(ap, const char *);
+      if (text) sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+      else sqlite3_bind_null(st, i);
+      break;
+    case 'i': sqlite3_bind_int64(st, i, va_arg(ap, long long)); break;
+    case 'd': sqlite3_bind_double(st, i, va_arg(ap, double)); break;
+    case 'I': {
+      const long long *v = va_arg(ap, const long long *);
+      if (v) sqlite3_bind_int64(st, i, *v); else sqlite3_bind_null(st, i);
+      break;
+    }
+    case 'D': {
+      const double *v = va_arg(ap, const double *);
+      if (v) sqlite3_bind_double(st, i, *v); else sqlite3_bind_null(st, i);
+      break;
+    }
+    default: sqlite3_bind_null(st, i); break;
+    }
+  }
+  return st;
+}
+
+sqlite3_stmt *db_prepare_bind(sqlite3 *db, char *err, size_t errlen, const char *sql,
+                              const char *types, ...) {
+  va_list ap;
+  va_start(ap, types);
+  sqlite3_stmt *st = db_vprepare_bind(db, err, errlen, sql, types, ap);
+  va_end(ap);
+  return st;
+}
+
+int db_exec_bind(sqlite3 *db, char *err, size_t errlen, const char *sql, const char *types, ...) {
+  va_list ap;
+  va_start(ap, types);
+  sqlite3_stmt *st = db_vprepare_bind(db, err, errlen, sql, types, ap);
+  va_end(ap);
+  if (!st) return -1;
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+    return -1;
+  }
+  return sqlite3_changes(db);
+}

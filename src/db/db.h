@@ -9,6 +9,7 @@
 #ifndef QS_DB_H
 #define QS_DB_H
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 enum db_open_mode {
@@ -33,6 +34,19 @@ void db_rollback(sqlite3 *db);  /* never fails loudly: used on error paths */
 
 /* Prepare SQL or return NULL after writing sqlite's message to ERR. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* Prepare SQL and bind the arguments described by TYPES, one character
+** each: 's' text (NULL binds NULL), 'i' long long, 'd' double, 'I' and 'D'
+** a pointer to a long long or a double (NULL binds NULL), 'n' NULL (no
+** argument). Returns NULL with ERR set on failure. */
+sqlite3_stmt *db_prepare_bind(sqlite3 *db, char *err, size_t errlen, const char *sql,
+                              const char *types, ...);
+sqlite3_stmt *db_vprepare_bind(sqlite3 *db, char *err, size_t errlen, const char *sql,
+                               const char *types, va_list ap);
+
+/* Run a statement that returns no rows, with arguments as db_prepare_bind.
+** Returns the number of rows changed, or -1 with ERR set. */
+int db_exec_bind(sqlite3 *db, char *err, size_t errlen, const char *sql, const char *types, ...);
 
 /* Append one line to the audit log: who did what to which entity, with the
 ** state before and after as JSON text (either may be NULL). Call inside the

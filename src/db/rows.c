@@ -2,6 +2,7 @@
 ** Rows to JSON (rows.h).
 */
 #include "db/rows.h"
+#include "db/db.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -44,4 +45,28 @@ json_t *db_rows_json(sqlite3_stmt *st) {
   while (sqlite3_step(st) == SQLITE_ROW) json_array_append_new(rows, row_object(st));
   sqlite3_reset(st);
   return rows;
+}
+
+json_t *db_query_rows(sqlite3 *db, const char *sql, const char *types, ...) {
+  char err[256];
+  va_list ap;
+  va_start(ap, types);
+  sqlite3_stmt *st = db_vprepare_bind(db, err, sizeof err, sql, types, ap);
+  va_end(ap);
+  if (!st) { fprintf(stderr, "qingshui: %s\n", err); return json_array(); }
+  json_t *rows = db_rows_json(st);
+  sqlite3_finalize(st);
+  return rows;
+}
+
+json_t *db_query_row(sqlite3 *db, const char *sql, const char *types, ...) {
+  char err[256];
+  va_list ap;
+  va_start(ap, types);
+  sqlite3_stmt *st = db_vprepare_bind(db, err, sizeof err, sql, types, ap);
+  va_end(ap);
+  if (!st) { fprintf(stderr, "qingshui: %s\n", err); return NULL; }
+  json_t *row = db_row_json(st);
+  sqlite3_finalize(st);
+  return row;
 }

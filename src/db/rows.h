@@ -15,4 +15,9 @@ json_t *db_rows_json(sqlite3_stmt *st);
 /* The next row of ST as a JSON object, or NULL when there is none. */
 json_t *db_row_json(sqlite3_stmt *st);
 
+/* Run SQL with arguments (types as db_prepare_bind) and return all rows
+** (an array) or the first row (an object, or NULL when there is none). */
+json_t *db_query_rows(sqlite3 *db, const char *sql, const char *types, ...);
+json_t *db_query_row(sqlite3 *db, const char *sql, const char *types, ...);
+
 #endif

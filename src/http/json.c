@@ -36,6 +36,11 @@ const char *http_cookie(struct http_request *req, const char *name) {
 
 json_t *http_body_json(struct http_request *req, struct http_response *res) {
   json_error_t e;
+  if (req->body_len > HTTP_MAX_JSON_BODY) {
+    http_reply_error(res, 413, "payload_too_large", "JSON bodies are limited to %d bytes",
+                     HTTP_MAX_JSON_BODY);
+    return NULL;
+  }
   json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
   if (!j) {
     http_reply_error(res, 400, "invalid_json", "request body, line %d column %d: %s",

@@ -5,12 +5,16 @@
 #include "http/routes.h"
 #include "auth/api.h"
 #include "plan/api.h"
+#include "supervision/api.h"
 #include "water/api.h"
 
 const struct http_route *const http_route_tables[] = {
   core_routes,
   auth_routes,
   plan_routes,
+  supervision_task_routes,
+  supervision_workflow_routes,
+  supervision_overview_routes,
   water_routes,
   static_routes,
   NULL,

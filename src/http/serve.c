@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "hj212/receiver.h"
 #include "http/server.h"
+#include "supervision/webhook.h"
 #include "util/cli.h"
 #include <getopt.h>
 #include <pthread.h>
@@ -44,7 +45,7 @@ static const struct serve_option int_options[NUM_INT_OPTS] = {
   [OPT_HJ212_BATCH_MS] = {"hj212-batch-ms", "longest wait before a batch of readings is committed", 1, 1000, 20},
   [OPT_HJ212_BATCH_ROWS] = {"hj212-batch-rows", "packets that trigger a commit at once", 1, 100000, 2000},
   [OPT_HJ212_FUTURE] = {"hj212-future", "seconds a DataTime may be ahead of our clock", 0, 31536000, 600},
-  [OPT_MAX_BODY] = {"max-body", "largest request body in bytes", 1024, 64L << 20, 1L << 20},
+  [OPT_MAX_BODY] = {"max-body", "largest request body in bytes (attachments)", 1024, 256L << 20, 12L << 20},
 };
 
 static void usage(FILE *out) {
@@ -56,6 +57,7 @@ static void usage(FILE *out) {
     "\n"
     "  --db PATH            database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
+    "  --webhook URL        POST every supervision event as JSON to URL\n"
     "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n");
   for (int i = 0; i < NUM_INT_OPTS; i++)
     fprintf(out, "  --%-18s %s (default %ld, %ld..%ld)\n", int_options[i].name,
@@ -75,17 +77,19 @@ static int parse_int_option(int which, const char *value, long *out) {
 }
 
 int serve_main(int argc, char **argv) {
-  struct option longopts[NUM_INT_OPTS + 5];
+  struct option longopts[NUM_INT_OPTS + 6];
   for (int i = 0; i < NUM_INT_OPTS; i++)
     longopts[i] = (struct option){int_options[i].name, required_argument, NULL, 1000 + i};
   longopts[NUM_INT_OPTS] = (struct option){"db", required_argument, NULL, 'd'};
   longopts[NUM_INT_OPTS + 1] = (struct option){"listen", required_argument, NULL, 'l'};
   longopts[NUM_INT_OPTS + 2] = (struct option){"help", no_argument, NULL, 'h'};
   longopts[NUM_INT_OPTS + 3] = (struct option){"hj212", required_argument, NULL, 'j'};
-  longopts[NUM_INT_OPTS + 4] = (struct option){NULL, 0, NULL, 0};
+  longopts[NUM_INT_OPTS + 4] = (struct option){"webhook", required_argument, NULL, 'w'};
+  longopts[NUM_INT_OPTS + 5] = (struct option){NULL, 0, NULL, 0};
   long values[NUM_INT_OPTS];
   for (int i = 0; i < NUM_INT_OPTS; i++) values[i] = int_options[i].def;
   const char *db_option = NULL, *listen = "127.0.0.1:8080", *hj212 = "0.0.0.0:9212";
+  const char *webhook_url = NULL;
   int c, hj212_explicit = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -95,6 +99,8 @@ int serve_main(int argc, char **argv) {
       db_option = optarg;
     } else if (c == 'l') {
       listen = optarg;
+    } else if (c == 'w') {
+      webhook_url = optarg;
     } else if (c == 'j') {
       hj212 = optarg;
       hj212_explicit = 1;
@@ -162,9 +168,18 @@ int serve_main(int argc, char **argv) {
     }
   }
 
+  struct webhook *webhook = NULL;
+  if (webhook_url && !(webhook = webhook_start(webhook_url, path, err, sizeof err))) {
+    cli_error("serve: %s", err);
+    hj212_receiver_stop(receiver);
+    http_server_stop(http);
+    return EXIT_FAILED;
+  }
+
   int sig = 0;
   sigwait(&stop_signals, &sig);
   fprintf(stderr, "qingshui: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  webhook_stop(webhook);
   hj212_receiver_stop(receiver);
   http_server_stop(http);
   return EXIT_OK;

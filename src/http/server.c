@@ -89,6 +89,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   if (!r) return MHD_NO;
   if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
   if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+  if (res->content_disposition[0])
+    MHD_add_response_header(r, "Content-Disposition", res->content_disposition);
   MHD_add_response_header(r, "Cache-Control", res->cache_control ? res->cache_control : "no-store");
   add_security_headers(r);
   enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);

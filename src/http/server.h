@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_JSON_BODY (1 << 20)   /* larger bodies are files (attachments) */
 
 struct MHD_Connection;
 
@@ -42,6 +43,7 @@ struct http_response {
   const char *content_type;
   const char *cache_control;
   char set_cookie[256];        /* a Set-Cookie header, if not empty */
+  char content_disposition[1024]; /* a Content-Disposition header, if not empty */
 };
 
 typedef void (*http_handler)(struct http_request *req, struct http_response *res);

@@ -376,6 +376,17 @@ static json_t *query_one(sqlite3 *db, const char *sql, long long id) {
   return row;
 }
 
+long long plan_find_unit(sqlite3 *db, const char *id_or_name) {
+  sqlite3_stmt *st = NULL;
+  long long id = 0;
+  if (sqlite3_prepare_v2(db, "SELECT id FROM unit WHERE id = ?1 OR name = ?1", -1, &st, NULL))
+    return 0;
+  sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return id;
+}
+
 json_t *plan_query_plans(sqlite3 *db) {
   return query_all(db,
       "SELECT p.id, p.doc_number, p.title, p.issuer, p.issued_on, p.imported_at, "

@@ -33,6 +33,9 @@ struct measure_filter {
   const char *q;            /* substring of title or body */
 };
 
+/* The id of the unit named by its id or exact name; 0 if none. */
+long long plan_find_unit(sqlite3 *db, const char *id_or_name);
+
 json_t *plan_query_plans(sqlite3 *db);
 json_t *plan_query_plan(sqlite3 *db, long long id);              /* NULL if none */
 json_t *plan_query_measures(sqlite3 *db, const struct measure_filter *f);

@@ -17,7 +17,7 @@ let dir, server, base, browser;
 
 function startServer(db) {
   return new Promise((resolvePort, reject) => {
-    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: root });
+    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--hj212', 'off'], { cwd: root });
     let seen = '';
     proc.stdout.on('data', (chunk) => {
       seen += chunk;

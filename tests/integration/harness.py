@@ -34,7 +34,7 @@ class Server:
     """`qingshui serve` on 127.0.0.1 with a port the kernel picks."""
 
     def __init__(self, db, *extra):
-        self.proc = subprocess.Popen([BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0", *extra],
+        self.proc = subprocess.Popen([BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0", "--hj212", "off", *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         line = self.proc.stdout.readline()
         if "listening on" not in line:

@@ -1,0 +1,251 @@
+/*
+** Counting each unit's facts and scoring them (assessment.h).
+**
+** The facts follow the rules of the lights, so that what a unit sees on
+** its task pages during the year is what it is assessed on at the end:
+** reports are due for the periods light_report_required names, on time up
+** to light_report_deadline. The assessment is "as of" today, or the end of
+** the year once it is over.
+*/
+#include "supervision/assessment.h"
+#include "supervision/action.h"
+#include "supervision/config.h"
+#include "db/rows.h"
+#include "util/buf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+static long long get_int(json_t *row, const char *key) {
+  return json_integer_value(json_object_get(row, key));
+}
+
+/* Reports due from UNIT on its tasks of YEAR by AS_OF, and those on time. */
+static void count_reports(sqlite3 *db, long long unit, int year, int as_of,
+                          const struct light_config *cfg, struct unit_facts *f) {
+  json_t *tasks = db_query_rows(db, "SELECT t.id, t.start_on, t.due_on FROM task t JOIN task_unit tu "
+                                "ON tu.task_id = t.id WHERE tu.unit_id = ? AND t.year = ?", "ii", unit,
+                                (long long)year);
+  size_t i;
+  json_t *t;
+  json_array_foreach(tasks, i, t) {
+    int start, end;
+    if (day_parse(json_string_value(json_object_get(t, "start_on")), &start) ||
+        day_parse(json_string_value(json_object_get(t, "due_on")), &end)) continue;
+    json_t *reports = db_query_rows(db, "SELECT period, min(submitted_on) AS first_on FROM report "
+                                    "WHERE task_id = ? AND unit_id = ? AND state != 'returned' "
+                                    "GROUP BY period", "ii", get_int(t, "id"), unit);
+    for (struct period p = period_of_day(cfg->period, start); period_first_day(&p) <= end;
+         p = period_next(&p)) {
+      if (!light_report_required(start, end, &p, as_of, cfg)) continue;
+      f->reports_due++;
+      char key[PERIOD_KEY_SIZE];
+      period_key(&p, key);
+      size_t j;
+      json_t *r;
+      json_array_foreach(reports, j, r) {
+        int on;
+        if (strcmp(json_string_value(json_object_get(r, "period")), key) ||
+            day_parse(json_string_value(json_object_get(r, "first_on")), &on)) continue;
+        if (on <= light_report_deadline(&p, cfg)) f->reports_on_time++;
+      }
+    }
+    json_decref(reports);
+  }
+  json_decref(tasks);
+}
+
+static void count_facts(sqlite3 *db, long long unit, int year, int as_of, const char *as_of_text,
+                        const struct light_config *cfg, struct unit_facts *f) {
+  json_t *row = db_query_row(db,
+      "SELECT count(*) AS total, sum(t.state = 'done') AS done, "
+      "sum(t.state = 'done' AND t.completed_on <= t.due_on) AS on_time, "
+      "(SELECT count(*) FROM milestone m JOIN task_unit x ON x.task_id = m.task_id AND x.role = 'lead' "
+      " JOIN task y ON y.id = m.task_id WHERE x.unit_id = ?1 AND y.year = ?2 AND m.due_on <= ?3) AS m_due, "
+      "(SELECT count(*) FROM milestone m JOIN task_unit x ON x.task_id = m.task_id AND x.role = 'lead' "
+      " JOIN task y ON y.id = m.task_id WHERE x.unit_id = ?1 AND y.year = ?2 AND m.due_on <= ?3 "
+      " AND m.done_on <= m.due_on) AS m_on_time "
+      "FROM task t JOIN task_unit tu ON tu.task_id = t.id AND tu.role = 'lead' "
+      "WHERE tu.unit_id = ?1 AND t.year = ?2", "iis", unit, (long long)year, as_of_text);
+  f->tasks_total = (int)get_int(row, "total");
+  f->tasks_completed = (int)get_int(row, "done");
+  f->tasks_on_time = (int)get_int(row, "on_time");
+  f->milestones_due = (int)get_int(row, "m_due");
+  f->milestones_on_time = (int)get_int(row, "m_on_time");
+  json_decref(row);
+  json_t *levels = db_query_rows(db, "SELECT n.level, count(*) AS n FROM notice n JOIN task t ON "
+                                 "t.id = n.task_id WHERE n.unit_id = ? AND t.year = ? GROUP BY n.level",
+                                 "ii", unit, (long long)year);
+  size_t i;
+  json_t *l;
+  json_array_foreach(levels, i, l) {
+    enum notice_level level;
+    if (!notice_level_parse(json_string_value(json_object_get(l, "level")), &level))
+      f->notices[level] = (int)get_int(l, "n");
+  }
+  json_decref(levels);
+  json_t *ratings = db_query_rows(db, "SELECT t.rating, count(*) AS n FROM task t JOIN task_unit tu ON "
+                                  "tu.task_id = t.id AND tu.role = 'lead' WHERE tu.unit_id = ? AND "
+                                  "t.year = ? AND t.state = 'done' AND t.rating IS NOT NULL "
+                                  "GROUP BY t.rating", "ii", unit, (long long)year);
+  json_array_foreach(ratings, i, l) f->ratings[get_int(l, "rating") - 1] = (int)get_int(l, "n");
+  json_decref(ratings);
+  count_reports(db, unit, year, as_of, cfg, f);
+}
+
+/* The breakdown as printable lines. */
+static json_t *breakdown_lines(const struct unit_score *s) {
+  json_t *lines = json_array();
+  for (int p = 0; p < SCORE_PARTS; p++)
+    json_array_append_new(lines, json_sprintf("%s: %s", score_part_name((enum score_part)p),
+        s->part[p].applicable ? s->part[p].formula : "n/a"));
+  json_array_append_new(lines, json_sprintf("base: %s", s->base_formula));
+  json_array_append_new(lines, json_sprintf("deduction: %s", s->deduction_formula));
+  json_array_append_new(lines, json_sprintf("score: %s", s->score_formula));
+  return lines;
+}
+
+static json_t *facts_json(const struct unit_facts *f) {
+  return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:[i,i,i],s:[i,i,i,i,i]}",
+      "tasks_total", f->tasks_total, "tasks_completed", f->tasks_completed,
+      "tasks_on_time", f->tasks_on_time, "milestones_due", f->milestones_due,
+      "milestones_on_time", f->milestones_on_time, "reports_due", f->reports_due,
+      "reports_on_time", f->reports_on_time, "notices", f->notices[0], f->notices[1], f->notices[2],
+      "ratings", f->ratings[0], f->ratings[1], f->ratings[2], f->ratings[3], f->ratings[4]);
+}
+
+/* Score one group of units (rows of {id, name, kind}) and append them to OUT. */
+static int score_group(sqlite3 *db, json_t *units, const char *group, int year, int as_of,
+                       const char *as_of_text, json_t *out, char *err, size_t errlen) {
+  const struct supervision_config *cfg = supervision_config();
+  size_t n = json_array_size(units);
+  if (!n) return 0;
+  struct unit_facts *facts = xcalloc(n, sizeof *facts);
+  struct unit_score *scores = xcalloc(n, sizeof *scores);
+  for (size_t i = 0; i < n; i++) {
+    facts[i].name = json_string_value(json_object_get(json_array_get(units, i), "name"));
+    count_facts(db, get_int(json_array_get(units, i), "id"), year, as_of, as_of_text, &cfg->light, &facts[i]);
+  }
+  int rc = score_units(&cfg->assessment, facts, n, scores, err, errlen);
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    json_t *u = json_array_get(units, i);
+    const struct score_grade *g = scores[i].grade >= 0 ? &cfg->assessment.grades[scores[i].grade] : NULL;
+    json_array_append_new(out, json_pack("{s:I,s:s,s:s,s:s,s:i,s:f,s:s?,s:s?,s:o,s:o,s:o}",
+        "unit_id", (json_int_t)get_int(u, "id"), "unit", facts[i].name,
+        "kind", json_string_value(json_object_get(u, "kind")), "group", group,
+        "rank", scores[i].rank, "score", scores[i].score, "grade", g ? g->zh : NULL,
+        "grade_en", g ? g->en : NULL, "breakdown", breakdown_lines(&scores[i]),
+        "facts", facts_json(&facts[i]), "detail", unit_score_json(&cfg->assessment, &scores[i])));
+  }
+  free(facts);
+  free(scores);
+  return rc;
+}
+
+json_t *assessment_json(sqlite3 *db, int year, char *err, size_t errlen) {
+  char today[11], as_of_text[11];
+  supervision_today(today);
+  snprintf(as_of_text, sizeof as_of_text, "%04d-12-31", year);
+  if (strcmp(today, as_of_text) < 0) memcpy(as_of_text, today, sizeof as_of_text);
+  int as_of;
+  if (day_parse(as_of_text, &as_of)) { snprintf(err, errlen, "bad date %s", as_of_text); return NULL; }
+  static const char *const groups[][2] = {
+    {"counties", "u.kind IN ('county_government', 'zone_committee')"},
+    {"departments", "u.kind NOT IN ('county_government', 'zone_committee')"},
+  };
+  json_t *out = json_array();
+  for (size_t g = 0; g < 2; g++) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT DISTINCT u.id, u.name, u.kind FROM unit u JOIN task_unit tu ON "
+             "tu.unit_id = u.id JOIN task t ON t.id = tu.task_id WHERE t.year = ? AND %s ORDER BY u.id",
+             groups[g][1]);
+    json_t *units = db_query_rows(db, sql, "i", (long long)year);
+    int rc = score_group(db, units, groups[g][0], year, as_of, as_of_text, out, err, errlen);
+    json_decref(units);
+    if (rc) { json_decref(out); return NULL; }
+  }
+  return json_pack("{s:i,s:s,s:o}", "year", year, "as_of", as_of_text, "units", out);
+}
+
+static void write_sheet(lxw_workbook *book, json_t *result) {
+  lxw_worksheet *sheet = workbook_add_worksheet(book, "考核 Assessment");
+  lxw_format *title = workbook_add_format(book), *head = workbook_add_format(book);
+  lxw_format *cell = workbook_add_format(book), *number = workbook_add_format(book);
+  format_set_bold(title);
+  format_set_font_size(title, 14);
+  format_set_bold(head);
+  format_set_bg_color(head, 0xE8F6F3);
+  format_set_border(head, LXW_BORDER_THIN);
+  format_set_border(cell, LXW_BORDER_THIN);
+  format_set_text_wrap(cell);
+  format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+  format_set_border(number, LXW_BORDER_THIN);
+  format_set_num_format(number, "0.00");
+  format_set_align(number, LXW_ALIGN_VERTICAL_TOP);
+  char heading[128];
+  snprintf(heading, sizeof heading, "%lld 年度目标责任考核（截至 %s）",
+           (long long)json_integer_value(json_object_get(result, "year")),
+           json_string_value(json_object_get(result, "as_of")));
+  worksheet_write_string(sheet, 0, 0, heading, title);
+  static const char *const columns[] = {"分组 Group", "名次 Rank", "单位 Unit", "得分 Score",
+                                        "等次 Grade", "计分明细 Breakdown"};
+  for (int c = 0; c < 6; c++) worksheet_write_string(sheet, 2, (lxw_col_t)c, columns[c], head);
+  size_t i;
+  json_t *u;
+  json_array_foreach(json_object_get(result, "units"), i, u) {
+    lxw_row_t r = (lxw_row_t)(3 + i);
+    struct buf lines = {0};
+    size_t j;
+    json_t *line;
+    json_array_foreach(json_object_get(u, "breakdown"), j, line)
+      buf_printf(&lines, "%s%s", j ? "\n" : "", json_string_value(line));
+    const char *grade = json_string_value(json_object_get(u, "grade"));
+    worksheet_write_string(sheet, r, 0, strcmp(json_string_value(json_object_get(u, "group")), "counties")
+                           ? "市直部门" : "县市区", cell);
+    worksheet_write_number(sheet, r, 1, (double)json_integer_value(json_object_get(u, "rank")), cell);
+    worksheet_write_string(sheet, r, 2, json_string_value(json_object_get(u, "unit")), cell);
+    worksheet_write_number(sheet, r, 3, json_number_value(json_object_get(u, "score")), number);
+    worksheet_write_string(sheet, r, 4, grade ? grade : "未考核", cell);
+    worksheet_write_string(sheet, r, 5, buf_str(&lines), cell);
+    buf_free(&lines);
+  }
+  worksheet_set_column(sheet, 0, 1, 10, NULL);
+  worksheet_set_column(sheet, 2, 2, 34, NULL);
+  worksheet_set_column(sheet, 3, 4, 10, NULL);
+  worksheet_set_column(sheet, 5, 5, 70, NULL);
+  worksheet_set_landscape(sheet);
+  worksheet_set_paper(sheet, 9);              /* A4 */
+  worksheet_repeat_rows(sheet, 2, 2);         /* the header on every page */
+  worksheet_fit_to_pages(sheet, 1, 0);        /* one page wide */
+  worksheet_freeze_panes(sheet, 3, 0);
+}
+
+char *assessment_xlsx(sqlite3 *db, int year, size_t *len, char *err, size_t errlen) {
+  json_t *result = assessment_json(db, year, err, errlen);
+  if (!result) return NULL;
+  char path[] = "/tmp/qingshui-assessment-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) { snprintf(err, errlen, "cannot create a temporary file"); json_decref(result); return NULL; }
+  close(fd);
+  lxw_workbook *book = workbook_new(path);
+  write_sheet(book, result);
+  json_decref(result);
+  lxw_error rc = workbook_close(book);
+  char *data = NULL;
+  FILE *f = rc == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
+  if (f) {
+    struct buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    fclose(f);
+    data = b.data;
+    *len = b.len;
+  } else {
+    snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(rc));
+  }
+  unlink(path);
+  return data;
+}

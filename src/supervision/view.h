@@ -1,0 +1,29 @@
+/*
+** Tasks as the API and the pages show them: with their measure, units,
+** milestones, reports, notices, extensions, completions, and the traffic
+** light computed for today (never stored: it is always derived).
+*/
+#ifndef QS_SUPERVISION_VIEW_H
+#define QS_SUPERVISION_VIEW_H
+#include <jansson.h>
+#include <sqlite3.h>
+
+struct task_filter {
+  int year;
+  long long measure_id;
+  const char *unit;           /* id or name: tasks where it is lead or support */
+  const char *light;          /* green, yellow, red, done */
+  long long only_unit_id;     /* restrict to this unit's tasks (unit accounts) */
+};
+
+/* One task with everything about it, or NULL. */
+json_t *task_detail_json(sqlite3 *db, long long id);
+
+/* Tasks matching F, each with its light. */
+json_t *task_list_json(sqlite3 *db, const struct task_filter *f);
+
+/* The light of the task in ROW (a task row with milestones and report
+** periods attached) for TODAY, as {"color", "reasons": [...]}. */
+json_t *task_light_json(sqlite3 *db, long long task_id, const char *today);
+
+#endif
