@@ -2,7 +2,7 @@
 // responsibility matrix, search. Each page renders into MAIN and calls
 // NAVIGATE for in-page links that change the URL.
 import { t, lang } from './i18n.js';
-import { api } from './api.js';
+import { api, currentSession } from './api.js';
 import { esc, cnOrdinal, loadECharts } from './ui.js';
 
 let main;
@@ -144,6 +144,7 @@ export async function measurePage(params) {
     ${unitChips(m.units, 'lead')}${unitChips(m.units, 'support')}
     <p class="body-text">${measureText(m)}</p>
     <p class="meta">${t('measure.line', { n: m.source_line })}</p>
+    ${currentSession().level === 'admin' ? `<p><a class="button primary" href="/tasks/new?measure=${m.id}" data-link id="decompose">${t('task.new')}</a></p>` : ''}
     ${m.targets.length ? `<h2>${t('measure.targets')}</h2><ul class="target-list">${m.targets.map((x) =>
       `<li><span class="tag tag-${x.kind}">${t(`target.${x.kind}`)}</span><mark class="target target-${x.kind}">${esc(x.phrase)}</mark><p class="sentence">${esc(x.sentence)}</p></li>`).join('')}</ul>` : ''}
   </article>`;

@@ -1,0 +1,144 @@
+// Browser test of supervision: the administrator decomposes a measure into
+// a task from the measure's page; a unit user signs in, submits a progress
+// report with an attachment; the administrator proposes nothing but
+// confirms the lead unit's completion with a rating. Real binary, real
+// database, Debian's Chromium. Screenshots go to tests/output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+const binary = join(resolve(root, process.env.BUILD || 'build-test'), 'qingshui');
+const output = join(root, 'tests/output');
+const env = { ...process.env, QINGSHUI_PWHASH: 'min', QINGSHUI_TODAY: '2026-06-15' };
+let dir, server, base, browser, adminPassword;
+
+function startServer(db) {
+  return new Promise((resolvePort, reject) => {
+    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--hj212', 'off'], { cwd: root, env });
+    let seen = '';
+    proc.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolvePort({ proc, url: m[1] });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'qingshui-browser-'));
+  const db = join(dir, 'q.db');
+  const run = (...args) => execFileSync(binary, [...args, '--db', db], { cwd: root, env, input: 'unit-password-1\n' });
+  run('init');
+  run('plan', 'import', 'data/plans/shiyan-plan-2018-8.txt');
+  run('user', 'add', 'hb', '--role', 'unit', '--unit', '市环保局', '--name', '环保局联络员');
+  adminPassword = readFileSync(`${db}.admin-password`, 'utf8').trim();
+  ({ proc: server, url: base } = await startServer(db));
+  mkdirSync(output, { recursive: true });
+  writeFileSync(join(dir, '整治照片.png'), Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function ready(page, path) {
+  await page.waitForFunction((p) => document.body.dataset.ready === p, path);
+}
+
+async function signIn(page, login, password) {
+  await page.goto(base + '/login');
+  await ready(page, '/login');
+  await page.fill('#login-name', login);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await ready(page, '/tasks');
+}
+
+test('admin decomposes a measure, a unit reports with an attachment, admin confirms completion', async () => {
+  const errors = [];
+  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  admin.on('pageerror', (e) => errors.push(e.message));
+  await signIn(admin, 'admin', adminPassword);
+  // From measure (八)'s page to a new task, starting from the plan's own words.
+  await admin.goto(base + '/?chapter=1');
+  await ready(admin, '/?chapter=1');
+  await admin.click('#m8 h3 a');
+  await admin.waitForSelector('#decompose');
+  await admin.click('#decompose');
+  await admin.waitForSelector('#new-task-form');
+  await admin.fill('#task-title', '沿江排污口整治');
+  await admin.click('#add-milestone');
+  await admin.fill('input[name=m_title]', '完成排查');
+  await admin.fill('input[name=m_due]', '2026-06-17');
+  await admin.click('#new-task-form button[type=submit]');
+  await admin.waitForSelector('#light-reasons');
+  const taskUrl = admin.url();
+  assert.match(taskUrl, /\/tasks\/\d+$/);
+  assert.match(await admin.locator('#light-reasons').innerText(), /完成排查/);
+  await admin.screenshot({ path: join(output, 'task-admin.png'), fullPage: true });
+
+  // The unit user sees the task and reports with a file.
+  const unit = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  unit.on('pageerror', (e) => errors.push(e.message));
+  await signIn(unit, 'hb', 'unit-password-1');
+  assert.match(await unit.locator('#who').innerText(), /环保局联络员 · 市环保局/);
+  await unit.click('text=沿江排污口整治');
+  await unit.waitForSelector('#report-form');
+  await unit.fill('#report-form input[name=period]', '2026-05');
+  await unit.fill('#report-form input[name=percent]', '40');
+  await unit.fill('#report-form textarea[name=text]', '已排查入江排污口 16 个，整治 6 个');
+  await unit.setInputFiles('#report-file', join(dir, '整治照片.png'));
+  await unit.click('#report-form button[type=submit]');
+  await unit.waitForSelector('#timeline a.file');
+  assert.equal(await unit.locator('#timeline a.file').innerText(), '整治照片.png');
+  assert.match(await unit.locator('#timeline').innerText(), /已排查入江排污口 16 个/);
+  // The lead unit proposes completion.
+  await unit.fill('#completion-form textarea[name=evidence]', '全部整治到位，验收报告见附件');
+  await unit.click('#completion-form button[type=submit]');
+  await unit.waitForFunction(() => document.querySelector('#task-state')?.textContent.includes('申请办结'));
+  await unit.screenshot({ path: join(output, 'task-unit.png'), fullPage: true });
+
+  // The administrator confirms it with a rating.
+  await admin.goto(taskUrl);
+  await admin.waitForSelector('#confirm-completion');
+  await admin.selectOption('select[name=rating]', '4');
+  await admin.click('#confirm-completion');
+  await admin.waitForFunction(() => document.querySelector('#task-state')?.textContent.includes('已办结'));
+  assert.match(await admin.locator('#timeline').innerText(), /★★★★/);
+  assert.match(await admin.locator('.light').first().innerText(), /办结/);
+  assert.deepEqual(errors, []);
+  await admin.close();
+  await unit.close();
+});
+
+test('the dashboard and the assessment for a leader', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, 'admin', adminPassword);
+  await page.goto(base + '/dashboard');
+  await ready(page, '/dashboard');
+  assert.equal(await page.locator('#count-done').innerText(), '1');
+  assert.equal(await page.locator('#chapter-chart canvas').count(), 1);
+  await page.screenshot({ path: join(output, 'dashboard.png'), fullPage: true });
+  await page.goto(base + '/assessment?year=2026');
+  await ready(page, '/assessment?year=2026');
+  assert.match(await page.locator('table.assessment').innerText(), /市环保局/);
+  const href = await page.locator('#excel-link').getAttribute('href');
+  const response = await page.request.get(base + href);
+  assert.equal(response.status(), 200);
+  assert.equal((await response.body()).subarray(0, 2).toString(), 'PK');
+  await page.screenshot({ path: join(output, 'assessment.png'), fullPage: true });
+  await page.close();
+});
