@@ -183,48 +183,73 @@ class Authorization(SupervisionCase):
     def test_matrix(self):
         task = self.create_task()
         tid = task["id"]
+        other = self.create_task(title="第二项")["id"]
         hb, zj, sl, fg, leader = (self.client(x) for x in ("hb", "zj", "sl", "fg", "leader"))
         anonymous = Client(self.server)
-        # A report, a notice, an extension and a completion to act on.
-        _, report = sl.call("POST", f"/api/tasks/{tid}/reports", {"period": "2026-05", "text": "t", "percent": 10})
-        _, notice = self.admin.call("POST", f"/api/tasks/{tid}/notices", {"unit": "市环保局", "level": "duban",
-                                                                           "text": "加快", "deadline": "2026-07-01"})
+        # Something to act on for every route.
+        _, report_a = sl.call("POST", f"/api/tasks/{tid}/reports", {"period": "2026-05", "text": "t", "percent": 10})
+        _, report_b = sl.call("POST", f"/api/tasks/{tid}/reports", {"period": "2026-04", "text": "t", "percent": 5})
+        _, notice_a = self.admin.call("POST", f"/api/tasks/{tid}/notices", {"unit": "市环保局", "level": "duban",
+                                                                             "text": "加快", "deadline": "2026-07-01"})
+        _, notice_b = self.admin.call("POST", f"/api/tasks/{tid}/notices", {"unit": "市环保局", "level": "cuiban",
+                                                                             "text": "催", "deadline": "2026-07-01"})
         _, ext = hb.call("POST", f"/api/tasks/{tid}/extensions", {"until": "2027-03-31", "reason": "雨季"})
+        _, completion = hb.call("POST", f"/api/tasks/{other}/completion", {"evidence": "材料"})
         milestone = task["milestones"][0]["id"]
-        routes = [  # (method, path, body, roles allowed)
+        pdf = b"%PDF-1.4 x"
+        file_header = {"X-Filename": "a.pdf"}
+        routes = [  # (method, path, body, extra headers, roles allowed)
             ("POST", "/api/tasks", {"measure_id": self.m8, "year": 2027, "title": "x", "start_on": "2027-01-01",
-                                    "due_on": "2027-12-31"}, {"admin"}),
-            ("POST", f"/api/tasks/{tid}/copy", {"year": 2028}, {"admin"}),
-            ("POST", f"/api/tasks/{tid}/reports", {"period": "2026-04", "text": "t", "percent": 5}, {"hb", "zj", "sl"}),
-            ("POST", f"/api/reports/{report['id']}/return", {"comment": "补充"}, {"admin"}),
+                                    "due_on": "2027-12-31"}, None, {"admin"}),
+            ("POST", f"/api/tasks/{tid}/copy", {"year": 2028}, None, {"admin"}),
+            ("POST", f"/api/tasks/{tid}/reports", {"period": "2026-03", "text": "t", "percent": 5}, None, {"hb", "zj", "sl"}),
+            ("POST", f"/api/reports/{report_a['id']}/attachments", pdf, file_header, {"sl"}),
+            ("POST", f"/api/reports/{report_a['id']}/return", {"comment": "补充"}, None, {"admin"}),
+            ("POST", f"/api/reports/{report_b['id']}/accept", {}, None, {"admin"}),
             ("POST", f"/api/tasks/{tid}/notices", {"unit": "市住建委", "level": "cuiban", "text": "t",
-                                                   "deadline": "2026-07-01"}, {"admin"}),
-            ("POST", f"/api/notices/{notice['id']}/reply", {"text": "已加快"}, {"hb"}),
-            ("POST", f"/api/tasks/{tid}/extensions", {"until": "2027-01-31", "reason": "r"}, {"hb", "zj", "sl"}),
-            ("POST", f"/api/extensions/{ext['id']}/decide", {"grant": False, "comment": "no"}, {"admin"}),
-            ("POST", f"/api/milestones/{milestone}/done", None, {"hb", "zj", "admin"}),
-            ("POST", f"/api/tasks/{tid}/completion", {"evidence": "材料"}, {"hb", "zj"}),   # the lead units
+                                                   "deadline": "2026-07-01"}, None, {"admin"}),
+            ("POST", f"/api/notices/{notice_a['id']}/reply", {"text": "已加快"}, None, {"hb"}),
+            ("POST", f"/api/notices/{notice_b['id']}/close", {}, None, {"admin"}),
+            ("POST", f"/api/tasks/{tid}/extensions", {"until": "2027-01-31", "reason": "r"}, None, {"hb", "zj", "sl"}),
+            ("POST", f"/api/extensions/{ext['id']}/decide", {"grant": False, "comment": "no"}, None, {"admin"}),
+            ("POST", f"/api/milestones/{milestone}/done", None, None, {"hb", "zj", "admin"}),
+            ("POST", f"/api/completions/{completion['id']}/attachments", pdf, file_header, {"hb"}),
+            ("POST", f"/api/completions/{completion['id']}/decide", {"confirm": True, "rating": 3}, None, {"admin"}),
+            ("POST", f"/api/tasks/{tid}/completion", {"evidence": "材料"}, None, {"hb", "zj"}),   # the lead units
+            ("POST", "/api/accounts", {"login": "new", "role": "leader", "password": PASSWORD}, None, {"admin"}),
+            ("POST", "/api/accounts/new/disable", None, None, {"admin"}),
+            ("POST", "/api/accounts/new/enable", None, None, {"admin"}),
+            ("PUT", "/api/unit-aliases/" + urllib.parse.quote("环保"), {"unit": "市环保局"}, None, {"admin"}),
+            ("DELETE", "/api/unit-aliases/" + urllib.parse.quote("环保"), None, None, {"admin"}),
         ]
         clients = {"anonymous": anonymous, "fg": fg, "leader": leader, "sl": sl, "zj": zj, "hb": hb, "admin": self.admin}
-        for method, path, body, allowed in routes:
+        for method, path, body, headers, allowed in routes:
             for name, c in clients.items():
                 if name in allowed:
                     continue
-                status, reply = c.call(method, path, body)
+                status, reply = c.call(method, path, body, headers)
                 expected = 401 if name == "anonymous" else 403
                 self.assertEqual(status, expected, f"{name} {method} {path}: {reply}")
                 self.assertTrue(reply["detail"], f"{name} {method} {path}: a refusal says why")
-            for name in sorted(allowed):
-                status, reply = clients[name].call(method, path, body)
-                self.assertIn(status, (200, 201), f"{name} {method} {path}: {reply}")
-                break   # the first allowed role does it; the state has changed for the others
+            first = sorted(allowed)[0]   # one allowed role does it; the state has changed for the others
+            status, reply = clients[first].call(method, path, body, headers)
+            self.assertIn(status, (200, 201), f"{first} {method} {path}: {reply}")
+        # Routes for any signed-in account refuse only the anonymous.
+        for method, path in (("POST", "/api/logout"), ("POST", "/api/password"), ("GET", "/api/inbox")):
+            self.assertEqual(anonymous.call(method, path, {})[0], 401, path)
+        # An inbox entry is only its recipient's.
+        event = hb.call("GET", "/api/inbox")[1][0]["id"]
+        self.assertEqual(sl.call("POST", f"/api/inbox/{event}/done")[0], 404)
+        self.assertEqual(hb.call("POST", f"/api/inbox/{event}/done")[0], 200)
         # Reading: units see only their tasks; leaders everything.
         self.assertEqual(fg.call("GET", f"/api/tasks/{tid}")[0], 403)
         self.assertEqual(len(fg.call("GET", "/api/tasks")[1]), 0)
         self.assertEqual(leader.call("GET", f"/api/tasks/{tid}")[0], 200)
-        self.assertEqual(hb.call("GET", "/api/dashboard")[0], 403)
+        for path in ("/api/dashboard", "/api/assessment?year=2026", "/api/assessment.xlsx?year=2026", "/api/audit"):
+            self.assertEqual(hb.call("GET", path)[0], 403, path)
+            self.assertEqual(anonymous.call("GET", path)[0], 401, path)
         self.assertEqual(leader.call("GET", "/api/dashboard")[0], 200)
-        self.assertEqual(anonymous.call("GET", "/api/tasks")[0], 401)
+        self.assertEqual(leader.call("GET", "/api/audit")[0], 403)
 
 
 class Workflow(SupervisionCase):
