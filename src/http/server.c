@@ -75,7 +75,7 @@ static void add_security_headers(struct MHD_Response *r) {
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_response *res) {
   struct MHD_Response *r;
   if (res->json) {
-    char *text = json_dumps(res->json, JSON_COMPACT);
+    char *text = json_dumps(res->json, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(res->json);
     res->json = NULL;
     r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);

@@ -313,20 +313,28 @@ static long score_part(const struct assessment_config *c, const struct unit_fact
 static long score_base(const struct assessment_config *c, const long points[SCORE_PARTS],
                        struct unit_score *s) {
   long sum = 0, weights = 0;
-  char terms[SCORE_FORMULA_SIZE] = "";
   for (int p = 0; p < SCORE_PARTS; p++) {
     if (!s->part[p].applicable) continue;
     sum += points[p];
     weights += c->weight[p];
-    append(terms, sizeof terms, "%s%s", terms[0] ? " + " : "", points_text(points[p]).s);
   }
-  if (weights == FULL_SCORE) {
-    snprintf(s->base_formula, sizeof s->base_formula, "%s = %s", terms, points_text(sum).s);
-    return sum;
+  /* The formula is written straight into base_formula: the terms, then the
+  ** scaling when some part is n/a. */
+  int scaled = weights != FULL_SCORE;
+  long base = scaled ? div_half_up((long long)sum * FULL_SCORE, weights) : sum;
+  s->base_formula[0] = 0;
+  if (scaled) append(s->base_formula, sizeof s->base_formula, "(");
+  for (int p = 0, first = 1; p < SCORE_PARTS; p++) {
+    if (!s->part[p].applicable) continue;
+    append(s->base_formula, sizeof s->base_formula, "%s%s", first ? "" : " + ",
+           points_text(points[p]).s);
+    first = 0;
   }
-  long base = div_half_up((long long)sum * FULL_SCORE, weights);
-  snprintf(s->base_formula, sizeof s->base_formula, "(%s) / %s × 100 = %s", terms,
+  if (scaled)
+    append(s->base_formula, sizeof s->base_formula, ") / %s × 100 = %s",
            number_text(weights).s, points_text(base).s);
+  else
+    append(s->base_formula, sizeof s->base_formula, " = %s", points_text(sum).s);
   return base;
 }
 
