@@ -25,9 +25,15 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(NINJA_JOBS)
 
+# The demo database: the plan, and the water demo (real 2025-11 readings of
+# Shiyan's automatic stations, synthetic history, demo targets; see
+# data/water/README.md). Re-running changes nothing.
 demo: build
 	./$(BUILD)/qingshui init --db $(DB)
 	./$(BUILD)/qingshui plan import --db $(DB) data/plans/shiyan-plan-2018-8.txt
+	./$(BUILD)/qingshui water sections --db $(DB) data/water/sections_demo.csv
+	./$(BUILD)/qingshui water import --db $(DB) data/water/readings_synthetic_2024-2025.csv
+	./$(BUILD)/qingshui water import --db $(DB) data/water/readings_2025-11.csv
 
 run: demo
 	@echo
