@@ -56,9 +56,9 @@ static int create_first_admin(sqlite3 *db, const char *path, char *err, size_t e
   randombytes_buf(bytes, sizeof bytes);
   sodium_bin2base64(password, sizeof password, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE);
   long long id;
-  if (account_create(db, "admin", "管理员 Administrator", ACCESS_ADMIN, NULL, password, "cli:init",
+  if (account_create(db, "admin", "管理员 Administrator", ACCESS_ADMIN, NULL, password, cli_actor(),
                      &id, err, errlen) ||
-      token_create(db, "admin", "cli:init", token, err, errlen))
+      token_create(db, "admin", cli_actor(), token, err, errlen))
     return -1;
   if (save_secret(path, ".admin-password", "password of the account 'admin'", password) ||
       save_secret(path, ".admin-token", "administrator API token", token))

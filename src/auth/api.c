@@ -39,13 +39,10 @@ static void audit_login(struct http_request *req, const char *login, const char 
 }
 
 static void login(struct http_request *req, struct http_response *res) {
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   const char *user = NULL, *password = NULL;
-  json_error_t e;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s:s}", "login", &user, "password", &password)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s (expected {\"login\", \"password\"})", e.text);
-  } else if (!login_rate_allow(req->peer, monotonic_seconds())) {
+  json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "login", &user, "password", &password);
+  if (!body) return;
+  if (!login_rate_allow(req->peer, monotonic_seconds())) {
     http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
                      req->peer);
   } else {
@@ -91,19 +88,16 @@ static void current_session(struct http_request *req, struct http_response *res)
 }
 
 static void change_password(struct http_request *req, struct http_response *res) {
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   const char *old_password = NULL, *new_password = NULL;
-  json_error_t e;
+  json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "old_password", &old_password,
+                                  "new_password", &new_password);
+  if (!body) return;
   json_t *account = account_json(req->db, req->who.account_id);
   const char *login_name = json_string_value(json_object_get(account, "login"));
   char err[256];
   struct principal check;
   if (!req->who.account_id) {
     http_reply_error(res, 400, "no_account", "API tokens have no password");
-  } else if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s:s}", "old_password", &old_password,
-                            "new_password", &new_password)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
   } else if (account_authenticate(req->db, login_name, old_password, &check) != LOGIN_OK) {
     http_reply_error(res, 403, "bad_credentials", "the current password is wrong");
   } else {
@@ -121,17 +115,15 @@ static void list_accounts(struct http_request *req, struct http_response *res) {
 }
 
 static void create_account(struct http_request *req, struct http_response *res) {
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   const char *login_name = NULL, *display = NULL, *role = NULL, *unit = NULL, *password = NULL;
-  json_error_t e;
+  json_t *body = http_body_unpack(req, res, "{s:s,s?s,s:s,s?s,s:s}", "login", &login_name,
+                                  "display_name", &display, "role", &role, "unit", &unit,
+                                  "password", &password);
+  if (!body) return;
   char err[256];
   long long id;
   int level;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s?s,s:s,s?s,s:s}", "login", &login_name,
-                     "display_name", &display, "role", &role, "unit", &unit, "password", &password)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
-  } else if ((level = access_level_parse(role)) < 0) {
+  if ((level = access_level_parse(role)) < 0) {
     http_reply_error(res, 400, "invalid_field", "role '%s' must be admin, leader or unit", role);
   } else if (account_create(req->db, login_name, display, (enum access_level)level, unit, password,
                             req->actor, &id, err, sizeof err)) {

@@ -31,14 +31,9 @@ static int read_password(char *out, size_t outlen) {
   return 0;
 }
 
-static void actor_name(char *out, size_t outlen) {
-  const char *user = getenv("USER");
-  snprintf(out, outlen, "cli:%s", user ? user : "unknown");
-}
-
 static int run_verb(sqlite3 *db, const char *verb, const char *login, const struct user_opts *o) {
-  char err[256], actor[128], password[512];
-  actor_name(actor, sizeof actor);
+  char err[256], password[512];
+  const char *actor = cli_actor();
   int rc = 0;
   if (!strcmp(verb, "list")) {
     json_t *accounts = account_list_json(db);

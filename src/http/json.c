@@ -55,6 +55,23 @@ json_t *http_body_json(struct http_request *req, struct http_response *res) {
   return j;
 }
 
+json_t *http_body_unpack(struct http_request *req, struct http_response *res,
+                         const char *format, ...) {
+  json_t *body = http_body_json(req, res);
+  if (!body) return NULL;
+  json_error_t e;
+  va_list ap;
+  va_start(ap, format);
+  int bad = json_vunpack_ex(body, &e, JSON_STRICT, format, ap);
+  va_end(ap);
+  if (bad) {
+    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
+    json_decref(body);
+    return NULL;
+  }
+  return body;
+}
+
 long long http_param_id(struct http_request *req, struct http_response *res, int i) {
   char *end;
   long long id = i < req->nparams ? strtoll(req->params[i], &end, 10) : 0;

@@ -78,6 +78,12 @@ const char *http_query(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
 /* Parse the request body as a JSON object; on failure reply 400 and return NULL. */
 json_t *http_body_json(struct http_request *req, struct http_response *res);
+/* Parse the body as a JSON object matching FORMAT (json_unpack, strict: no
+** missing or unknown keys) into the arguments; on mismatch reply 400 naming
+** the field and return NULL. The caller decrefs the result, which owns the
+** strings the arguments point to. */
+json_t *http_body_unpack(struct http_request *req, struct http_response *res,
+                         const char *format, ...);
 /* Parse params[I] as a positive integer id; on failure reply 404, return 0. */
 long long http_param_id(struct http_request *req, struct http_response *res, int i);
 

@@ -79,19 +79,14 @@ static void list_aliases(struct http_request *req, struct http_response *res) {
 }
 
 static void put_alias(struct http_request *req, struct http_response *res) {
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   const char *unit = NULL;
-  json_error_t e;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s}", "unit", &unit)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s (expected {\"unit\": NAME})", e.text);
-  } else {
-    char err[256];
-    if (plan_put_alias(req->db, req->params[0], unit, req->actor, err, sizeof err))
-      http_reply_error(res, 400, "invalid_alias", "%s", err);
-    else
-      http_reply_json(res, 200, json_pack("{s:s,s:s}", "alias", req->params[0], "unit", unit));
-  }
+  json_t *body = http_body_unpack(req, res, "{s:s}", "unit", &unit);
+  if (!body) return;
+  char err[256];
+  if (plan_put_alias(req->db, req->params[0], unit, req->actor, err, sizeof err))
+    http_reply_error(res, 400, "invalid_alias", "%s", err);
+  else
+    http_reply_json(res, 200, json_pack("{s:s,s:s}", "alias", req->params[0], "unit", unit));
   json_decref(body);
 }
 

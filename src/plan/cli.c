@@ -8,26 +8,11 @@
 #include "plan/store.h"
 #include "util/buf.h"
 #include "util/cli.h"
+#include "util/file.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Read all of PATH ("-" for stdin) into a malloc'd buffer. */
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) return NULL;
-  struct buf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  int bad = ferror(f);
-  if (f != stdin) fclose(f);
-  if (bad) { buf_free(&b); return NULL; }
-  buf_append(&b, "", 0);
-  *len = b.len;
-  return b.data;
-}
 
 /* Parse getopt's common options (--db, --help) for a subcommand whose usage
 ** text is USAGE; returns -1 to continue, or an exit code. */
@@ -83,7 +68,7 @@ static const char import_usage[] =
 /* Import PATH into DB as ACTOR; prints the outcome. Shared with `init`. */
 int plan_import_file(sqlite3 *db, const char *path, int allow_incomplete, const char *actor) {
   size_t len = 0;
-  char *text = slurp(path, &len);
+  char *text = file_read(path, &len);
   if (!text) {
     cli_error("cannot read %s", path);
     return EXIT_FAILED;
@@ -139,10 +124,7 @@ static int plan_import_main(int argc, char **argv) {
   }
   sqlite3 *db = open_db(&o);
   if (!db) return EXIT_FAILED;
-  char actor[128];
-  const char *user = getenv("USER");
-  snprintf(actor, sizeof actor, "cli:%s", user ? user : "unknown");
-  rc = plan_import_file(db, argv[optind], o.allow_incomplete, actor);
+  rc = plan_import_file(db, argv[optind], o.allow_incomplete, cli_actor());
   sqlite3_close_v2(db);
   return rc;
 }
@@ -300,9 +282,8 @@ static int units_alias_main(int argc, char **argv) {
   if (!ok_shape) { fputs(alias_usage, stderr); return EXIT_USAGE; }
   sqlite3 *db = open_db(&o);
   if (!db) return EXIT_FAILED;
-  char err[256], actor[128];
-  const char *user = getenv("USER");
-  snprintf(actor, sizeof actor, "cli:%s", user ? user : "unknown");
+  char err[256];
+  const char *actor = cli_actor();
   rc = EXIT_OK;
   if (!strcmp(verb, "list")) {
     json_t *aliases = plan_query_aliases(db);

@@ -12,6 +12,7 @@
 #include "supervision/config.h"
 #include "db/rows.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,19 +234,8 @@ char *assessment_xlsx(sqlite3 *db, int year, size_t *len, char *err, size_t errl
   write_sheet(book, result);
   json_decref(result);
   lxw_error rc = workbook_close(book);
-  char *data = NULL;
-  FILE *f = rc == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-  if (f) {
-    struct buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-    fclose(f);
-    data = b.data;
-    *len = b.len;
-  } else {
-    snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(rc));
-  }
+  char *data = rc == LXW_NO_ERROR ? file_read(path, len) : NULL;
+  if (!data) snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(rc));
   unlink(path);
   return data;
 }

@@ -11,6 +11,7 @@
 
 #include "supervision/attachments.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/utf8.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -142,22 +143,18 @@ void attachment_serve(struct http_request *req, struct http_response *res, const
   char dir[4096], path[4200];
   folder_of(req->db, dir, sizeof dir);
   snprintf(path, sizeof path, "%s/%s", dir, sha256);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  size_t len;
+  char *data = file_read(path, &len);
+  if (!data) {
     http_reply_error(res, 500, "storage_error", "attachment file %s is missing", sha256);
     return;
   }
-  struct buf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
   static __thread char type[128];
   snprintf(type, sizeof type, "%s", mime);
   res->status = 200;
   res->content_type = type;
-  res->owned_body = b.data ? b.data : xstrdup("");
-  res->body_len = b.len;
+  res->owned_body = data;
+  res->body_len = len;
   /* RFC 6266: an ASCII fallback name and the UTF-8 name percent-encoded. */
   struct buf disp = {0};
   buf_puts(&disp, "attachment; filename=\"attachment\"; filename*=UTF-8''");

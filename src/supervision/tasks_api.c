@@ -161,16 +161,14 @@ static void create_task(struct http_request *req, struct http_response *res) {
 static void copy_task(struct http_request *req, struct http_response *res) {
   long long id = http_param_id(req, res, 0);
   if (!id) return;
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   json_int_t year = 0;
-  json_error_t e;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:I}", "year", &year) || year < 2000 || year > 2100) {
-    http_reply_error(res, 400, "invalid_field", "body: expected {\"year\": 2000..2100}");
-    json_decref(body);
+  json_t *body = http_body_unpack(req, res, "{s:I}", "year", &year);
+  if (!body) return;
+  json_decref(body);
+  if (year < 2000 || year > 2100) {
+    http_reply_error(res, 400, "invalid_field", "year %lld must be 2000..2100", (long long)year);
     return;
   }
-  json_decref(body);
   struct action a;
   if (action_begin(&a, req, res)) return;
   if (action_exec(&a, "INSERT INTO task(measure_id, year, title, description, start_on, due_on, indicator, "
@@ -260,17 +258,14 @@ static void submit_report(struct http_request *req, struct http_response *res) {
                      "report on it", task);
     return;
   }
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   const char *period = NULL, *text = NULL;
   double percent = -1;
   json_t *value = NULL;
-  json_error_t e;
   struct period p;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:s,s:s,s:F,s?o}", "period", &period, "text", &text,
-                     "percent", &percent, "indicator_value", &value)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
-  } else if (period_parse(period, &p)) {
+  json_t *body = http_body_unpack(req, res, "{s:s,s:s,s:F,s?o}", "period", &period, "text", &text,
+                                  "percent", &percent, "indicator_value", &value);
+  if (!body) return;
+  if (period_parse(period, &p)) {
     http_reply_error(res, 400, "invalid_field", "period '%s' must be YYYY-MM or YYYY-Qn", period);
   } else if (percent < 0 || percent > 100) {
     http_reply_error(res, 400, "invalid_field", "percent %g must be 0..100", percent);
@@ -305,16 +300,10 @@ static void submit_report(struct http_request *req, struct http_response *res) {
 static void review_report(struct http_request *req, struct http_response *res, int accept) {
   long long id = http_param_id(req, res, 0), task = id ? task_of(req, res, "report", id) : 0;
   if (!task) return;
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   const char *comment = NULL;
-  json_error_t e;
-  if (json_unpack_ex(body, &e, JSON_STRICT, accept ? "{s?s}" : "{s:s}", "comment", &comment)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s%s", e.text,
-                     accept ? "" : " (returning a report needs a comment)");
-    json_decref(body);
-    return;
-  }
+  /* Returning a report for correction needs a comment; accepting may have one. */
+  json_t *body = http_body_unpack(req, res, accept ? "{s?s}" : "{s:s}", "comment", &comment);
+  if (!body) return;
   struct action a;
   if (!action_begin(&a, req, res)) {
     json_t *before = action_row(req->db, "report", id);

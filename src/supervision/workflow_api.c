@@ -14,24 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Parse the body with FORMAT (jansson unpack, strict); replies 400 and
-** returns NULL on mismatch. The caller decrefs the result. */
-static json_t *unpack_body(struct http_request *req, struct http_response *res, const char *format, ...) {
-  json_t *body = http_body_json(req, res);
-  if (!body) return NULL;
-  json_error_t e;
-  va_list ap;
-  va_start(ap, format);
-  int bad = json_vunpack_ex(body, &e, JSON_STRICT, format, ap);
-  va_end(ap);
-  if (bad) {
-    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
-    json_decref(body);
-    return NULL;
-  }
-  return body;
-}
-
 static int valid_date(struct http_response *res, const char *field, const char *value) {
   int day;
   if (day_parse(value, &day) == 0) return 1;
@@ -61,7 +43,7 @@ static void issue_notice(struct http_request *req, struct http_response *res) {
   long long task = http_param_id(req, res, 0);
   if (!task) return;
   const char *unit = NULL, *level = NULL, *text = NULL, *deadline = NULL;
-  json_t *body = unpack_body(req, res, "{s:s,s:s,s:s,s:s}", "unit", &unit, "level", &level,
+  json_t *body = http_body_unpack(req, res, "{s:s,s:s,s:s,s:s}", "unit", &unit, "level", &level,
                              "text", &text, "deadline", &deadline);
   if (!body) return;
   long long unit_id = plan_find_unit(req->db, unit);
@@ -97,7 +79,7 @@ static void reply_notice(struct http_request *req, struct http_response *res) {
   } else if (strcmp(field_str(notice, "state"), "open")) {
     http_reply_error(res, 409, "conflict", "notice %lld is %s", field_int(notice, "id"),
                      field_str(notice, "state"));
-  } else if ((body = unpack_body(req, res, "{s:s}", "text", &text))) {
+  } else if ((body = http_body_unpack(req, res, "{s:s}", "text", &text))) {
     struct action a;
     long long id = field_int(notice, "id");
     if (!action_begin(&a, req, res)) {
@@ -134,7 +116,7 @@ static void request_extension(struct http_request *req, struct http_response *re
     return;
   }
   const char *until = NULL, *reason = NULL;
-  json_t *body = unpack_body(req, res, "{s:s,s:s}", "until", &until, "reason", &reason);
+  json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "until", &until, "reason", &reason);
   if (!body) return;
   struct action a;
   if (valid_date(res, "until", until) && !action_begin(&a, req, res)) {
@@ -159,7 +141,7 @@ static void decide_extension(struct http_request *req, struct http_response *res
   if (strcmp(field_str(ext, "state"), "pending")) {
     http_reply_error(res, 409, "conflict", "extension %lld was already %s", field_int(ext, "id"),
                      field_str(ext, "state"));
-  } else if ((body = unpack_body(req, res, "{s:b,s?s}", "grant", &grant, "comment", &comment))) {
+  } else if ((body = http_body_unpack(req, res, "{s:b,s?s}", "grant", &grant, "comment", &comment))) {
     struct action a;
     long long id = field_int(ext, "id"), task = field_int(ext, "task_id");
     if (!action_begin(&a, req, res)) {
@@ -192,7 +174,7 @@ static void propose_completion(struct http_request *req, struct http_response *r
     return;
   }
   const char *evidence = NULL;
-  json_t *body = unpack_body(req, res, "{s:s}", "evidence", &evidence);
+  json_t *body = http_body_unpack(req, res, "{s:s}", "evidence", &evidence);
   if (!body) return;
   json_t *before = action_row(req->db, "task", task);
   struct action a;
@@ -227,7 +209,7 @@ static void decide_completion(struct http_request *req, struct http_response *re
   if (strcmp(field_str(c, "state"), "pending")) {
     http_reply_error(res, 409, "conflict", "completion %lld was already %s", field_int(c, "id"),
                      field_str(c, "state"));
-  } else if ((body = unpack_body(req, res, "{s:b,s?s,s?I}", "confirm", &confirm, "comment", &comment,
+  } else if ((body = http_body_unpack(req, res, "{s:b,s?s,s?I}", "confirm", &confirm, "comment", &comment,
                                  "rating", &rating))) {
     long long id = field_int(c, "id"), task = field_int(c, "task_id");
     struct action a;

@@ -14,6 +14,15 @@ const char *cli_db_path(const char *option) {
   return QS_DEFAULT_DB;
 }
 
+const char *cli_actor(void) {
+  static char actor[96];
+  if (!actor[0]) {
+    const char *user = getenv("USER");
+    snprintf(actor, sizeof actor, "cli:%s", user && *user ? user : "unknown");
+  }
+  return actor;
+}
+
 void cli_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -19,6 +19,9 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 ** default. The result is never NULL and is not to be freed. */
 const char *cli_db_path(const char *option);
 
+/* Who runs this command, for the audit log: "cli:" and the login name. */
+const char *cli_actor(void);
+
 /* Print "qingshui: " and the formatted message to stderr, then a newline. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -211,7 +211,7 @@ static int cmd_sections(int argc, char **argv) {
     char err[300];
     int n;
     if (read_input(o.argv[0], &in)) cli_error("water sections: %s: %s", o.argv[0], strerror(errno));
-    else if (water_import_sections(db, s, buf_str(&in), in.len, "cli", &n, err, sizeof err))
+    else if (water_import_sections(db, s, buf_str(&in), in.len, cli_actor(), &n, err, sizeof err))
       cli_error("water sections: %s: %s", o.argv[0], err);
     else { printf("%d sections stored\n", n); rc = EXIT_OK; }
     buf_free(&in);
@@ -243,7 +243,7 @@ static int cmd_import(int argc, char **argv) {
   int n, alarms;
   rc = EXIT_FAILED;
   if (read_input(o.argv[0], &in)) cli_error("water import: %s: %s", o.argv[0], strerror(errno));
-  else if (water_import_readings(db, s, buf_str(&in), in.len, "csv", "cli", &n, &alarms, err, sizeof err))
+  else if (water_import_readings(db, s, buf_str(&in), in.len, "csv", cli_actor(), &n, &alarms, err, sizeof err))
     cli_error("water import: %s: %s", o.argv[0], err);
   else { printf("%d readings stored, %d alarms opened\n", n, alarms); rc = EXIT_OK; }
   buf_free(&in);
@@ -307,7 +307,7 @@ static int cmd_alarm(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   char err[256];
   const char *to = strcmp(o.argv[0], "close") ? "acknowledged" : "closed";
-  rc = water_alarm_move(db, atoll(o.argv[1]), to, "cli", o.note, err, sizeof err);
+  rc = water_alarm_move(db, atoll(o.argv[1]), to, cli_actor(), o.note, err, sizeof err);
   if (rc < 0) cli_error("water alarm: %s", err);
   else if (rc) cli_error("water alarm: alarm %s cannot become %s", o.argv[1], to);
   else printf("alarm %s %s\n", o.argv[1], to);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
 #include "hj212/crc_tables.h"
 #include "hj212/hj212.h"
 #include "util/buf.h"
@@ -34,27 +35,15 @@ static int str_is(struct hj212_str s, const char *want) {
 #define assert_str(s, want) \
   do { if (!str_is((s), (want))) fail_msg("got '%.*s', want '%s'", (int)(s).len, (s).p, (want)); } while (0)
 
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  struct buf b = {0};
-  char chunk[8192];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
-  *len = b.len;
-  return b.data;
-}
-
 static int setup(void **state) {
   (void)state;
   size_t len;
   char err[160];
-  char *csv = read_file("data/hj212/factor_codes.csv", &len);
+  char *csv = test_read_file("data/hj212/factor_codes.csv", &len);
   codes = hj212_codes_load(csv, len, err, sizeof err);
   free(csv);
   if (!codes) fail_msg("codes: %s", err);
-  char *text = read_file("tests/data/hj212/public_packets.txt", &len);
+  char *text = test_read_file("tests/data/hj212/public_packets.txt", &len);
   for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) packets[npackets++] = xstrdup(line);
   free(text);
   return 0;

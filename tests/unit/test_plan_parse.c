@@ -16,20 +16,9 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/utf8.h"
+#include "support.h"
 
 #define SEED "data/plans/shiyan-plan-2018-8.txt"
-
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  struct buf b = {0};
-  char chunk[8192];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
-  *len = b.len;
-  return b.data;
-}
 
 /* The dictionary exactly as `qingshui init` seeds it from data/plan/. */
 static void load_dictionary(struct unit_dictionary *d) {
@@ -39,7 +28,7 @@ static void load_dictionary(struct unit_dictionary *d) {
   };
   for (size_t i = 0; i < 4; i++) {
     size_t len;
-    char *text = read_file(files[i].file, &len);
+    char *text = test_read_file(files[i].file, &len);
     struct csv_reader r;
     csv_init(&r, text, len);
     assert_int_equal(csv_next(&r), 1);   /* header */
@@ -71,7 +60,7 @@ static int parse_text(struct fixture *f, const char *text, size_t len) {
 static int setup(void **state) {
   struct fixture *f = xcalloc(1, sizeof *f);
   load_dictionary(&f->dict);
-  f->text = read_file(SEED, &f->len);
+  f->text = test_read_file(SEED, &f->len);
   assert_int_equal(parse_text(f, f->text, f->len), 0);
   *state = f;
   return 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
 #include "supervision/light.h"
 #include "supervision/period.h"
 #include "util/buf.h"
@@ -166,20 +167,9 @@ static void test_period_parse_rejects(void **state) {
 
 /* ---- configuration ---------------------------------------------------- */
 
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  struct buf b = {0};
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
-  return b.data;
-}
-
 static void test_config_data_file(void **state) {
   (void)state;
-  char *text = read_text("data/supervision/lights.json");
+  char *text = test_read_file("data/supervision/lights.json", NULL);
   struct light_config c;
   char err[200] = "";
   assert_int_equal(light_config_parse(text, &c, err, sizeof err), 0);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
 #include "supervision/score.h"
 #include "util/buf.h"
 
@@ -40,20 +41,9 @@ static struct assessment_config config(const char *text) {
 
 /* ---- configuration ---------------------------------------------------- */
 
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  struct buf b = {0};
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
-  return b.data;
-}
-
 static void test_config_data_file(void **state) {
   (void)state;
-  char *text = read_text("data/supervision/assessment.json");
+  char *text = test_read_file("data/supervision/assessment.json", NULL);
   struct assessment_config c = config(text);
   free(text);
   /* Hundredths of a point. */

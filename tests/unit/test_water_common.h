@@ -4,22 +4,18 @@
 */
 #ifndef QS_TEST_WATER_COMMON_H
 #define QS_TEST_WATER_COMMON_H
+#include "support.h"
 #include "util/buf.h"
 #include "water/standard.h"
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The whole file at PATH into OUT; aborts the test run if unreadable. */
+/* The whole file at PATH appended to OUT; stops the test run if unreadable. */
 static inline void read_file_or_die(const char *path, struct buf *out) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s (run from the source root)\n", path);
-    exit(1);
-  }
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(out, chunk, n);
-  fclose(f);
+  size_t len;
+  char *text = test_read_file(path, &len);
+  buf_append(out, text, len);
+  free(text);
 }
 
 /* GB 3838 loaded from data/standards/; aborts if it does not load. */
