@@ -4,53 +4,22 @@
 // Screenshots go to tests/output/. Run: node --test tests/browser/ (BUILD env = build dir).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { makeDatabase, startServer, launchBrowser, ready, output } from './harness.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const binary = join(resolve(root, process.env.BUILD || 'build-test'), 'qingshui');
-const output = join(root, 'tests/output');
-let dir, server, base, browser;
-
-function startServer(db) {
-  return new Promise((resolvePort, reject) => {
-    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--hj212', 'off'], { cwd: root });
-    let seen = '';
-    proc.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const m = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolvePort({ proc, url: m[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
-  });
-}
+let database, server, base, browser;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'qingshui-browser-'));
-  const db = join(dir, 'q.db');
-  execFileSync(binary, ['init', '--db', db], { cwd: root });
-  execFileSync(binary, ['plan', 'import', '--db', db, 'data/plans/shiyan-plan-2018-8.txt'], { cwd: root });
-  ({ proc: server, url: base } = await startServer(db));
-  mkdirSync(output, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  database = makeDatabase();
+  ({ proc: server, url: base } = await startServer(database.db));
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  database?.remove();
 });
-
-async function ready(page, path) {
-  await page.waitForFunction((p) => document.body.dataset.ready === p, path);
-}
 
 test('the plan page shows chapters, measures, unit chips and highlighted targets', async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

@@ -5,73 +5,35 @@
 // database, Debian's Chromium. Screenshots go to tests/output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeDatabase, startServer, launchBrowser, ready, signIn, output } from './harness.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const binary = join(resolve(root, process.env.BUILD || 'build-test'), 'qingshui');
-const output = join(root, 'tests/output');
 const env = { ...process.env, QINGSHUI_PWHASH: 'min', QINGSHUI_TODAY: '2026-06-15' };
-let dir, server, base, browser, adminPassword;
-
-function startServer(db) {
-  return new Promise((resolvePort, reject) => {
-    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--hj212', 'off'], { cwd: root, env });
-    let seen = '';
-    proc.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const m = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolvePort({ proc, url: m[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
-  });
-}
+let database, server, base, browser, adminPassword;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'qingshui-browser-'));
-  const db = join(dir, 'q.db');
-  const run = (...args) => execFileSync(binary, [...args, '--db', db], { cwd: root, env, input: 'unit-password-1\n' });
-  run('init');
-  run('plan', 'import', 'data/plans/shiyan-plan-2018-8.txt');
-  run('user', 'add', 'hb', '--role', 'unit', '--unit', '市环保局', '--name', '环保局联络员');
-  adminPassword = readFileSync(`${db}.admin-password`, 'utf8').trim();
-  ({ proc: server, url: base } = await startServer(db));
-  mkdirSync(output, { recursive: true });
-  writeFileSync(join(dir, '整治照片.png'), Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  database = makeDatabase(env);
+  database.run(['user', 'add', 'hb', '--role', 'unit', '--unit', '市环保局', '--name', '环保局联络员'],
+    'unit-password-1\n');
+  adminPassword = readFileSync(`${database.db}.admin-password`, 'utf8').trim();
+  ({ proc: server, url: base } = await startServer(database.db, env));
+  writeFileSync(join(database.dir, '整治照片.png'),
+    Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  database?.remove();
 });
-
-async function ready(page, path) {
-  await page.waitForFunction((p) => document.body.dataset.ready === p, path);
-}
-
-async function signIn(page, login, password) {
-  await page.goto(base + '/login');
-  await ready(page, '/login');
-  await page.fill('#login-name', login);
-  await page.fill('#login-password', password);
-  await page.click('#login-submit');
-  await ready(page, '/tasks');
-}
 
 test('admin decomposes a measure, a unit reports with an attachment, admin confirms completion', async () => {
   const errors = [];
   const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   admin.on('pageerror', (e) => errors.push(e.message));
-  await signIn(admin, 'admin', adminPassword);
+  await signIn(admin, base, 'admin', adminPassword);
   // From measure (八)'s page to a new task, starting from the plan's own words.
   await admin.goto(base + '/?chapter=1');
   await ready(admin, '/?chapter=1');
@@ -93,14 +55,14 @@ test('admin decomposes a measure, a unit reports with an attachment, admin confi
   // The unit user sees the task and reports with a file.
   const unit = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   unit.on('pageerror', (e) => errors.push(e.message));
-  await signIn(unit, 'hb', 'unit-password-1');
+  await signIn(unit, base, 'hb', 'unit-password-1');
   assert.match(await unit.locator('#who').innerText(), /环保局联络员 · 市环保局/);
   await unit.click('text=沿江排污口整治');
   await unit.waitForSelector('#report-form');
   await unit.fill('#report-form input[name=period]', '2026-05');
   await unit.fill('#report-form input[name=percent]', '40');
   await unit.fill('#report-form textarea[name=text]', '已排查入江排污口 16 个，整治 6 个');
-  await unit.setInputFiles('#report-file', join(dir, '整治照片.png'));
+  await unit.setInputFiles('#report-file', join(database.dir, '整治照片.png'));
   await unit.click('#report-form button[type=submit]');
   await unit.waitForSelector('#timeline a.file');
   assert.equal(await unit.locator('#timeline a.file').innerText(), '整治照片.png');
@@ -126,7 +88,7 @@ test('admin decomposes a measure, a unit reports with an attachment, admin confi
 
 test('the dashboard and the assessment for a leader', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(page, 'admin', adminPassword);
+  await signIn(page, base, 'admin', adminPassword);
   await page.goto(base + '/dashboard');
   await ready(page, '/dashboard');
   assert.equal(await page.locator('#count-done').innerText(), '1');
