@@ -8,6 +8,7 @@
 #include "auth/cli.h"
 #include "auth/token.h"
 #include "db/db.h"
+#include "hj212/simulate.h"
 #include "hj212/station.h"
 #include "http/serve.h"
 #include "plan/cli.h"
@@ -110,6 +111,7 @@ static const struct cli_command commands[] = {
   {"units", units_cli, "list units; edit the unit alias table"},
   {"user", user_cli, "add accounts, change passwords, disable accounts"},
   {"station", station_cli, "HJ 212 stations: add, list, remove, import"},
+  {"simulate", simulate_main, "play HJ 212 stations against a receiver (demo, load tests)"},
   {"water", water_main, "water quality: classify, sections, readings, assessment"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
