@@ -1,7 +1,7 @@
 // The supervision pages: tasks (mine, or all for leaders), a task with its
 // light, timeline and the forms each role may use, a new task from a
 // measure, the leaders' dashboard, the annual assessment, the inbox.
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, cnOrdinal, loadECharts } from './ui.js';
 
@@ -300,17 +300,37 @@ export async function dashboardPage(params, query) {
   });
 }
 
+// One breakdown line: "completion: 50 × 1 / 2 = 25.00" with the part named in the UI's language.
+function breakdownLine(line) {
+  const [part, ...rest] = line.split(': ');
+  const key = `assessment.part.${part}`;
+  const name = t(key);
+  return name === key ? line : `${name}: ${rest.join(': ')}`;
+}
+
+function assessmentRows(units) {
+  const ranked = [...units].sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || a.unit.localeCompare(b.unit, 'zh'));
+  return ranked.map((u) => `<tr class="${u.rank ? '' : 'not-assessed'}"><td class="num">${u.rank || '—'}</td><td>${esc(u.unit)}</td>
+    <td class="num">${u.rank ? Number(u.score).toFixed(2) : '—'}</td>
+    <td>${u.rank ? esc(lang() === 'en' ? u.grade_en : u.grade) : t('assessment.not_assessed')}</td>
+    <td><details><summary>${t('assessment.breakdown')}</summary><ul>${u.breakdown.map((line) => `<li>${esc(breakdownLine(line))}</li>`).join('')}</ul></details></td></tr>`).join('');
+}
+
 export async function assessmentPage(params, query) {
   const year = query.get('year') || String(new Date().getFullYear());
   const a = await api(`/api/assessment?year=${encodeURIComponent(year)}`);
+  const groups = ['counties', 'departments'].map((g) => [g, a.units.filter((u) => u.group === g)]).filter(([, us]) => us.length);
   main.innerHTML = `<div class="page-head"><h1>${t('assessment.title')} ${esc(year)}</h1>
+      <form class="inline" id="assessment-year"><input name="year" type="number" min="2000" max="2100" value="${esc(year)}" aria-label="${esc(t('task.year'))}"></form>
       <a class="button" href="/api/assessment.xlsx?year=${encodeURIComponent(year)}" download id="excel-link">${t('assessment.excel')}</a>
       <button type="button" class="button" id="print">${t('assessment.print')}</button></div>
+    <p class="sub">${t('assessment.as_of', { day: a.as_of })}</p>
+    ${groups.length ? groups.map(([g, us]) => `<h2>${t(`assessment.group.${g}`)}</h2>
     <div class="table-wrap"><table class="units-table assessment"><thead><tr><th class="num">${t('assessment.rank')}</th><th>${t('assessment.unit')}</th>
       <th class="num">${t('assessment.score')}</th><th>${t('assessment.grade')}</th><th>${t('assessment.breakdown')}</th></tr></thead>
-    <tbody>${a.units.map((u) => `<tr><td class="num">${u.rank}</td><td>${esc(u.unit)}</td><td class="num">${Number(u.score).toFixed(1)}</td><td>${esc(u.grade)}</td>
-      <td><details><summary>${t('assessment.breakdown')}</summary><ul>${u.breakdown.map((line) => `<li>${esc(line)}</li>`).join('')}</ul></details></td></tr>`).join('')}</tbody></table></div>`;
+    <tbody>${assessmentRows(us)}</tbody></table></div>`).join('') : `<p class="empty">${t('task.none')}</p>`}`;
   document.getElementById('print').addEventListener('click', () => { for (const d of main.querySelectorAll('details')) d.open = true; window.print(); });
+  document.getElementById('assessment-year').addEventListener('change', (e) => navigate(`/assessment?year=${e.target.value}`));
 }
 
 export async function inboxPage(params, query) {
