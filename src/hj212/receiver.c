@@ -128,6 +128,14 @@ static void write_metrics(struct buf *out) {
              (unsigned long long)atomic_load(&open_connections));
 }
 
+void hj212_receiver_counters(struct hj212_counters *out) {
+  out->refused[0] = 0;
+  for (int r = 1; r < HJ212_REASON_COUNT; r++) out->refused[r] = atomic_load(&refused[r]);
+  out->accepted = atomic_load(&accepted_packets);
+  out->committed = atomic_load(&committed_packets);
+  out->connections = atomic_load(&open_connections);
+}
+
 static void refuse(struct conn *c, enum hj212_reason r, const struct hj212_packet *p) {
   atomic_fetch_add(&refused[r], 1);
   if (p && p->mn.len)

@@ -7,6 +7,7 @@
 */
 #ifndef QS_HJ212_RECEIVER_H
 #define QS_HJ212_RECEIVER_H
+#include "hj212/hj212.h"
 #include <stddef.h>
 
 struct hj212_receiver_config {
@@ -29,5 +30,14 @@ struct hj212_receiver *hj212_receiver_start(const struct hj212_receiver_config *
 unsigned hj212_receiver_port(const struct hj212_receiver *r);
 /* Stop accepting, commit what is queued, join the threads, free. */
 void hj212_receiver_stop(struct hj212_receiver *r);
+
+/* The process's counters since it started (the receiver's, or zeros when
+** none runs): refused packets by reason (index 0 unused), packets accepted
+** and committed, open station connections. The same figures as /metrics. */
+struct hj212_counters {
+  unsigned long long refused[HJ212_REASON_COUNT];
+  unsigned long long accepted, committed, connections;
+};
+void hj212_receiver_counters(struct hj212_counters *out);
 
 #endif

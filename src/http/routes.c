@@ -4,6 +4,7 @@
 */
 #include "http/routes.h"
 #include "auth/api.h"
+#include "hj212/api.h"
 #include "plan/api.h"
 #include "supervision/api.h"
 #include "water/api.h"
@@ -16,6 +17,7 @@ const struct http_route *const http_route_tables[] = {
   supervision_workflow_routes,
   supervision_overview_routes,
   water_routes,
+  hj212_routes,
   static_routes,
   NULL,
 };
