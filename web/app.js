@@ -6,6 +6,7 @@ import { t, lang, setLang, translateStatic } from './i18n.js';
 import { currentSession, loadSession, login, logout } from './api.js';
 import { esc } from './ui.js';
 import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, searchPage } from './plan.js';
+import { initAdminPages, accountsPage, auditPage } from './admin.js';
 import { initSupervisionPages, tasksPage, taskPage, dashboardPage, assessmentPage, inboxPage, newTaskPage } from './supervision.js';
 
 const main = document.getElementById('main');
@@ -59,6 +60,8 @@ const routes = [
   [/^\/dashboard$/, dashboardPage, 'dashboard'],
   [/^\/assessment$/, assessmentPage, 'assessment'],
   [/^\/inbox$/, inboxPage, 'inbox'],
+  [/^\/accounts$/, accountsPage, 'accounts'],
+  [/^\/audit$/, auditPage, 'audit'],
   [/^\/$/, planPage, 'plan'],
   [/^\/plans\/(?<id>\d+)$/, planPage, 'plan'],
   [/^\/measures\/(?<id>\d+)$/, measurePage, 'plan'],
@@ -113,6 +116,7 @@ document.getElementById('menu-toggle').addEventListener('click', (e) => {
 
 initPlanPages(main, navigate);
 initSupervisionPages(main, navigate);
+initAdminPages(main);
 setLang(lang());
 applyLanguage();
 loadSession().catch(() => null).then(() => { renderAccount(); render(); });

@@ -105,3 +105,29 @@ test('the dashboard and the assessment for a leader', async () => {
   await page.screenshot({ path: join(output, 'assessment.png'), fullPage: true });
   await page.close();
 });
+
+test('the administrator creates an account and finds it in the audit log', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, base, 'admin', adminPassword);
+  await page.goto(base + '/accounts');
+  await ready(page, '/accounts');
+  await page.fill('#account-form input[name=login]', 'lingdao');
+  await page.fill('#account-form input[name=display_name]', '分管副市长');
+  await page.selectOption('#account-role', 'leader');
+  await page.fill('#account-form input[name=password]', 'leader-password-1');
+  await page.click('#account-form button[type=submit]');
+  await page.waitForSelector('#accounts td:text("lingdao")');
+  await page.goto(base + '/audit');
+  await ready(page, '/audit');
+  const firstRow = await page.locator('table.audit tbody tr').first().innerText();
+  assert.match(firstRow, /account:admin\s+account\.create/);
+  assert.match(firstRow, /lingdao/);
+  await page.screenshot({ path: join(output, 'audit.png') });
+  // The new leader signs in and sees the dashboard but not the administration.
+  const leader = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(leader, base, 'lingdao', 'leader-password-1');
+  assert.equal(await leader.locator('nav a[data-nav="dashboard"]').isVisible(), true);
+  assert.equal(await leader.locator('nav a[data-nav="accounts"]').isVisible(), false);
+  await leader.close();
+  await page.close();
+});
