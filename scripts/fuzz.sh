@@ -5,13 +5,15 @@
 set -eu
 SECONDS_MAX=${FUZZ_SECONDS:-60}
 OUT=build-fuzz
-mkdir -p "$OUT/corpus"
-CC=${FUZZ_CC:-clang}
-$CC -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc \
-  fuzz/fuzz_hj212.c src/hj212/*.c src/util/buf.c src/util/csv.c src/util/utf8.c -lm \
-  -o "$OUT/fuzz_hj212"
+mkdir -p "$OUT"
+# The pure core, instrumented for coverage, in its own clang build.
+if [ ! -f "$OUT/build.ninja" ]; then
+  CC=${FUZZ_CC:-clang} meson setup "$OUT" -Dfuzz=true -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+fi
+ninja -C "$OUT" fuzz_hj212
 # seeds: each public packet as a bare segment and as a framed stream
+mkdir -p "$OUT/corpus"
 i=0
 while IFS= read -r line; do
   i=$((i + 1))
