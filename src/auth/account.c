@@ -188,6 +188,9 @@ static enum login_result record_failure(sqlite3 *db, long long id) {
 
 int session_open(sqlite3 *db, struct principal *who, char token[SESSION_TOKEN_LEN + 1]) {
   unsigned char hash[32];
+  /* Expired sessions are of no use to anyone: drop them as new ones open. */
+  sqlite3_exec(db, "DELETE FROM session WHERE expires_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+               NULL, NULL, NULL);
   random_hex(token, SESSION_TOKEN_LEN);
   random_hex(who->csrf, 64);
   token_hash(token, hash);
