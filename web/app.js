@@ -8,6 +8,7 @@ import { esc } from './ui.js';
 import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, searchPage } from './plan.js';
 import { initAdminPages, accountsPage, auditPage } from './admin.js';
 import { initSupervisionPages, tasksPage, taskPage, dashboardPage, assessmentPage, inboxPage, newTaskPage } from './supervision.js';
+import { stationsPage, stationPage } from './stations.js';
 
 const main = document.getElementById('main');
 
@@ -69,6 +70,8 @@ const routes = [
   [/^\/units\/(?<id>\d+)$/, unitPage, 'units'],
   [/^\/matrix$/, matrixPage, 'matrix'],
   [/^\/search$/, searchPage, 'search'],
+  [/^\/stations$/, stationsPage, 'stations'],
+  [/^\/stations\/(?<id>\d+)$/, stationPage, 'stations'],
 ];
 
 async function render() {

@@ -117,6 +117,7 @@ static const char usage_text[] =
   "  --seed N            stations' MNs, passwords and values (default 1)\n"
   "  --register-db PATH  first write the stations (MN, password, ST, codes) into\n"
   "                      the station registry of PATH, so the receiver accepts them\n"
+  "  --db PATH           the same as --register-db PATH\n"
   "  --register-only     register and exit\n"
   "  --timeout S         wait this long for a reply before sending again (default 5)\n"
   "  --retries N         send again at most N times, then give up (default 3)\n"
@@ -143,6 +144,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
     {"stations", required_argument, NULL, 'n'}, {"interval", required_argument, NULL, 'i'},
     {"target", required_argument, NULL, 't'},   {"duration", required_argument, NULL, 'd'},
     {"seed", required_argument, NULL, 's'},     {"register-db", required_argument, NULL, 'r'},
+    {"db", required_argument, NULL, 'r'},
     {"register-only", no_argument, NULL, 'R'},  {"timeout", required_argument, NULL, 'T'},
     {"retries", required_argument, NULL, 'y'},  {"window", required_argument, NULL, 'w'},
     {"progress", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},

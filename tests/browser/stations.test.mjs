@@ -1,0 +1,100 @@
+// Browser test of the online-monitoring pages: the real binary serves a
+// fresh database with its HJ 212 receiver on; `qingshui simulate` plays
+// four registered stations against it (a fifth, registered, stays silent)
+// and a garbage packet is sent. The administrator signs in, sees the
+// stations online and offline and the refused-packet counter, opens a
+// station and watches its chart grow. Screenshots go to tests/output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { binary, root, output, makeDatabase, launchBrowser, ready, signIn } from './harness.mjs';
+
+const env = { ...process.env, QINGSHUI_PWHASH: 'min' };
+let database, server, simulator, base, browser, adminPassword;
+
+// `qingshui serve` with the receiver on a free port: { proc, url, hj212 }.
+function startServer(db) {
+  return new Promise((resolveServer, reject) => {
+    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--hj212', '127.0.0.1:0'], { cwd: root, env });
+    let seen = '';
+    proc.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const http = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const hj212 = seen.match(/hj212 listening on 127\.0\.0\.1:(\d+)/);
+      if (http && hj212) resolveServer({ proc, url: http[1], hj212: hj212[1] });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+  });
+}
+
+function sendGarbage(port) {
+  return new Promise((resolveSent) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end('not a packet\r\n', resolveSent));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  database = makeDatabase(env);
+  database.run(['simulate', '--stations', '4', '--register-db', database.db, '--register-only']);
+  database.run(['station', 'add', '--mn', 'QUIET_01', '--password', 'abcdef', '--st', '32', '--name', '静默排口', '--kind', 'outlet']);
+  adminPassword = readFileSync(`${database.db}.admin-password`, 'utf8').trim();
+  let hj212;
+  ({ proc: server, url: base, hj212 } = await startServer(database.db));
+  simulator = spawn(binary, ['simulate', '--stations', '4', '--interval', '1', '--duration', '120', '--progress', '0',
+    '--target', `127.0.0.1:${hj212}`], { cwd: root, env, stdio: 'ignore' });
+  await sendGarbage(hj212);
+  await sleep(2500);   // every station has reported
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  simulator?.kill('SIGTERM');
+  server?.kill('SIGTERM');
+  database?.remove();
+});
+
+test('stations online and offline, refused packets, a station with a live chart', async () => {
+  const errors = [];
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await signIn(page, base, 'admin', adminPassword);
+  await page.click('nav a[data-nav="stations"]');
+  await ready(page, '/stations');
+  assert.equal(await page.locator('#station-table tbody tr').count(), 5);
+  assert.equal(await page.locator('#station-table tr[data-online="true"]').count(), 4);
+  assert.match(await page.locator('#station-table tr[data-online="false"]').innerText(), /静默排口[\s\S]*从未收到/);
+  assert.equal(await page.locator('#online-count').innerText(), '4 / 5 在线');
+  assert.equal(await page.locator('#refused-table tr[data-reason="garbage"] td.num').innerText(), '1');
+  await page.screenshot({ path: join(output, 'stations.png') });
+
+  await page.locator('#station-table a', { hasText: '模拟断面 1' }).click();
+  await page.waitForSelector('#latest-table');
+  const path = await page.evaluate(() => location.pathname);
+  await ready(page, path);
+  assert.equal(await page.locator('#latest-table tbody tr').count(), 7);   // a river section's seven factors
+  assert.match(await page.locator('#latest-table tr[data-code="w01001"]').innerText(), /pH值[\s\S]*pH/);
+  assert.equal(await page.locator('#station-chart canvas').count(), 1);
+  const chart = page.locator('#station-chart');
+  const first = Number(await chart.getAttribute('data-points'));
+  assert.ok(first >= 1, `${first} points at first`);
+  // the chart follows the station: new points within a few refreshes
+  await page.waitForFunction((n) => Number(document.getElementById('station-chart').dataset.points) > n, first, { timeout: 15000 });
+  await page.selectOption('#chart-code', 'w21003');
+  await page.waitForFunction(() => document.querySelector('#station-chart').dataset.points > 0);
+  await page.screenshot({ path: join(output, 'station.png') });
+
+  await page.click('#lang-toggle');
+  await ready(page, `${path}?code=w21003`);
+  assert.equal(await page.locator('#latest-table th').first().innerText(), 'Factor');
+  assert.equal(await page.locator('nav a[data-nav="stations"]').innerText(), 'Stations');
+  await page.evaluate(() => localStorage.removeItem('qingshui.lang'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
