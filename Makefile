@@ -41,7 +41,7 @@ run: demo
 	@echo "  the plan:            http://$(LISTEN)/"
 	@echo "  units:               http://$(LISTEN)/units"
 	@echo "  responsibility map:  http://$(LISTEN)/matrix"
-	@echo "  water quality:       http://$(LISTEN)/water.html"
+	@echo "  water quality:       http://$(LISTEN)/water"
 	@echo "  sign in:             http://$(LISTEN)/login as 'admin' with the password in $(DB).admin-password"
 	@echo "                       (add accounts: echo PASSWORD | ./$(BUILD)/qingshui user add LOGIN --role unit --unit 市环保局 --db $(DB))"
 	@echo "  API token:           $(DB).admin-token (send as 'Authorization: Bearer TOKEN')"

@@ -1,6 +1,6 @@
 // The qingshui web UI: a small single-page application over the JSON API.
 // This file is the shell: the session, the navigation by role, the router.
-// Pages live in plan.js and supervision.js; links marked data-link are
+// Pages live in plan.js, supervision.js and water.js; links marked data-link are
 // followed without reloading the page.
 import { t, lang, setLang, translateStatic } from './i18n.js';
 import { currentSession, loadSession, login, logout } from './api.js';
@@ -9,6 +9,7 @@ import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, 
 import { initAdminPages, accountsPage, auditPage } from './admin.js';
 import { initSupervisionPages, tasksPage, taskPage, dashboardPage, assessmentPage, inboxPage, newTaskPage } from './supervision.js';
 import { stationsPage, stationPage } from './stations.js';
+import { initWaterPages, waterOverviewPage, waterSectionPage, waterMonthlyPage, waterAssessmentPage, waterAlarmsPage } from './water.js';
 
 const main = document.getElementById('main');
 
@@ -72,6 +73,11 @@ const routes = [
   [/^\/search$/, searchPage, 'search'],
   [/^\/stations$/, stationsPage, 'stations'],
   [/^\/stations\/(?<id>\d+)$/, stationPage, 'stations'],
+  [/^\/water$/, waterOverviewPage, 'water'],
+  [/^\/water\/sections\/(?<id>\d+)$/, waterSectionPage, 'water'],
+  [/^\/water\/monthly$/, waterMonthlyPage, 'water'],
+  [/^\/water\/assessment$/, waterAssessmentPage, 'water'],
+  [/^\/water\/alarms$/, waterAlarmsPage, 'water'],
 ];
 
 async function render() {
@@ -119,6 +125,7 @@ document.getElementById('menu-toggle').addEventListener('click', (e) => {
 
 initPlanPages(main, navigate);
 initSupervisionPages(main, navigate);
+initWaterPages(main, navigate);
 initAdminPages(main);
 setLang(lang());
 applyLanguage();

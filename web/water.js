@@ -1,81 +1,127 @@
-// The water-quality pages over /api/water/*: overview coloured by class,
-// a section's trend against its class bands (ECharts), the monthly county
-// table, the annual assessment with its computation, and the alarms.
-// Hash routes (#/, #/section/ID, #/monthly, #/assessment, #/alarms) keep
-// this page independent of the plan pages' router.
+// The water-quality pages over /api/water/*: the overview of all sections
+// coloured by class, a section's trend against its class bands (ECharts),
+// the monthly cross-boundary table by county, the annual assessment with
+// its money and computation, and the alarms. Routes: /water,
+// /water/sections/{id}, /water/monthly, /water/assessment, /water/alarms.
+import { t } from './i18n.js';
+import { api, send, currentSession } from './api.js';
+import { esc, loadECharts } from './ui.js';
 
-const main = document.getElementById('main');
-const escapeMap = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => escapeMap[c]);
+let main;
+let navigate;
+
+export function initWaterPages(mainElement, navigateFn) {
+  main = mainElement;
+  navigate = navigateFn;
+}
+
 const LABELS = ['—', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', '劣Ⅴ'];
-const COLOURS = ['#eee', '#CCFFFF', '#00CCFF', '#00FF00', '#FFFF00', '#FF9B00', '#FF0000'];
-const RULES = [['shiyan-2016', '十堰 2016'], ['shiyan-2021', '十堰 2021'], ['hubei', '湖北省'], ['example-tiered', '阶梯罚款示例']];
+// The class colours of CNEMC's real-time page (Ⅰ … 劣Ⅴ), for the chart bands.
+const COLOURS = ['#eeeeee', '#CCFFFF', '#00CCFF', '#00FF00', '#FFFF00', '#FF9B00', '#FF0000'];
+const RULES = ['shiyan-2016', 'shiyan-2021', 'hubei', 'example-tiered'];
+const TREND_ITEMS = ['PH', 'DO', 'CODMN', 'NH3N', 'TP', 'TN', 'WT'];
 
-async function api(path) {
-  const r = await fetch(path, { headers: { Accept: 'application/json' } });
-  const body = await r.json();
-  if (!r.ok) throw new Error(`${body.error}: ${body.detail}`);
-  return body;
+// A word the server sends in Chinese (rating, grade, money unit), in the
+// UI's language when the dictionary has it, else as sent.
+function word(prefix, value) {
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? String(value ?? '') : text;
 }
 
-// POST with the session's CSRF token (writes need an administrator).
-async function post(path, body) {
-  const session = await api('/api/session').catch(() => ({}));
-  const headers = { 'Content-Type': 'application/json' };
-  if (session.csrf) headers['X-CSRF-Token'] = session.csrf;
-  const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body || {}) });
-  const j = await r.json();
-  if (!r.ok) throw new Error(`${j.error}: ${j.detail}`);
-  return j;
+const classLabel = (c) => (c === 6 ? t('water.class.worse') : LABELS[c || 0]);
+const classBadge = (c) => `<span class="badge-class cls-${c || 0}">${classLabel(c)}</span>`;
+const classText = (c) => (c ? t('water.class_of', { c: classLabel(c) }) : '—');
+const itemName = (code) => word('water.item', code);
+const isAdmin = () => currentSession().level === 'admin';
+const percent = (x) => `${(x * 100).toFixed(1)}%`;
+
+// The server names main pollutants with its Chinese item names, e.g.
+// "高锰酸盐指数(0.22)"; put the UI's names in their place.
+function mainPollutants(result) {
+  let text = result.main_pollutants || '';
+  for (const i of result.items || []) if (i.name) text = text.split(i.name).join(itemName(i.code));
+  return text;
 }
 
-function query() {
-  const q = location.hash.split('?')[1] || '';
-  return Object.fromEntries(new URLSearchParams(q));
+// The latest month with readings (what the overview shows by default),
+// fetched once: the monthly and annual pages start from it.
+let latestMonth = '';
+async function defaultMonth() {
+  latestMonth = latestMonth || (await api('/api/water/overview')).month || new Date().toISOString().slice(0, 7);
+  return latestMonth;
 }
 
-const classBadge = (c) => `<span class="badge-class cls-${c || 0}">${LABELS[c || 0]}</span>`;
-const demoTag = (s) => (s.target_demo ? ' <span class="demo" title="演示目标，非官方">示例</span>' : '');
-const legend = () => `<p class="legend">${LABELS.slice(1).map((l, i) => `<span class="cls-${i + 1}">${l}</span>`).join('')}</p>`;
+function tabs(active) {
+  const entries = [['overview', '/water'], ['monthly', '/water/monthly'], ['assessment', '/water/assessment'], ['alarms', '/water/alarms']];
+  return `<nav class="tabs" aria-label="${esc(t('nav.water'))}">${entries.map(([name, href]) =>
+    `<a href="${href}" data-link class="${name === active ? 'active' : ''}"${name === active ? ' aria-current="page"' : ''}>${t(`water.tab.${name}`)}</a>`).join('')}</nav>`;
+}
+
+function legend() {
+  return `<p class="legend" aria-label="${esc(t('water.legend'))}">${LABELS.slice(1).map((_, i) => classBadge(i + 1)).join('')}</p>`;
+}
 
 function ruleSelect(current) {
-  return `<select name="rule">${RULES.map(([id, name]) => `<option value="${id}"${id === current ? ' selected' : ''}>${name}</option>`).join('')}</select>`;
+  return `<select name="rule">${RULES.map((id) => `<option value="${id}"${id === current ? ' selected' : ''}>${t(`water.rule.${id}`)}</option>`).join('')}</select>`;
+}
+
+// A filter form: any change, or Enter, goes to URL(formData).
+function bindFilters(url) {
+  const form = document.getElementById('water-filters');
+  const go = (e) => { e.preventDefault(); navigate(url(new FormData(form))); };
+  form.addEventListener('change', go);
+  form.addEventListener('submit', go);
+}
+
+// A table cell labelled with its column's heading: phones show the rows
+// as cards, each value after its label (style.css, .water-table).
+function td(labelKey, html, cls = '') {
+  return `<td data-label="${esc(t(labelKey))}"${cls ? ` class="${cls}"` : ''}>${html}</td>`;
+}
+
+function excelLink(href) {
+  return `<a class="button" href="${esc(href)}" download id="excel-link">${t('water.excel')}</a>`;
 }
 
 // ---- pages ----------------------------------------------------------------
 
-async function overview() {
-  const q = query();
-  const data = await api(`/api/water/overview${q.month ? `?month=${encodeURIComponent(q.month)}` : ''}`);
-  const cards = data.sections.map((s) => {
-    const r = s.month_result || { class: 0 };
-    const comp = r.compliance;
-    const status = comp ? (comp.met ? '<span class="ok">达标</span>'
-      : `<span class="miss">未达标：${comp.misses.map((m) => esc(m.name)).join('、')}</span>`) : '';
-    return `<article class="section-card">
-      <header class="cls-${r.class}"><a href="#/section/${s.id}">${esc(s.name)}</a>${classBadge(r.class)}</header>
-      <div class="body">${esc(s.river)} · ${esc(s.county || s.city)}<br>
-        目标 ${LABELS[s.target_class || 0]}类${demoTag(s)} · ${esc(r.rating || '无数据')} ${status}
-        ${r.main_pollutants ? `<br>主要污染物：${esc(r.main_pollutants)}` : ''}
-        ${r.tn_class ? `<br>总氮（单独评价）：${LABELS[r.tn_class]}类` : ''}</div></article>`;
-  });
-  main.innerHTML = `<h2>水质概况 · ${esc(data.month)}</h2>
-    <form class="filters" id="f"><label>月份 <input name="month" type="month" value="${esc(data.month)}"></label>
-    <button>查看</button> <a href="/api/water/export/overview.xlsx?month=${esc(data.month)}">导出 Excel</a></form>
-    <p class="meta">全部 ${data.overall.rated} 个断面（类别比例法）：Ⅰ–Ⅲ类 ${(data.overall.share_1_3 * 100).toFixed(1)}%，劣Ⅴ类 ${(data.overall.share_worse_than_5 * 100).toFixed(1)}%，${esc(data.overall.rating || '—')}</p>
-    ${legend()}<div class="sections">${cards.join('')}</div>`;
-  document.getElementById('f').onsubmit = (e) => { e.preventDefault(); location.hash = `#/?month=${e.target.month.value}`; };
+function sectionCard(s) {
+  const r = s.month_result || { class: 0 };
+  const comp = r.compliance;
+  const status = !comp ? '' : comp.met ? `<span class="ok">${t('water.met')}</span>`
+    : `<span class="miss">${t('water.missed')}: ${comp.misses.map((m) => esc(itemName(m.code))).join('、')}</span>`;
+  return `<article class="section-card cls-edge-${r.class}" data-section="${s.id}">
+    <header><a href="/water/sections/${s.id}" data-link>${esc(s.name)}</a>${classBadge(r.class)}</header>
+    <p class="place">${esc(s.river)} · ${esc(s.county || s.city)}</p>
+    <dl class="facts-small">
+      <dt>${t('water.target')}</dt><dd>${classText(s.target_class)}${s.target_demo ? ` <span class="demo" title="${esc(t('water.demo_hint'))}">${t('water.demo')}</span>` : ''}</dd>
+      <dt>${t('water.rating')}</dt><dd>${r.rating ? esc(word('water.rating', r.rating)) : t('water.no_data')}</dd>
+      ${comp ? `<dt>${t('water.compliance')}</dt><dd>${status}</dd>` : ''}
+      ${r.main_pollutants ? `<dt>${t('water.main_pollutants')}</dt><dd>${esc(mainPollutants(r))}</dd>` : ''}
+      ${r.tn_class ? `<dt>${t('water.tn_alone')}</dt><dd>${classText(r.tn_class)}</dd>` : ''}
+    </dl></article>`;
 }
 
-function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/vendor/echarts.min.js';
-    script.onload = () => resolve(window.echarts);
-    script.onerror = () => reject(new Error('ECharts did not load'));
-    document.head.appendChild(script);
-  });
+export async function waterOverviewPage(params, query) {
+  const month = query.get('month') || '';
+  const data = await api(`/api/water/overview${month ? `?month=${encodeURIComponent(month)}` : ''}`);
+  const rated = data.sections.filter((s) => s.month_result);
+  const missing = rated.filter((s) => s.month_result.compliance && !s.month_result.compliance.met).length;
+  const o = data.overall;
+  main.innerHTML = `<div class="page-head"><h1>${t('water.overview.title')} · ${esc(data.month)}</h1>${excelLink(`/api/water/export/overview.xlsx?month=${encodeURIComponent(data.month)}`)}</div>
+    ${tabs('overview')}
+    <form class="filters" id="water-filters"><label>${t('water.month')} <input name="month" type="month" value="${esc(data.month)}"></label>${legend()}</form>
+    <div class="stat-cards">
+      <div class="stat"><span class="n">${o.rated}</span>${t('water.stat.rated')}</div>
+      <div class="stat stat-green"><span class="n">${percent(o.share_1_3)}</span>${t('water.stat.share_1_3')}</div>
+      <div class="stat${o.share_worse_than_5 > 0 ? ' stat-red' : ''}"><span class="n">${percent(o.share_worse_than_5)}</span>${t('water.stat.worse_than_5')}</div>
+      <div class="stat${missing ? ' stat-yellow' : ''}"><span class="n">${missing}</span>${t('water.stat.missed')}</div>
+      <div class="stat"><span class="n">${esc(word('water.rating', o.rating || '—'))}</span>${t('water.stat.rating')}</div>
+    </div>
+    <div class="sections">${data.sections.map(sectionCard).join('') || `<p class="empty">${t('water.no_sections')}</p>`}</div>
+    <p class="hint">${t('water.method')}</p>`;
+  bindFilters((f) => `/water?month=${encodeURIComponent(f.get('month'))}`);
 }
 
 // Horizontal bands for the class limits: upper items go up from Ⅰ, DO down.
@@ -87,103 +133,124 @@ function bandAreas(trend) {
     { yAxis: trend.direction === 'lower' ? (k ? b[k - 1] : b[0] * 1.5) : b[k] }]);
 }
 
-async function sectionPage(id) {
-  const q = query();
-  const item = q.item || 'CODMN';
-  const period = q.period || 'day';
+export async function waterSectionPage(params, query) {
+  const item = query.get('item') || 'CODMN';
+  const period = query.get('period') || 'day';
   const [trend, echarts] = await Promise.all([
-    api(`/api/water/sections/${id}/trend?item=${encodeURIComponent(item)}&period=${period}`), loadECharts()]);
-  const items = ['PH', 'DO', 'CODMN', 'NH3N', 'TP', 'TN', 'WT'];
-  main.innerHTML = `<h2>${esc(trend.section_name)} · ${esc(trend.name)}（${esc(trend.unit)}）</h2>
-    <form class="filters" id="f"><label>指标 <select name="item">${items.map((c) => `<option${c === item ? ' selected' : ''}>${c}</option>`).join('')}</select></label>
-    <label>周期 <select name="period">${['hour', 'day', 'month'].map((p) => `<option value="${p}"${p === period ? ' selected' : ''}>${{ hour: '小时', day: '日', month: '月' }[p]}</option>`).join('')}</select></label>
-    <button>查看</button></form>${legend()}<div id="chart"></div>
-    <p class="meta">目标 ${LABELS[trend.target] || '—'}类；色带为 GB 3838-2002 各类限值${trend.direction === 'lower' ? '（溶解氧越高越好）' : ''}。</p>`;
-  document.getElementById('f').onsubmit = (e) => {
-    e.preventDefault();
-    location.hash = `#/section/${id}?item=${e.target.item.value}&period=${e.target.period.value}`;
-  };
-  const chart = echarts.init(document.getElementById('chart'));
+    api(`/api/water/sections/${params.id}/trend?item=${encodeURIComponent(item)}&period=${encodeURIComponent(period)}`), loadECharts()]);
+  main.innerHTML = `<p class="crumbs"><a href="/water" data-link>${t('water.tab.overview')}</a> › ${esc(trend.section_name)}</p>
+    <div class="page-head"><h1>${esc(trend.section_name)}</h1><span class="meta">${t('water.target')} ${classText(trend.target)}</span></div>
+    <form class="filters" id="water-filters">
+      <label>${t('water.item')} <select name="item">${TREND_ITEMS.map((c) => `<option value="${c}"${c === item ? ' selected' : ''}>${esc(itemName(c))}</option>`).join('')}</select></label>
+      <label>${t('water.period')} <select name="period">${['hour', 'day', 'month'].map((p) => `<option value="${p}"${p === period ? ' selected' : ''}>${t(`water.period.${p}`)}</option>`).join('')}</select></label>
+      ${legend()}</form>
+    <h2>${esc(itemName(trend.item))} (${esc(trend.unit)})</h2>
+    ${trend.points.length ? `<div id="water-chart" class="chart" role="img" aria-label="${esc(`${trend.section_name} · ${itemName(trend.item)}`)}"></div>` : `<p class="empty">${t('water.no_data')}</p>`}
+    <p class="hint">${t('water.bands')}${trend.direction === 'lower' ? ` ${t('water.do_higher')}` : ''}</p>`;
+  bindFilters((f) => `/water/sections/${params.id}?item=${encodeURIComponent(f.get('item'))}&period=${encodeURIComponent(f.get('period'))}`);
+  if (!trend.points.length) return;
+  const chart = echarts.init(document.getElementById('water-chart'));
   chart.setOption({
     animation: false,
     tooltip: { trigger: 'axis' },
+    grid: { left: 8, right: 16, top: 20, bottom: 60, containLabel: true },
     xAxis: { type: 'category', data: trend.points.map((p) => p.start) },
     yAxis: { type: 'value', scale: true },
     dataZoom: [{ type: 'inside' }, { type: 'slider' }],
-    series: [{ name: trend.name, type: 'line', showSymbol: false, data: trend.points.map((p) => p.mean),
-      markArea: { silent: true, data: bandAreas(trend) } }],
+    series: [{ name: itemName(trend.item), type: 'line', showSymbol: false, data: trend.points.map((p) => p.mean),
+      lineStyle: { color: '#073f3f' }, itemStyle: { color: '#073f3f' }, markArea: { silent: true, data: bandAreas(trend) } }],
   });
+  window.addEventListener('resize', () => chart.resize(), { once: true });
 }
 
-async function monthly() {
-  const q = query();
-  const now = new Date();
-  const month = q.month || `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
-  const rule = q.rule || 'shiyan-2016';
-  const data = await api(`/api/water/monthly?month=${month}&rule=${rule}`);
-  const rows = data.rows.map((r) => `<tr><td>${esc(r.county)}</td><td><a href="#/section/${r.section_id}">${esc(r.section)}</a></td>
-    <td class="cls-${r.class}">${r.label}</td><td>${LABELS[r.target]}</td><td class="${r.pass ? 'ok' : 'miss'}">${r.pass ? '合格' : '不合格'}</td><td>${esc(r.line)}</td></tr>`);
-  main.innerHTML = `<h2>月度跨界断面考核 · ${esc(month)}</h2>
-    <form class="filters" id="f"><label>月份 <input name="month" type="month" value="${esc(month)}"></label><label>办法 ${ruleSelect(rule)}</label>
-    <button>查看</button> <a href="/api/water/export/monthly.xlsx?month=${esc(month)}&rule=${esc(rule)}">导出 Excel</a></form>
-    <table class="water"><tr><th>区县</th><th>断面</th><th>类别</th><th>目标</th><th>结果</th><th>计算过程</th></tr>${rows.join('') || '<tr><td colspan="6">本月无数据</td></tr>'}</table>`;
-  document.getElementById('f').onsubmit = (e) => { e.preventDefault(); location.hash = `#/monthly?month=${e.target.month.value}&rule=${e.target.rule.value}`; };
+export async function waterMonthlyPage(params, query) {
+  const month = query.get('month') || await defaultMonth();
+  const rule = query.get('rule') || RULES[0];
+  const data = await api(`/api/water/monthly?month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`);
+  const failed = data.rows.filter((r) => !r.pass).length;
+  const rows = data.rows.map((r) => `<tr>${td('water.county', esc(r.county))}${td('water.section', `<a href="/water/sections/${r.section_id}" data-link>${esc(r.section)}</a>`)}
+    ${td('water.class', classBadge(r.class))}${td('water.target', classLabel(r.target))}${td('water.result', `<span class="${r.pass ? 'ok' : 'miss'}">${t(r.pass ? 'water.pass' : 'water.fail')}</span>`)}
+    ${td('water.computation', esc(r.line), 'sub')}</tr>`);
+  main.innerHTML = `<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`)}</div>
+    ${tabs('monthly')}
+    <form class="filters" id="water-filters"><label>${t('water.month')} <input name="month" type="month" value="${esc(month)}"></label>
+      <label>${t('water.rule')} ${ruleSelect(rule)}</label>
+      <output>${t('water.monthly.summary', { n: data.rows.length, failed })}</output></form>
+    ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th>${t('water.section')}</th><th>${t('water.class')}</th>
+      <th>${t('water.target')}</th><th>${t('water.result')}</th><th>${t('water.computation')}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+      : `<p class="empty">${t('water.no_month')}</p>`}`;
+  bindFilters((f) => `/water/monthly?month=${encodeURIComponent(f.get('month'))}&rule=${encodeURIComponent(f.get('rule'))}`);
 }
 
-async function assessment() {
-  const q = query();
-  const year = q.year || String(new Date().getFullYear() - 1);
-  const rule = q.rule || 'shiyan-2016';
-  const data = await api(`/api/water/assessment?year=${year}&rule=${rule}`);
-  const rows = data.counties.map((c) => `<tr><td>${esc(c.county)}</td><td>${c.passed} / ${c.months}</td><td>${(c.rate * 100).toFixed(1)}%</td>
-    <td>${c.points !== undefined ? c.points.toFixed(2) : ''}</td><td>${esc(c.grade)} ${c.freeze ? '<span class="freeze">区域限批</span>' : ''}</td>
-    <td>${c.deposit ? `${c.deposit.amount} ${esc(data.unit)} ${c.deposit.action === 'forfeit' ? '扣缴' : '返还'}` : ''}${c.penalty !== undefined ? ` 罚款 ${c.penalty.toFixed(2)}` : ''}</td>
-    <td><details><summary>${c.lines.length} 行</summary><ol class="lines">${c.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ol></details></td></tr>`);
-  main.innerHTML = `<h2>年度考核 · ${esc(year)} · ${esc(data.rule_name)}</h2>
-    <form class="filters" id="f"><label>年份 <input name="year" type="number" min="2000" max="2100" value="${esc(year)}"></label><label>办法 ${ruleSelect(rule)}</label>
-    <button>查看</button> <a href="/api/water/export/assessment.xlsx?year=${esc(year)}&rule=${esc(rule)}">导出 Excel</a></form>
-    <table class="water"><tr><th>区县</th><th>合格月数</th><th>达标率</th><th>得分</th><th>等级</th><th>资金</th><th>计算过程</th></tr>${rows.join('')}</table>`;
-  document.getElementById('f').onsubmit = (e) => { e.preventDefault(); location.hash = `#/assessment?year=${e.target.year.value}&rule=${e.target.rule.value}`; };
+function money(c, unit) {
+  const parts = [];
+  if (c.deposit) parts.push(`${t('water.deposit')} ${esc(c.deposit.amount)} ${esc(word('water.money', unit))} ${t(`water.deposit.${c.deposit.action}`)}`);
+  if (c.penalty !== undefined) parts.push(`${t('water.penalty')} ${esc(c.penalty.toFixed(2))} ${esc(word('water.money', unit))}`);
+  return parts.join('<br>');
 }
 
-async function alarms() {
-  const q = query();
-  const state = q.state || 'open';
-  const list = await api(`/api/water/alarms?state=${state}`);
-  const rows = list.map((a) => `<tr><td>${a.id}</td><td><a href="#/section/${a.section_id}?item=${a.item}&period=hour">${esc(a.section)}</a></td>
-    <td>${esc(a.item)}</td><td>${esc(a.at)}</td><td>${a.value}</td><td class="cls-${a.class}">${LABELS[a.class]}</td><td>${LABELS[a.target_class]}</td>
-    <td>${esc(a.state)}${a.acknowledged_by ? `<br>确认：${esc(a.acknowledged_by)} ${esc(a.acknowledged_at)}` : ''}${a.closed_by ? `<br>关闭：${esc(a.closed_by)} ${esc(a.closed_at)}` : ''}</td>
-    <td>${a.state === 'open' ? `<button data-act="acknowledge" data-id="${a.id}">确认</button>` : ''}${a.state !== 'closed' ? `<button data-act="close" data-id="${a.id}">关闭</button>` : ''}</td></tr>`);
-  main.innerHTML = `<h2>告警</h2><form class="filters" id="f"><label>状态 <select name="state">${['open', 'acknowledged', 'closed'].map((s) => `<option${s === state ? ' selected' : ''}>${s}</option>`).join('')}</select></label>
-    <button>查看</button> <a href="/api/water/export/alarms.xlsx">导出 Excel</a> <span id="msg" class="miss"></span></form>
-    <table class="water"><tr><th>编号</th><th>断面</th><th>指标</th><th>时间</th><th>值</th><th>类别</th><th>目标</th><th>状态</th><th></th></tr>${rows.join('') || '<tr><td colspan="9">无</td></tr>'}</table>`;
-  document.getElementById('f').onsubmit = (e) => { e.preventDefault(); location.hash = `#/alarms?state=${e.target.state.value}`; };
+export async function waterAssessmentPage(params, query) {
+  const year = query.get('year') || (await defaultMonth()).slice(0, 4);
+  const rule = query.get('rule') || RULES[0];
+  const data = await api(`/api/water/assessment?year=${encodeURIComponent(year)}&rule=${encodeURIComponent(rule)}`);
+  const rows = data.counties.map((c) => `<tr class="${c.freeze ? 'frozen' : ''}">${td('water.county', esc(c.county))}${td('water.months_passed', `${esc(c.passed)} / ${esc(c.months)}`, 'num')}
+    ${td('water.rate', percent(c.rate), 'num')}${td('water.points', c.points !== undefined ? esc(c.points.toFixed(2)) : '—', 'num')}
+    ${td('water.grade', `${esc(word('water.grade', c.grade))}${c.freeze ? ` <span class="freeze" title="${esc(t('water.freeze_hint'))}">${t('water.freeze')}</span>` : ''}`)}
+    ${td('water.money', money(c, data.unit))}
+    ${td('water.computation', `<details><summary>${t('water.lines', { n: c.lines.length })}</summary><ol class="lines">${c.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ol></details>`)}</tr>`);
+  main.innerHTML = `<div class="page-head"><h1 id="water-assessment-title">${t('water.assessment.title')} · ${esc(year)}</h1>${excelLink(`/api/water/export/assessment.xlsx?year=${encodeURIComponent(year)}&rule=${encodeURIComponent(rule)}`)}</div>
+    ${tabs('assessment')}
+    <form class="filters" id="water-filters"><label>${t('water.year')} <input name="year" type="number" min="2000" max="2100" value="${esc(year)}"></label>
+      <label>${t('water.rule')} ${ruleSelect(rule)}</label></form>
+    <p class="meta">${esc(data.rule_name)}</p>
+    ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th class="num">${t('water.months_passed')}</th>
+      <th class="num">${t('water.rate')}</th><th class="num">${t('water.points')}</th><th>${t('water.grade')}</th><th>${t('water.money')}</th><th>${t('water.computation')}</th></tr></thead>
+      <tbody>${rows.join('')}</tbody></table></div>` : `<p class="empty">${t('water.no_year')}</p>`}
+    <p class="hint">${t('water.computation_hint')}</p>`;
+  bindFilters((f) => `/water/assessment?year=${encodeURIComponent(f.get('year'))}&rule=${encodeURIComponent(f.get('rule'))}`);
+}
+
+// Who moved an alarm and when: "account:admin", "2026-11-29T02:42:55Z" → "admin 2026-11-29 02:42".
+const actorAt = (by, at) => `${esc(String(by).replace(/^account:/, ''))} ${esc(String(at || '').replace('T', ' ').slice(0, 16))}`;
+
+function alarmRow(a) {
+  const who = [a.acknowledged_by ? `${t('water.alarm.acknowledged_by')} ${actorAt(a.acknowledged_by, a.acknowledged_at)}` : '',
+    a.closed_by ? `${t('water.alarm.closed_by')} ${actorAt(a.closed_by, a.closed_at)}` : ''].filter(Boolean).join('<br>');
+  const actions = isAdmin() ? `${a.state === 'open' ? `<button type="button" class="small" data-act="acknowledge" data-id="${a.id}">${t('water.alarm.acknowledge')}</button>` : ''}${a.state !== 'closed' ? ` <button type="button" class="small" data-act="close" data-id="${a.id}">${t('water.alarm.close')}</button>` : ''}` : '';
+  return `<tr data-alarm="${a.id}">${td('water.alarm.id', esc(a.id), 'num')}
+    ${td('water.section', `<a href="/water/sections/${a.section_id}?item=${encodeURIComponent(a.item)}&period=hour" data-link>${esc(a.section)}</a>`)}
+    ${td('water.item', esc(itemName(a.item)))}${td('water.alarm.at', esc(a.at))}${td('water.alarm.value', esc(a.value), 'num')}
+    ${td('water.class', classBadge(a.class))}${td('water.target', classLabel(a.target_class))}
+    ${td('water.alarm.state', `<span class="state alarm-${esc(a.state)}">${t(`water.alarm.state.${a.state}`)}</span>${who ? `<div class="sub">${who}</div>` : ''}`)}
+    ${actions ? `<td class="actions">${actions}</td>` : '<td></td>'}</tr>`;
+}
+
+export async function waterAlarmsPage(params, query) {
+  const state = query.get('state') || 'open';
+  const list = await api(`/api/water/alarms?state=${encodeURIComponent(state)}`);
+  main.innerHTML = `<div class="page-head"><h1>${t('water.alarms.title')}</h1>${excelLink('/api/water/export/alarms.xlsx')}</div>
+    ${tabs('alarms')}
+    <form class="filters" id="water-filters"><label>${t('water.alarm.state')} <select name="state">${['open', 'acknowledged', 'closed'].map((s) =>
+      `<option value="${s}"${s === state ? ' selected' : ''}>${t(`water.alarm.state.${s}`)}</option>`).join('')}</select></label>
+      <output>${list.length}</output></form>
+    <p class="error" id="alarm-error" role="alert" hidden></p>
+    ${list.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th class="num">${t('water.alarm.id')}</th><th>${t('water.section')}</th><th>${t('water.item')}</th>
+      <th>${t('water.alarm.at')}</th><th class="num">${t('water.alarm.value')}</th><th>${t('water.class')}</th><th>${t('water.target')}</th><th>${t('water.alarm.state')}</th><th></th></tr></thead>
+      <tbody>${list.map(alarmRow).join('')}</tbody></table></div>` : `<p class="empty">${t('water.alarm.none')}</p>`}
+    ${isAdmin() ? '' : `<p class="hint">${t('water.alarm.admin_only')}</p>`}`;
+  bindFilters((f) => `/water/alarms?state=${encodeURIComponent(f.get('state'))}`);
   for (const b of main.querySelectorAll('button[data-act]')) {
-    b.onclick = () => post(`/api/water/alarms/${b.dataset.id}/${b.dataset.act}`).then(render)
-      .catch((err) => { document.getElementById('msg').textContent = `${err.message}（需要管理员登录）`; });
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await send('POST', `/api/water/alarms/${b.dataset.id}/${b.dataset.act}`);
+        await waterAlarmsPage(params, query);
+      } catch (err) {
+        const box = document.getElementById('alarm-error');
+        box.hidden = false;
+        box.textContent = err.message;
+        b.disabled = false;
+      }
+    });
   }
 }
-
-// ---- router ---------------------------------------------------------------
-
-const routes = [
-  [/^#?\/?$/, overview, 'overview'],
-  [/^#\/section\/(\d+)$/, (m) => sectionPage(m[1]), 'overview'],
-  [/^#\/monthly$/, monthly, 'monthly'],
-  [/^#\/assessment$/, assessment, 'assessment'],
-  [/^#\/alarms$/, alarms, 'alarms'],
-];
-
-async function render() {
-  const path = location.hash.split('?')[0];
-  const route = routes.find(([re]) => re.test(path)) || routes[0];
-  for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === route[2]);
-  try {
-    await route[1](path.match(route[0]));
-  } catch (err) {
-    main.innerHTML = `<p class="miss">${esc(err.message)}</p>`;
-  }
-}
-
-window.addEventListener('hashchange', render);
-render();

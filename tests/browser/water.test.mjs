@@ -1,74 +1,110 @@
-// Browser test of the water pages: the real binary serves a database with
-// the demo sections and readings; Chromium opens the overview, a section's
-// trend chart, the monthly and annual tables and the alarms.
-// Screenshots go to tests/output/. Run: node --test tests/browser/ (BUILD env = build dir).
+// Browser test of the water pages inside the single-page app: the real
+// binary serves a database with the plan, the demo sections and readings;
+// Chromium opens the overview, a section's trend chart, the monthly and
+// annual tables (and the annual one in English), the alarms as the public
+// and as the administrator (who acknowledges one), and the overview on a
+// phone. Screenshots go to tests/output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeDatabase, startServer, launchBrowser, ready, signIn, output } from './harness.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const binary = join(resolve(root, process.env.BUILD || 'build-test'), 'qingshui');
-const output = join(root, 'tests/output');
-let dir, server, base, browser;
-
-function startServer(db) {
-  return new Promise((resolvePort, reject) => {
-    const proc = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: root });
-    let seen = '';
-    proc.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const m = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolvePort({ proc, url: m[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
-  });
-}
+const env = { ...process.env, QINGSHUI_PWHASH: 'min' };
+let database, server, base, browser;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'qingshui-water-browser-'));
-  const db = join(dir, 'q.db');
-  const run = (...args) => execFileSync(binary, [...args, '--db', db], { cwd: root });
-  run('init');
-  run('water', 'sections', 'data/water/sections_demo.csv');
-  run('water', 'import', 'data/water/readings_synthetic_2024-2025.csv');
-  run('water', 'import', 'data/water/readings_2025-11.csv');
-  ({ proc: server, url: base } = await startServer(db));
-  mkdirSync(output, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  database = makeDatabase(env);
+  database.run(['water', 'sections', 'data/water/sections_demo.csv']);
+  database.run(['water', 'import', 'data/water/readings_synthetic_2024-2025.csv']);
+  database.run(['water', 'import', 'data/water/readings_2025-11.csv']);
+  ({ proc: server, url: base } = await startServer(database.db, env));
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  database?.remove();
 });
 
-test('water pages: overview by class, trend chart, monthly, annual, alarms', async () => {
+async function open(page, path) {
+  await page.goto(base + path);
+  await ready(page, path);
+}
+
+test('water pages: overview by class, trend chart, monthly, annual (and in English), alarms', async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/water.html#/?month=2025-11');
-  await page.waitForSelector('.section-card');
+  await open(page, '/water?month=2025-11');
   assert.equal(await page.locator('.section-card').count(), 16);
   assert.match(await page.locator('.section-card', { hasText: '陶岔' }).innerText(), /Ⅱ/);
+  assert.equal(await page.locator('#nav a.active').innerText(), '水质');
+  assert.equal(await page.locator('.tabs a.active').innerText(), '水质概况');
   await page.screenshot({ path: join(output, 'water-overview.png'), fullPage: true });
+
   await page.locator('.section-card a', { hasText: '神定河口' }).click();
-  await page.waitForSelector('#chart canvas');
+  await page.waitForSelector('#water-chart canvas');
+  assert.match(page.url(), /\/water\/sections\/\d+$/);
+  assert.equal(await page.locator('h1').innerText(), '神定河口');
   await page.screenshot({ path: join(output, 'water-trend.png') });
-  await page.goto(base + '/water.html#/monthly?month=2025-11&rule=shiyan-2016');
-  await page.waitForSelector('table.water td');
-  await page.goto(base + '/water.html#/assessment?year=2025&rule=shiyan-2021');
-  await page.waitForSelector('table.water details');
+
+  await open(page, '/water/monthly?month=2025-11&rule=shiyan-2016');
+  assert.ok(await page.locator('.water-table tbody tr').count() > 0);
+  assert.match(await page.locator('.water-table').innerText(), /不合格/);
+  await page.screenshot({ path: join(output, 'water-monthly.png'), fullPage: true });
+
+  await open(page, '/water/assessment?year=2025&rule=shiyan-2021');
+  await page.waitForSelector('.water-table details');
+  assert.equal(await page.locator('h1').innerText(), '跨界断面年度考核与生态补偿 · 2025');
   await page.screenshot({ path: join(output, 'water-assessment.png'), fullPage: true });
-  await page.goto(base + '/water.html#/alarms');
-  await page.waitForSelector('table.water');
+  await page.click('#lang-toggle');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.startsWith('Cross-boundary'));
+  assert.equal(await page.locator('h1').innerText(), 'Cross-boundary assessment and compensation · 2025');
+  assert.equal(await page.locator('#nav a.active').innerText(), 'Water');
+  assert.match(await page.locator('.water-table thead').innerText(), /Pass rate/);
+  await page.screenshot({ path: join(output, 'water-assessment-en.png'), fullPage: true });
+  await page.click('#lang-toggle');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.startsWith('跨界'));
+
+  // The public sees the alarms but no buttons.
+  await open(page, '/water/alarms');
+  assert.ok(await page.locator('tr[data-alarm]').count() > 0);
+  assert.equal(await page.locator('button[data-act]').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('the administrator acknowledges an alarm (with the CSRF token)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, base, 'admin', readFileSync(`${database.db}.admin-password`, 'utf8').trim());
+  await page.click('#nav a[data-nav=water]');
+  await ready(page, '/water');
+  await page.click('.tabs a[href="/water/alarms"]');
+  await ready(page, '/water/alarms');
+  const row = page.locator('tr[data-alarm]').first();
+  const id = await row.getAttribute('data-alarm');
+  await row.locator('button[data-act=acknowledge]').click();
+  await page.waitForSelector(`tr[data-alarm="${id}"]`, { state: 'detached' });
+  assert.equal(await page.locator('#alarm-error').isHidden(), true);
+  await page.selectOption('select[name=state]', 'acknowledged');
+  await ready(page, '/water/alarms?state=acknowledged');
+  assert.match(await page.locator(`tr[data-alarm="${id}"]`).innerText(), /确认：\s*admin/);
+  await page.screenshot({ path: join(output, 'water-alarms.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('water pages on a phone', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await open(page, '/water?month=2025-11');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(output, 'water-phone.png'), fullPage: true });
+  await open(page, '/water/monthly?month=2025-11&rule=shiyan-2016');
+  await page.screenshot({ path: join(output, 'water-monthly-phone.png') });
   assert.deepEqual(errors, []);
 });
