@@ -1,0 +1,81 @@
+#!/bin/sh
+# HJ 212 end to end (issue 3), run by bench/run.sh with the build folder as $1:
+#   (a) 1,000 simulated stations, each on its own connection, sending as fast
+#       as acknowledgements come (one packet in flight per station, then
+#       eight), against `qingshui serve` on loopback: acknowledged packets/s
+#       (an acknowledgement means committed), p50/p99 from send to 9014;
+#   (b) resident memory (VmRSS) of the server with 10,000 idle connections.
+# Server and simulator share this machine's cores. Figures only, no
+# thresholds. Usage: sh bench/bench_hj212_e2e.sh BUILD [SECONDS]
+set -eu
+BUILD=${1:-build-bench}
+SECONDS_EACH=${2:-15}
+Q="$BUILD/qingshui"
+[ -x "$Q" ] || { echo "bench_hj212_e2e: $Q not built" >&2; exit 1; }
+# 10,000 connections need 10,000 descriptors in each process
+ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" -lt 10100 ]; then
+  echo "bench_hj212_e2e: fd limit $(ulimit -n) is below 10100; (b) needs root or a higher hard limit" >&2
+fi
+DIR=$(mktemp -d /tmp/qingshui-bench-hj212-XXXXXX)
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  rm -rf "$DIR"
+}
+trap cleanup EXIT INT TERM
+
+DB="$DIR/q.db"
+"$Q" init --db "$DB" > /dev/null
+"$Q" simulate --stations 10000 --register-db "$DB" --register-only 2> /dev/null
+
+"$Q" serve --db "$DB" --listen 127.0.0.1:0 --hj212 127.0.0.1:0 \
+  --hj212-max-connections 20000 --hj212-max-per-address 20000 > "$DIR/serve.out" 2> "$DIR/serve.err" &
+SERVER=$!
+for _ in $(seq 100); do
+  grep -q '^hj212 listening' "$DIR/serve.out" 2>/dev/null && break
+  sleep 0.1
+done
+HTTP=$(sed -n 's|^listening on http://\([^ ]*\).*|\1|p' "$DIR/serve.out")
+HJ212=$(sed -n 's|^hj212 listening on ||p' "$DIR/serve.out")
+[ -n "$HJ212" ] || { echo "bench_hj212_e2e: server did not start: $(cat "$DIR/serve.err")" >&2; exit 1; }
+
+metric() {   # the value of one /metrics line
+  curl -s "http://$HTTP/metrics" | awk -v m="$1" '$1 == m {print $2}'
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
+
+# (a) throughput and latency; other work on the machine shows in the load
+echo "    load average before: $(cut -d' ' -f1-3 /proc/loadavg) (server and simulator share the cores)"
+for window in 1 8; do
+  before=$(metric qingshui_hj212_committed_total)
+  t0=$(date +%s.%N)
+  line=$("$Q" simulate --stations 1000 --interval 0 --window "$window" --duration "$SECONDS_EACH" \
+           --progress 0 --target "$HJ212" 2> /dev/null)
+  t1=$(date +%s.%N)
+  after=$(metric qingshui_hj212_committed_total)
+  echo "$line" | awk -v w="$window" -v c="$((after - before))" -v t0="$t0" -v t1="$t1" '{
+    t = t1 - t0
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    printf "(a) 1000 stations, %s in flight each, %s s: %s acknowledged/s (server committed %.0f packets/s), send->ack p50 %s ms, p99 %s ms, max %s ms; retried %s, gave up %s\n",
+      w, v["duration_s"], v["ack_per_s"], c / t, v["p50_ms"], v["p99_ms"], v["max_ms"], v["retried"], v["gave_up"] }'
+done
+rows=$(sqlite3 "$DB" "SELECT count(*) FROM hj212_reading" 2>/dev/null || echo "?")
+echo "    database after (a): $rows reading rows (5 or 7 values per packet), $(du -m "$DB" "$DB-wal" 2>/dev/null | awk '{s += $1} END {print s}') MB"
+
+# (b) memory with 10,000 idle connections (a packet an hour each)
+base=$(rss_kb)
+"$Q" simulate --stations 10000 --interval 3600 --duration 3600 --progress 0 --target "$HJ212" \
+  > /dev/null 2>&1 &
+SIM=$!
+open=0
+for _ in $(seq 300); do
+  open=$(metric qingshui_hj212_connections)
+  [ "$open" -ge 10000 ] && break
+  sleep 0.2
+done
+sleep 1
+full=$(rss_kb)
+kill "$SIM" 2>/dev/null || true
+wait "$SIM" 2>/dev/null || true
+echo "(b) $open idle connections: server RSS $((full / 1024)) MB (before: $((base / 1024)) MB, $(( (full - base) * 1024 / (open > 0 ? open : 1) )) bytes per connection)"
