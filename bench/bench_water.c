@@ -8,9 +8,11 @@
 **       aggregates, and every section for every month and every year;
 **   (c) the same month and year evaluation with SQLite SQL over the raw
 **       readings (GROUP BY, then the same C classification),
-** and print the ratios. DuckDB is not compared (see bench/bench_water.md).
+** and print the ratios. With --csv PATH it also writes every generated
+** reading there (section id, time, one column per item), the data that
+** bench_water_duckdb.mjs loads into DuckDB for (c) over the same readings.
 **
-** Usage: bench_water [BUILD_DIR] [--sections N] [--years Y] [--db PATH]
+** Usage: bench_water [BUILD_DIR] [--sections N] [--years Y] [--db PATH] [--csv PATH]
 ** The database goes to a temporary folder unless --db is given.
 */
 #include "db/db.h"
@@ -68,8 +70,9 @@ static int make_sections(sqlite3 *db, const struct water_standard *s, int n) {
   return rc;
 }
 
-/* (a) every 4 hours from FIRST_YEAR-01-01 for YEARS years. */
-static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int years) {
+/* (a) every 4 hours from FIRST_YEAR-01-01 for YEARS years; each reading
+** also to CSV when it is not NULL. */
+static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int years, FILE *csv) {
   struct water_section *sec = calloc((size_t)nsec, sizeof *sec);
   int idx[NITEMS];
   char err[300];
@@ -89,10 +92,17 @@ static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int ye
     if (tm.tm_year + 1900 >= FIRST_YEAR + years) break;
     char at[24];
     strftime(at, sizeof at, "%Y-%m-%d %H:%M", &tm);
-    for (int i = 0; i < nsec; i++)
+    for (int i = 0; i < nsec; i++) {
+      double v[NITEMS];
+      for (int k = 0; k < NITEMS; k++) v[k] = value_of(k, i);
+      if (csv) {
+        fprintf(csv, "%d,%s", i + 1, at);
+        for (int k = 0; k < NITEMS; k++) fprintf(csv, ",%.17g", v[k]);
+        fputc('\n', csv);
+      }
       for (int k = 0; k < NITEMS; k++) {
         int alarm;
-        if (water_writer_add(w, &sec[i], idx[k], at, value_of(k, i), 0, "bench", &alarm,
+        if (water_writer_add(w, &sec[i], idx[k], at, v[k], 0, "bench", &alarm,
                              err, sizeof err) < 0) {
           fprintf(stderr, "ingest: %s\n", err);
           exit(1);
@@ -102,6 +112,7 @@ static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int ye
           db_begin(db);
         }
       }
+    }
   }
   water_writer_close(w);
   db_commit(db);
@@ -179,35 +190,47 @@ static void compare(sqlite3 *db, const struct water_standard *s, int nsec, const
   double t1 = now_s();
   long b = eval_sql(db, s, nsec, period);
   double t2 = now_s();
-  printf("(b) %s, all %d sections, from aggregates: %8.2f ms\n", what, nsec, (t1 - t0) * 1e3);
+  printf("(b) %s, all %d sections, from aggregates: %8.2f ms   checksum %ld\n", what, nsec,
+         (t1 - t0) * 1e3, a);
   printf("(c) %s, all %d sections, SQL over raw:    %8.2f ms   ratio SQL/aggregates %.0fx%s\n",
          what, nsec, (t2 - t1) * 1e3, (t2 - t1) / (t1 - t0), a == b ? "" : "  (CHECKSUMS DIFFER)");
 }
 
 static void all_periods(sqlite3 *db, const struct water_standard *s, int nsec, int years) {
   double t0 = now_s();
-  long n = 0;
+  long n = 0, sum = 0;
   for (int y = FIRST_YEAR; y < FIRST_YEAR + years; y++) {
     char p[16];
     for (int m = 1; m <= 12; m++, n++) {
       snprintf(p, sizeof p, "%04d-%02d", y, m);
-      eval_aggregates(db, s, nsec, p);
+      sum += eval_aggregates(db, s, nsec, p);
     }
     snprintf(p, sizeof p, "%04d", y);
-    eval_aggregates(db, s, nsec, p);
+    sum += eval_aggregates(db, s, nsec, p);
     n++;
   }
-  printf("(b) every month and every year (%ld periods x %d sections): %.1f ms\n", n, nsec,
-         (now_s() - t0) * 1e3);
+  printf("(b) every month and every year (%ld periods x %d sections): %.1f ms   checksum %ld\n", n,
+         nsec, (now_s() - t0) * 1e3, sum);
 }
 
 int main(int argc, char **argv) {
   int nsec = 100, years = 10;
-  const char *path = NULL;
+  const char *path = NULL, *csv_path = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--sections") && i + 1 < argc) nsec = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--years") && i + 1 < argc) years = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--db") && i + 1 < argc) path = argv[++i];
+    else if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv_path = argv[++i];
+  }
+  FILE *csv = NULL;
+  if (csv_path) {
+    if (!(csv = fopen(csv_path, "w"))) {
+      perror(csv_path);
+      return 1;
+    }
+    fputs("section,at", csv);
+    for (int k = 0; k < NITEMS; k++) fprintf(csv, ",%s", items[k]);
+    fputc('\n', csv);
   }
   char dir[] = "/tmp/qingshui-bench-XXXXXX", file[64], err[300];
   if (!path) {
@@ -222,8 +245,12 @@ int main(int argc, char **argv) {
     return 1;
   }
   double t0 = now_s();
-  long n = ingest(db, s, nsec, years);
+  long n = ingest(db, s, nsec, years, csv);
   double t1 = now_s();
+  if (csv && fclose(csv)) {
+    perror(csv_path);
+    return 1;
+  }
   printf("(a) ingest %ld readings (%d sections, %d years, 4-hourly, 6 items): %.1f s, %.0f readings/s\n",
          n, nsec, years, t1 - t0, n / (t1 - t0));
   char month[16], year[16];
@@ -232,7 +259,6 @@ int main(int argc, char **argv) {
   compare(db, s, nsec, month, "one month");
   compare(db, s, nsec, year, "one year ");
   all_periods(db, s, nsec, years);
-  printf("DuckDB comparison: not done (see bench/bench_water.md)\n");
   sqlite3_close_v2(db);
   if (path == file) {
     unlink(file);
