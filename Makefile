@@ -9,6 +9,7 @@ BUILD      ?= build
 TESTBUILD  ?= build-test
 BENCHBUILD ?= build-bench
 LISTEN     ?= 127.0.0.1:8080
+HJ212_PORT ?= 9212
 DB         ?= var/qingshui.db
 NINJA_JOBS ?= 2
 
@@ -35,18 +36,25 @@ demo: build
 	./$(BUILD)/qingshui water import --db $(DB) data/water/readings_synthetic_2024-2025.csv
 	./$(BUILD)/qingshui water import --db $(DB) data/water/readings_2025-11.csv
 
+# Serve the demo, with 16 simulated monitoring stations reporting to the
+# HJ 212 receiver every 30 s (stopped with the server).
 run: demo
+	./$(BUILD)/qingshui simulate --db $(DB) --stations 16 --register-only --target 127.0.0.1:$(HJ212_PORT)
 	@echo
 	@echo "qingshui is starting on http://$(LISTEN)"
 	@echo "  the plan:            http://$(LISTEN)/"
 	@echo "  units:               http://$(LISTEN)/units"
 	@echo "  responsibility map:  http://$(LISTEN)/matrix"
 	@echo "  water quality:       http://$(LISTEN)/water"
+	@echo "  monitoring stations: http://$(LISTEN)/stations (16 simulated stations on HJ 212 port $(HJ212_PORT))"
 	@echo "  sign in:             http://$(LISTEN)/login as 'admin' with the password in $(DB).admin-password"
 	@echo "                       (add accounts: echo PASSWORD | ./$(BUILD)/qingshui user add LOGIN --role unit --unit 市环保局 --db $(DB))"
 	@echo "  API token:           $(DB).admin-token (send as 'Authorization: Bearer TOKEN')"
 	@echo "Stop with Ctrl-C."
-	./$(BUILD)/qingshui serve --db $(DB) --listen $(LISTEN)
+	@./$(BUILD)/qingshui simulate --stations 16 --interval 30 --progress 0 \
+	    --target 127.0.0.1:$(HJ212_PORT) > /dev/null & sim=$$!; \
+	  trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	  ./$(BUILD)/qingshui serve --db $(DB) --listen $(LISTEN) --hj212 127.0.0.1:$(HJ212_PORT)
 
 $(TESTBUILD)/build.ninja: | deps
 	meson setup $(TESTBUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
