@@ -217,10 +217,43 @@ static void export_table(struct http_request *req, struct http_response *res) {
   res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
 
+/* The class of one section for any period: ?period=YYYY | YYYY-Qn |
+** YYYY-MM | YYYY-MM-DD | YYYY-MM-DD HH. */
+static void evaluation(struct http_request *req, struct http_response *res) {
+  long long id = http_param_id(req, res, 0);
+  const char *period = http_query(req, "period");
+  struct water_span span;
+  if (!id) return;
+  if (!period || water_period_span(period, &span)) {
+    http_reply_error(res, 400, "invalid_parameter", "period='%s' must be YYYY, YYYY-Qn, YYYY-MM, "
+                     "YYYY-MM-DD or 'YYYY-MM-DD HH'", period ? period : "");
+    return;
+  }
+  const struct water_standard *s = standard(res);
+  struct water_section sec;
+  double values[WATER_MAX_ITEMS];
+  int n;
+  if (!s) {
+    return;
+  } else if (water_section_get(req->db, s, id, NULL, &sec)) {
+    http_reply_error(res, 404, "not_found", "section %lld does not exist", id);
+  } else if ((n = water_period_values(req->db, s, id, period, values)) < 0) {
+    http_reply_error(res, 500, "database_error", "%s", sqlite3_errmsg(req->db));
+  } else if (n == 0) {
+    http_reply_error(res, 404, "no_data", "section %lld has no values for %s", id, period);
+  } else {
+    struct water_result r;
+    water_evaluate(s, sec.body, values, sec.assessed, &r);
+    http_reply_json(res, 200, json_pack("{s:I,s:s,s:o}", "section", (json_int_t)id, "period", period,
+                                        "result", water_result_json(s, &r, sec.target)));
+  }
+}
+
 const struct http_route water_routes[] = {
   {"GET", "/api/water/sections", list_sections, ROUTE_PUBLIC},
   {"POST", "/api/water/sections", import_sections, ROUTE_ADMIN},
   {"GET", "/api/water/sections/{id}/trend", trend, ROUTE_PUBLIC},
+  {"GET", "/api/water/sections/{id}/evaluation", evaluation, ROUTE_PUBLIC},
   {"POST", "/api/water/readings", import_readings, ROUTE_ADMIN},
   {"GET", "/api/water/overview", overview, ROUTE_PUBLIC},
   {"POST", "/api/water/classify", classify, ROUTE_PUBLIC},

@@ -13,32 +13,69 @@
 #include <string.h>
 #include <time.h>
 
-/* Month aggregates of START ('YYYY-MM', or a year 'YYYY') into ACC: a
-** month's sums merged, a year's monthly means averaged (the method's annual
-** value). ACC holds (MAX_ID + 1) rows of WATER_MAX_ITEMS accumulators;
-** SECTION 0 means every section. */
+int water_period_span(const char *key, struct water_span *out) {
+  static const struct { const char *shape; enum water_span_kind kind; const char *agg; } shapes[] = {
+    {"dddd", WATER_SPAN_YEAR, "month"},   {"dddd-Qd", WATER_SPAN_QUARTER, "month"},
+    {"dddd-dd", WATER_SPAN_MONTH, "month"}, {"dddd-dd-dd", WATER_SPAN_DAY, "day"},
+    {"dddd-dd-dd dd", WATER_SPAN_HOUR, "hour"},
+  };
+  for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+    const char *p = shapes[k].shape;
+    size_t n = strlen(p), i;
+    if (strlen(key) != n) continue;
+    for (i = 0; i < n && (p[i] == 'd' ? key[i] >= '0' && key[i] <= '9' : key[i] == p[i]); i++) {}
+    if (i != n) continue;
+    out->kind = shapes[k].kind;
+    out->aggregate = shapes[k].agg;
+    int year = atoi(key), q = out->kind == WATER_SPAN_QUARTER ? key[6] - '0' : 0;
+    if (out->kind == WATER_SPAN_QUARTER && (q < 1 || q > 4)) return -1;
+    if (out->kind == WATER_SPAN_YEAR) {
+      snprintf(out->from, sizeof out->from, "%04d-01", year);
+      snprintf(out->to, sizeof out->to, "%04d-12", year);
+    } else if (out->kind == WATER_SPAN_QUARTER) {
+      snprintf(out->from, sizeof out->from, "%04d-%02d", year, 3 * q - 2);
+      snprintf(out->to, sizeof out->to, "%04d-%02d", year, 3 * q);
+    } else {
+      snprintf(out->from, sizeof out->from, "%s", key);
+      snprintf(out->to, sizeof out->to, "%s", key);
+    }
+    return 0;
+  }
+  return -1;
+}
+
+/* The aggregates of period START into ACC, by the method's averaging rules
+** (环办〔2011〕22号, 2.7 of water.md): an hour, a day or a month is the mean
+** of its values; a quarter the mean of its values, if there are at least
+** two; a year the mean of its monthly means. ACC holds (MAX_ID + 1) rows of
+** WATER_MAX_ITEMS accumulators; SECTION 0 means every section. */
 static int collect(sqlite3 *db, const struct water_standard *s, long long section,
                    const char *start, long long max_id, struct water_acc *acc) {
-  int year = strlen(start) == 4;
-  char err[200], end[16];
+  struct water_span span;
+  if (water_period_span(start, &span)) return -1;
+  char err[200];
   sqlite3_stmt *st = db_prepare(db,
-    "SELECT section_id, item, sum, n FROM water_agg WHERE period = 'month' "
-    "AND start >= ?2 AND start < ?3 AND (?1 = 0 OR section_id = ?1)", err, sizeof err);
+    "SELECT section_id, item, sum, n FROM water_agg WHERE period = ?4 "
+    "AND start >= ?2 AND start <= ?3 AND (?1 = 0 OR section_id = ?1)", err, sizeof err);
   if (!st) return -1;
-  snprintf(end, sizeof end, "%s%s", start, year ? "-99" : "~");
   sqlite3_bind_int64(st, 1, section);
-  sqlite3_bind_text(st, 2, start, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, span.from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, span.to, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, span.aggregate, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     long long id = sqlite3_column_int64(st, 0);
     int i = water_item_index(s, (const char *)sqlite3_column_text(st, 1));
     if (i < 0 || id > max_id) continue;
     struct water_acc *a = &acc[(section ? 0 : id) * WATER_MAX_ITEMS + i];
-    struct water_acc month = {sqlite3_column_double(st, 2), sqlite3_column_int64(st, 3)};
-    if (year) water_acc_add(a, &s->item[i], water_acc_mean(&month, &s->item[i]));
-    else water_acc_merge(a, &month);
+    struct water_acc part = {sqlite3_column_double(st, 2), sqlite3_column_int64(st, 3)};
+    if (span.kind == WATER_SPAN_YEAR) water_acc_add(a, &s->item[i], water_acc_mean(&part, &s->item[i]));
+    else water_acc_merge(a, &part);
   }
   sqlite3_finalize(st);
+  if (span.kind == WATER_SPAN_QUARTER)   /* fewer than two values: no quarterly value */
+    for (long long k = 0; k <= (section ? 0 : max_id); k++)
+      for (int i = 0; i < WATER_MAX_ITEMS; i++)
+        if (acc[k * WATER_MAX_ITEMS + i].n < 2) acc[k * WATER_MAX_ITEMS + i] = (struct water_acc){0};
   return 0;
 }
 

@@ -40,7 +40,9 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
 
 /* Storing readings one by one inside the caller's transaction (the import
 ** above, the HJ 212 receiver): the row, its hour/day/month aggregates, and
-** an alarm if its class is worse than the section's target. */
+** an alarm if its class is worse than the section's target. The
+** aggregates are gathered in memory: call water_writer_flush before each
+** commit (until then water_agg lacks the batch's sums). */
 struct water_writer;
 
 struct water_writer *water_writer_open(sqlite3 *db, const struct water_standard *s,
@@ -50,6 +52,9 @@ struct water_writer *water_writer_open(sqlite3 *db, const struct water_standard 
 int water_writer_add(struct water_writer *w, const struct water_section *sec, int item,
                      const char *at, double value, int below, const char *source,
                      int *alarm, char *err, size_t errlen);
+/* Write the gathered aggregates; 0, or -1 with ERR (roll back then). */
+int water_writer_flush(struct water_writer *w, char *err, size_t errlen);
+/* Frees the writer; sums not flushed are dropped (as on a rollback). */
 void water_writer_close(struct water_writer *w);
 
 /* AT as 'YYYY-MM-DD HH:MM' (a 'T' separator is accepted) into OUT[17];
@@ -60,9 +65,23 @@ int water_parse_time(const char *at, char *out);
 int water_section_get(sqlite3 *db, const struct water_standard *s, long long id,
                       const char *name, struct water_section *out);
 
-/* The means of SECTION's items over month START ('YYYY-MM'), or over the
-** year START ('YYYY': mean of its monthly means), into VALUES (NAN when
-** not measured). Returns the number of items with data, -1 on error. */
+/* A period key of the evaluation: 'YYYY' (year), 'YYYY-Qn' (quarter),
+** 'YYYY-MM' (month), 'YYYY-MM-DD' (day), 'YYYY-MM-DD HH' (hour). */
+enum water_span_kind { WATER_SPAN_HOUR, WATER_SPAN_DAY, WATER_SPAN_MONTH, WATER_SPAN_QUARTER,
+                       WATER_SPAN_YEAR };
+struct water_span {
+  enum water_span_kind kind;
+  const char *aggregate;       /* the aggregate rows it is computed from: hour, day, month */
+  char from[16], to[16];       /* their first and last start, inclusive */
+};
+
+/* Parse a period key into *OUT. 0, or -1 if KEY is not one. */
+int water_period_span(const char *key, struct water_span *out);
+
+/* The values of SECTION's items for the period START (any key above,
+** averaged as the method says: see collect() in query.c) into VALUES (NAN
+** when not measured). Returns the number of items with data, -1 on error
+** (including a START that is not a period key). */
 int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
                         const char *start, double *values);
 
