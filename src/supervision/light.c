@@ -18,34 +18,22 @@
 
 /* ---- configuration ---------------------------------------------------- */
 
-static int config_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int config_error(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = snprintf(err, errlen, "%s: ", CONFIG_NAME);
-  if (n >= 0 && (size_t)n < errlen) vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-  va_end(ap);
-  return -1;
-}
-
 /* Read the integer field NAME of OBJ, which must lie in MIN..MAX. */
 static int int_field(json_t *obj, const char *name, int min, int max, int *out,
                      char *err, size_t errlen) {
   json_t *v = json_object_get(obj, name);
-  if (!v) return config_error(err, errlen, "%s is missing", name);
+  if (!v) return errorf(err, errlen, CONFIG_NAME, "%s is missing", name);
   if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-    return config_error(err, errlen, "%s must be an integer %d..%d", name, min, max);
+    return errorf(err, errlen, CONFIG_NAME, "%s must be an integer %d..%d", name, min, max);
   *out = (int)json_integer_value(v);
   return 0;
 }
 
 static int period_field(json_t *obj, enum period_kind *out, char *err, size_t errlen) {
   json_t *v = json_object_get(obj, "period");
-  if (!v) return config_error(err, errlen, "period is missing");
+  if (!v) return errorf(err, errlen, CONFIG_NAME, "period is missing");
   if (period_kind_parse(json_string_value(v), out))
-    return config_error(err, errlen, "period must be \"month\" or \"quarter\"");
+    return errorf(err, errlen, CONFIG_NAME, "period must be \"month\" or \"quarter\"");
   return 0;
 }
 
@@ -60,13 +48,13 @@ static int no_unknown_fields(json_t *obj, char *err, size_t errlen) {
     size_t i = 0;
     while (i < sizeof known / sizeof *known && strcmp(key, known[i])) i++;
     if (i == sizeof known / sizeof *known)
-      return config_error(err, errlen, "unknown field \"%s\"", key);
+      return errorf(err, errlen, CONFIG_NAME, "unknown field \"%s\"", key);
   }
   return 0;
 }
 
 static int config_fields(json_t *root, struct light_config *out, char *err, size_t errlen) {
-  if (!json_is_object(root)) return config_error(err, errlen, "the top level must be an object");
+  if (!json_is_object(root)) return errorf(err, errlen, CONFIG_NAME, "the top level must be an object");
   if (no_unknown_fields(root, err, errlen) || period_field(root, &out->period, err, errlen) ||
       int_field(root, "warn_days", 0, MAX_DAYS, &out->warn_days, err, errlen) ||
       int_field(root, "far_behind_points", 1, MAX_PERCENT, &out->far_behind_points, err, errlen) ||
@@ -79,7 +67,7 @@ int light_config_parse(const char *json_text, struct light_config *out,
                        char *err, size_t errlen) {
   json_error_t je;
   json_t *root = json_loads(json_text ? json_text : "", JSON_REJECT_DUPLICATES, &je);
-  if (!root) return config_error(err, errlen, "line %d: %s", je.line, je.text);
+  if (!root) return errorf(err, errlen, CONFIG_NAME, "line %d: %s", je.line, je.text);
   struct light_config c;
   int rc = config_fields(root, &c, err, errlen);
   json_decref(root);

@@ -4,6 +4,7 @@
 ** so a printed breakdown is the computation itself, not an approximation.
 */
 #include "supervision/score.h"
+#include "util/buf.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,19 +33,6 @@ int notice_level_parse(const char *name, enum notice_level *out) {
 }
 
 /* ---- errors and text -------------------------------------------------- */
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write "assessment.json: " and the message into ERR; returns -1. */
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = snprintf(err, errlen, "%s: ", CONFIG_NAME);
-  if (n >= 0 && (size_t)n < errlen) vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-  va_end(ap);
-  return -1;
-}
 
 /* Append to the NUL-terminated text in DST (SIZE bytes), truncating. */
 static void append(char *dst, size_t size, const char *fmt, ...)
@@ -94,9 +82,9 @@ static int centi_field(json_t *obj, const char *section, const char *name, long 
                        long *out, char *err, size_t errlen) {
   json_t *v = json_object_get(obj, name);
   const char *dot = section[0] ? "." : "";
-  if (!v) return fail(err, errlen, "%s%s%s is missing", section, dot, name);
+  if (!v) return errorf(err, errlen, CONFIG_NAME, "%s%s%s is missing", section, dot, name);
   if (centi_value(v, min, max, out))
-    return fail(err, errlen, "%s%s%s must be a number %s..%s with at most 2 decimals", section,
+    return errorf(err, errlen, CONFIG_NAME, "%s%s%s must be a number %s..%s with at most 2 decimals", section,
                 dot, name, number_text(min).s, number_text(max).s);
   return 0;
 }
@@ -111,14 +99,14 @@ static int only_known(json_t *obj, const char *section, const char *const *known
     size_t i = 0;
     while (i < n && strcmp(key, known[i])) i++;
     if (i == n)
-      return fail(err, errlen, "unknown field \"%s%s%s\"", section, section[0] ? "." : "", key);
+      return errorf(err, errlen, CONFIG_NAME, "unknown field \"%s%s%s\"", section, section[0] ? "." : "", key);
   }
   return 0;
 }
 
 static int object_field(json_t *root, const char *name, json_t **out, char *err, size_t errlen) {
   *out = json_object_get(root, name);
-  if (!json_is_object(*out)) return fail(err, errlen, "%s must be an object", name);
+  if (!json_is_object(*out)) return errorf(err, errlen, CONFIG_NAME, "%s must be an object", name);
   return 0;
 }
 
@@ -137,7 +125,7 @@ static int parse_weights(json_t *root, struct assessment_config *c, char *err, s
     sum += c->weight[i];
   }
   if (sum != FULL_SCORE)
-    return fail(err, errlen, "weights must add up to 100 (they add up to %s)", points_text(sum).s);
+    return errorf(err, errlen, CONFIG_NAME, "weights must add up to 100 (they add up to %s)", points_text(sum).s);
   return 0;
 }
 
@@ -156,7 +144,7 @@ static int name_field(json_t *g, size_t i, const char *name, char out[SCORE_NAME
                       char *err, size_t errlen) {
   const char *s = json_string_value(json_object_get(g, name));
   if (!s || !s[0] || strlen(s) >= SCORE_NAME_SIZE)
-    return fail(err, errlen, "grades[%zu].%s must be a non-empty string of at most %d bytes", i,
+    return errorf(err, errlen, CONFIG_NAME, "grades[%zu].%s must be a non-empty string of at most %d bytes", i,
                 name, SCORE_NAME_SIZE - 1);
   memcpy(out, s, strlen(s) + 1);
   return 0;
@@ -166,7 +154,7 @@ static int parse_grade(json_t *g, size_t i, struct score_grade *out, char *err, 
   static const char *const known[] = {"code", "zh", "en", "min"};
   char section[32];
   snprintf(section, sizeof section, "grades[%zu]", i);
-  if (!json_is_object(g)) return fail(err, errlen, "%s must be an object", section);
+  if (!json_is_object(g)) return errorf(err, errlen, CONFIG_NAME, "%s must be an object", section);
   if (only_known(g, section, known, sizeof known / sizeof *known, err, errlen) ||
       name_field(g, i, "code", out->code, err, errlen) ||
       name_field(g, i, "zh", out->zh, err, errlen) ||
@@ -182,22 +170,22 @@ static int parse_grades(json_t *root, struct assessment_config *c, char *err, si
   json_t *a = json_object_get(root, "grades");
   size_t n = json_array_size(a);
   if (!json_is_array(a) || n < 1 || n > SCORE_MAX_GRADES)
-    return fail(err, errlen, "grades must be an array of 1..%d grades", SCORE_MAX_GRADES);
+    return errorf(err, errlen, CONFIG_NAME, "grades must be an array of 1..%d grades", SCORE_MAX_GRADES);
   for (size_t i = 0; i < n; i++) {
     if (parse_grade(json_array_get(a, i), i, &c->grades[i], err, errlen)) return -1;
     if (i > 0 && c->grades[i].min >= c->grades[i - 1].min)
-      return fail(err, errlen, "grades[%zu].min must be below grades[%zu].min (highest first)", i,
+      return errorf(err, errlen, CONFIG_NAME, "grades[%zu].min must be below grades[%zu].min (highest first)", i,
                   i - 1);
   }
   if (c->grades[n - 1].min != 0)
-    return fail(err, errlen, "grades[%zu].min must be 0 so that every score has a grade", n - 1);
+    return errorf(err, errlen, CONFIG_NAME, "grades[%zu].min must be 0 so that every score has a grade", n - 1);
   c->ngrades = n;
   return 0;
 }
 
 static int parse_config(json_t *root, struct assessment_config *c, char *err, size_t errlen) {
   static const char *const known[] = {"weights", "deductions", "deduction_cap", "grades"};
-  if (!json_is_object(root)) return fail(err, errlen, "the top level must be an object");
+  if (!json_is_object(root)) return errorf(err, errlen, CONFIG_NAME, "the top level must be an object");
   if (only_known(root, "", known, sizeof known / sizeof *known, err, errlen) ||
       parse_weights(root, c, err, errlen) || parse_deductions(root, c, err, errlen) ||
       parse_grades(root, c, err, errlen))
@@ -209,7 +197,7 @@ int assessment_config_parse(const char *json_text, struct assessment_config *out
                             char *err, size_t errlen) {
   json_error_t je;
   json_t *root = json_loads(json_text ? json_text : "", JSON_REJECT_DUPLICATES, &je);
-  if (!root) return fail(err, errlen, "line %d: %s", je.line, je.text);
+  if (!root) return errorf(err, errlen, CONFIG_NAME, "line %d: %s", je.line, je.text);
   struct assessment_config c = {0};
   int rc = parse_config(root, &c, err, errlen);
   json_decref(root);

@@ -76,3 +76,12 @@ void buf_free(struct buf *b) {
 }
 
 const char *buf_str(const struct buf *b) { return b->data ? b->data : ""; }
+
+int errorf(char *err, size_t errlen, const char *prefix, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = snprintf(err, errlen, "%s: ", prefix);
+  if (n >= 0 && (size_t)n < errlen) vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+  va_end(ap);
+  return -1;
+}

@@ -20,6 +20,10 @@ void buf_reset(struct buf *b);   /* length 0, memory kept */
 void buf_free(struct buf *b);
 /* The text so far ("" when empty); valid until the next append. */
 const char *buf_str(const struct buf *b);
+/* Write PREFIX, ": " and the formatted message into ERR (ERRLEN bytes).
+** Returns -1, so that an error path can be `return errorf(...)`. */
+int errorf(char *err, size_t errlen, const char *prefix, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Malloc'd copy of S (abort on failure). */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
