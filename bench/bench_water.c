@@ -3,7 +3,8 @@
 ** NH3-N, TP, TN) for N sections over Y years (default 100 sections, 10
 ** years: 13.1 million readings) and time
 **   (a) ingesting them through the same writer as the CSV import (row,
-**       hourly/daily/monthly aggregates, alarms), in transactions of 10,000;
+**       hourly/daily/monthly aggregates gathered and flushed before each
+**       commit, alarms), in transactions of 10,000;
 **   (b) evaluating every section for one month and for one year from the
 **       aggregates, and every section for every month and every year;
 **   (c) the same month and year evaluation with SQLite SQL over the raw
@@ -108,11 +109,19 @@ static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int ye
           exit(1);
         }
         if (++n % BATCH == 0) {
+          if (water_writer_flush(w, err, sizeof err)) {
+            fprintf(stderr, "ingest: %s\n", err);
+            exit(1);
+          }
           db_commit(db);
           db_begin(db);
         }
       }
     }
+  }
+  if (water_writer_flush(w, err, sizeof err)) {
+    fprintf(stderr, "ingest: %s\n", err);
+    exit(1);
   }
   water_writer_close(w);
   db_commit(db);

@@ -5,6 +5,12 @@
 ** Aggregates are running sums updated by UPSERT in the transaction that
 ** stores the reading, so a month's mean is one row however long the
 ** history, and a failed import leaves neither readings nor sums behind.
+** The writer gathers the sums of a batch in memory (a day's six 4-hourly
+** readings, a month's 180, make one UPSERT each) and writes them when the
+** batch is full and at water_writer_flush, before the caller commits.
+** While open it gives its connection a page cache of WRITER_CACHE_KIB: the
+** readings of a hundred sections' series land on as many B-tree leaves,
+** more than SQLite's default 2 MiB holds, and each miss is a read.
 */
 #include "water/store.h"
 #include "db/db.h"
@@ -12,12 +18,16 @@
 #include "util/csv.h"
 #include "water/quality.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define MAX_SECTIONS 4096
+#define WRITER_CACHE_KIB 65536
+/* Pending aggregate rows: a power of two, flushed at half full. */
+#define PENDING_SLOTS 32768
 
 static void utc_now(char *out, size_t n) {
   time_t t = time(NULL);
@@ -47,10 +57,24 @@ int water_parse_time(const char *at, char *out) {
 
 /* ---- reading writer ------------------------------------------------------ */
 
+/* One aggregate row's sums not yet written: hour, day or month START
+** ('YYYY-MM-DD HH', 'YYYY-MM-DD', 'YYYY-MM') of one section and item. */
+struct pending {
+  long long section;
+  const struct water_item *item;   /* NULL: free slot */
+  int period;                      /* 0 hour, 1 day, 2 month */
+  char start[14];
+  double sum, min, max;
+  long long n;
+};
+
 struct water_writer {
   sqlite3 *db;
   const struct water_standard *s;
   sqlite3_stmt *get, *put, *agg, *alarm;
+  struct pending *pending;         /* PENDING_SLOTS, open addressing */
+  int npending;
+  int cache_size;                  /* the connection's, restored at close (0: not changed) */
 };
 
 static const char get_sql[] =
@@ -60,9 +84,9 @@ static const char put_sql[] =
   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 static const char agg_sql[] =
   "INSERT INTO water_agg (section_id, item, period, start, sum, n, min, max) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6) "
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
   "ON CONFLICT (period, start, section_id, item) DO UPDATE SET "
-  "sum = sum + excluded.sum, n = n + 1, min = min(min, excluded.min), "
+  "sum = sum + excluded.sum, n = n + excluded.n, min = min(min, excluded.min), "
   "max = max(max, excluded.max)";
 static const char alarm_sql[] =
   "INSERT OR IGNORE INTO water_alarm (section_id, item, at, value, class, target_class, "
@@ -74,6 +98,12 @@ void water_writer_close(struct water_writer *w) {
   sqlite3_finalize(w->put);
   sqlite3_finalize(w->agg);
   sqlite3_finalize(w->alarm);
+  if (w->cache_size) {
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", w->cache_size);
+    sqlite3_exec(w->db, pragma, NULL, NULL, NULL);
+  }
+  free(w->pending);
   free(w);
 }
 
@@ -82,12 +112,23 @@ struct water_writer *water_writer_open(sqlite3 *db, const struct water_standard 
   struct water_writer *w = xcalloc(1, sizeof *w);
   w->db = db;
   w->s = s;
+  w->pending = xcalloc(PENDING_SLOTS, sizeof *w->pending);
   if (!(w->get = db_prepare(db, get_sql, err, errlen)) ||
       !(w->put = db_prepare(db, put_sql, err, errlen)) ||
       !(w->agg = db_prepare(db, agg_sql, err, errlen)) ||
       !(w->alarm = db_prepare(db, alarm_sql, err, errlen))) {
     water_writer_close(w);
     return NULL;
+  }
+  sqlite3_stmt *st = db_prepare(db, "PRAGMA cache_size", err, errlen);
+  if (st && sqlite3_step(st) == SQLITE_ROW) w->cache_size = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (w->cache_size < 0 && w->cache_size > -WRITER_CACHE_KIB) {
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", -WRITER_CACHE_KIB);
+    sqlite3_exec(db, pragma, NULL, NULL, NULL);
+  } else {
+    w->cache_size = 0;   /* already as large, or set in pages: leave it */
   }
   return w;
 }
@@ -112,20 +153,66 @@ static int existing(struct water_writer *w, long long sec, const char *code, con
   return rc;
 }
 
+static const char *const period_names[] = {"hour", "day", "month"};
+static const int key_len[] = {13, 10, 7};   /* 'YYYY-MM-DD HH', 'YYYY-MM-DD', 'YYYY-MM' */
+
+/* Key order of water_agg's primary key (period, start, section, item), so
+** a flush walks the table's pages in order. */
+static int pending_order(const void *a, const void *b) {
+  const struct pending *x = a, *y = b;
+  int c = x->period - y->period;
+  if (!c) c = strcmp(x->start, y->start);
+  if (!c) c = (x->section > y->section) - (x->section < y->section);
+  return c ? c : strcmp(x->item->code, y->item->code);
+}
+
+int water_writer_flush(struct water_writer *w, char *err, size_t errlen) {
+  int n = 0;
+  for (int i = 0; i < PENDING_SLOTS; i++)
+    if (w->pending[i].item) w->pending[n++] = w->pending[i];
+  qsort(w->pending, (size_t)n, sizeof *w->pending, pending_order);
+  int rc = 0;
+  for (int i = 0; i < n && !rc; i++) {
+    const struct pending *p = &w->pending[i];
+    sqlite3_bind_int64(w->agg, 1, p->section);
+    sqlite3_bind_text(w->agg, 2, p->item->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->agg, 3, period_names[p->period], -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->agg, 4, p->start, -1, SQLITE_STATIC);
+    sqlite3_bind_double(w->agg, 5, p->sum);
+    sqlite3_bind_int64(w->agg, 6, p->n);
+    sqlite3_bind_double(w->agg, 7, p->min);
+    sqlite3_bind_double(w->agg, 8, p->max);
+    rc = step_done(w->agg, w->db, err, errlen);
+  }
+  memset(w->pending, 0, PENDING_SLOTS * sizeof *w->pending);
+  w->npending = 0;
+  return rc;
+}
+
+/* The reading's value into its hour, day and month sums, written at the
+** next flush (now, if the batch is full). */
 static int add_aggregates(struct water_writer *w, long long sec, const struct water_item *it,
                           const char *at, double value, char *err, size_t errlen) {
-  static const char *const periods[] = {"hour", "day", "month"};
-  static const int key_len[] = {13, 10, 7};   /* 'YYYY-MM-DD HH', 'YYYY-MM-DD', 'YYYY-MM' */
   struct water_acc one = {0};
   water_acc_add(&one, it, value);
   for (int p = 0; p < 3; p++) {
-    sqlite3_bind_int64(w->agg, 1, sec);
-    sqlite3_bind_text(w->agg, 2, it->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->agg, 3, periods[p], -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->agg, 4, at, key_len[p], SQLITE_STATIC);
-    sqlite3_bind_double(w->agg, 5, one.sum);
-    sqlite3_bind_double(w->agg, 6, value);
-    if (step_done(w->agg, w->db, err, errlen)) return -1;
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a over the key */
+    for (int i = 0; i < key_len[p]; i++) h = (h ^ (unsigned char)at[i]) * 1099511628211ull;
+    h = ((h ^ (uint64_t)sec) * 1099511628211ull ^ (uint64_t)(it - w->s->item)) * 1099511628211ull ^ (uint64_t)p;
+    struct pending *slot = &w->pending[h & (PENDING_SLOTS - 1)];
+    while (slot->item && !(slot->section == sec && slot->item == it && slot->period == p &&
+                           !strncmp(slot->start, at, (size_t)key_len[p])))
+      slot = slot + 1 == w->pending + PENDING_SLOTS ? w->pending : slot + 1;
+    if (slot->item) {
+      slot->sum += one.sum;
+      slot->n++;
+      slot->min = fmin(slot->min, value);
+      slot->max = fmax(slot->max, value);
+      continue;
+    }
+    *slot = (struct pending){sec, it, p, "", one.sum, value, value, 1};
+    memcpy(slot->start, at, (size_t)key_len[p]);
+    if (++w->npending >= PENDING_SLOTS / 2 && water_writer_flush(w, err, errlen)) return -1;
   }
   return 0;
 }
@@ -506,7 +593,8 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
   int rc = -1;
   csv_init(&r, csv, len);
   if (!load_sections(db, s, &x.sections, err, errlen) &&
-      (x.w = water_writer_open(db, s, err, errlen)) && !import_rows(&x, &r, err, errlen)) {
+      (x.w = water_writer_open(db, s, err, errlen)) && !import_rows(&x, &r, err, errlen) &&
+      !water_writer_flush(x.w, err, errlen)) {
     char after[96];
     snprintf(after, sizeof after, "{\"readings\":%d,\"alarms\":%d}", x.stored, x.alarms);
     rc = db_audit(db, actor, "water.readings.import", "water_reading", 0, NULL, after) ||

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import sys
 import zipfile
 
@@ -130,6 +131,37 @@ class Store(TempDbCase):
         self.assertEqual(items["PH"]["value"], 5)          # [H+] mean of 5 and 9
         self.assertEqual(r["class"], 6)
         self.assertFalse(r["compliance"]["met"])
+
+    def test_aggregates_equal_the_readings(self):
+        # 20,000 hourly readings: more hour keys than the writer gathers
+        # before it flushes, so sums are written in several batches
+        path = os.path.join(self.dir, "h.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("section,time,item,value\n")
+            for h in range(10000):
+                at = f"2027-{1 + h // 720 % 12:02d}-{1 + h // 24 % 30:02d} {h % 24:02d}:00"
+                if h // 8640:
+                    at = "2028" + at[4:]
+                f.write(f"神定河口,{at},CODMN,{2 + h % 7 * 0.5}\n神定河口,{at},PH,{6.5 + h % 5 * 0.4:.1f}\n")
+        p = run("water", "import", path, db=self.db)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("20000 readings stored", p.stdout)
+        db = sqlite3.connect(self.db)
+        db.create_function("pow10", 1, lambda v: 10 ** -v)
+        for period, length in (("hour", 13), ("day", 10), ("month", 7)):
+            wrong = db.execute(f"""
+                SELECT count(*) FROM water_agg a JOIN (
+                  SELECT section_id, item, substr(at, 1, {length}) AS start, count(*) AS n,
+                         sum(CASE WHEN item = 'PH' THEN pow10(value) ELSE value END) AS sum,
+                         min(value) AS min, max(value) AS max
+                  FROM water_reading GROUP BY 1, 2, 3) r USING (section_id, item, start)
+                WHERE a.period = ? AND (a.n != r.n OR a.min != r.min OR a.max != r.max
+                                        OR abs(a.sum - r.sum) > 1e-9 * abs(r.sum))""", (period,)).fetchone()[0]
+            rows = db.execute("SELECT count(*) FROM water_agg WHERE period = ?", (period,)).fetchone()[0]
+            groups = db.execute(f"SELECT count(DISTINCT section_id || item || substr(at, 1, {length})) "
+                                "FROM water_reading").fetchone()[0]
+            self.assertEqual((wrong, rows), (0, groups), period)
+        db.close()
 
     def test_alarms_lifecycle(self):
         alarms = self.json("alarms", "--state", "open")
