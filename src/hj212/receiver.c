@@ -104,11 +104,15 @@ struct hj212_receiver {
   struct addr_count *addrs[ADDR_BUCKETS];
   struct hj212_packet pkt;
   char readbuf[65536];
+  struct conn *reply_conn;      /* replies gathered for one write */
+  char replies[4096];
+  size_t reply_len;
   /* queues */
   pthread_mutex_t mu;
   pthread_cond_t cond;
   struct job *q_head, *q_tail, *done;
   size_t q_len;
+  struct timespec q_since;      /* when the oldest waiting packet came */
   int stop_writer;
 };
 
@@ -200,8 +204,18 @@ static void bind_value(sqlite3_stmt *st, int col, const struct reading *r, int w
   else sqlite3_bind_null(st, col);
 }
 
+/* The writer thread's state: its connection and statements, and the
+** batch's jobs in key order. */
+struct writer {
+  sqlite3 *db;
+  sqlite3_stmt *ins, *touch;
+  struct job **order;
+  size_t cap;
+};
+
 /* Store one packet's readings (INSERT OR IGNORE: a retransmission adds nothing). */
-static int store_job(sqlite3_stmt *ins, sqlite3_stmt *touch, const struct job *j, const char *now) {
+static int store_job(struct writer *w, const struct job *j, const char *now) {
+  sqlite3_stmt *ins = w->ins;
   for (size_t i = 0; i < j->n; i++) {
     const struct reading *r = &j->readings[i];
     sqlite3_reset(ins);
@@ -221,41 +235,75 @@ static int store_job(sqlite3_stmt *ins, sqlite3_stmt *touch, const struct job *j
     sqlite3_bind_text(ins, 14, now, -1, SQLITE_STATIC);
     if (sqlite3_step(ins) != SQLITE_DONE) return -1;
   }
-  sqlite3_reset(touch);
-  sqlite3_bind_text(touch, 1, now, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(touch, 2, j->station_id);
-  return sqlite3_step(touch) == SQLITE_DONE ? 0 : -1;
+  return 0;
+}
+
+/* Jobs in the table's key order, so that a station's rows go into its
+** pages one after the other instead of hopping across the B-tree. */
+static int job_order(const void *a, const void *b) {
+  const struct job *x = *(struct job *const *)a, *y = *(struct job *const *)b;
+  if (x->station_id != y->station_id) return x->station_id < y->station_id ? -1 : 1;
+  int c = strcmp(x->data_time, y->data_time);
+  return c ? c : x->cn - y->cn;
+}
+
+/* The batch's jobs sorted into W->order; returns their count. */
+static size_t sort_batch(struct writer *w, struct job *batch) {
+  size_t n = 0;
+  for (struct job *j = batch; j; j = j->next) {
+    if (n == w->cap)
+      w->order = xrealloc(w->order, (w->cap = w->cap ? w->cap * 2 : 1024) * sizeof *w->order);
+    w->order[n++] = j;
+  }
+  qsort(w->order, n, sizeof *w->order, job_order);
+  return n;
+}
+
+/* A station's last packet time, once per batch (jobs are sorted by station). */
+static int touch_station(struct writer *w, long long station_id, const char *now) {
+  sqlite3_reset(w->touch);
+  sqlite3_bind_text(w->touch, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(w->touch, 2, station_id);
+  return sqlite3_step(w->touch) == SQLITE_DONE ? 0 : -1;
+}
+
+static int store_batch(struct writer *w, struct job *batch, const char *now) {
+  size_t n = sort_batch(w, batch);
+  for (size_t i = 0; i < n; i++) {
+    const struct job *j = w->order[i];
+    if (store_job(w, j, now)) return -1;
+    if ((i + 1 == n || w->order[i + 1]->station_id != j->station_id) &&
+        touch_station(w, j->station_id, now))
+      return -1;
+  }
+  return 0;
 }
 
 /* Commit BATCH in one transaction; on failure nothing is answered and the
 ** stations, unanswered, send again. */
-static int commit_batch(sqlite3 *db, sqlite3_stmt *ins, sqlite3_stmt *touch, struct job *batch) {
+static int commit_batch(struct writer *w, struct job *batch) {
   char now[32];
   time_t t = time(NULL);
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S", &tm);
-  if (db_begin(db) != SQLITE_OK) return -1;
-  for (struct job *j = batch; j; j = j->next) {
-    if (store_job(ins, touch, j, now)) {
-      fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(db));
-      db_rollback(db);
-      return -1;
-    }
-  }
-  if (db_commit(db) != SQLITE_OK) { db_rollback(db); return -1; }
-  return 0;
+  if (db_begin(w->db) != SQLITE_OK) return -1;
+  if (store_batch(w, batch, now) == 0 && db_commit(w->db) == SQLITE_OK) return 0;
+  fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(w->db));
+  db_rollback(w->db);
+  return -1;
 }
 
 /* Wait for work: a batch is taken when BATCH_ROWS packets wait or the
-** oldest has waited BATCH_MS. Returns the jobs in arrival order, or NULL
-** when stopping with nothing left. */
+** oldest has waited BATCH_MS, counted from its arrival: packets that came
+** during the previous commit have waited already and go at once, so a
+** busy writer commits back to back. Returns the jobs in arrival order, or
+** NULL when stopping with nothing left. */
 static struct job *take_batch(struct hj212_receiver *rx) {
   pthread_mutex_lock(&rx->mu);
   while (!rx->q_head && !rx->stop_writer) pthread_cond_wait(&rx->cond, &rx->mu);
   if (rx->q_head && !rx->stop_writer) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
+    struct timespec deadline = rx->q_since;
     deadline.tv_nsec += (long)rx->cfg.batch_ms * 1000000L;
     deadline.tv_sec += deadline.tv_nsec / 1000000000L;
     deadline.tv_nsec %= 1000000000L;
@@ -270,39 +318,64 @@ static struct job *take_batch(struct hj212_receiver *rx) {
   return batch;
 }
 
-static void *writer_main(void *arg) {
-  struct hj212_receiver *rx = arg;
+/* The writer's connection: a page cache that holds the last pages of
+** thousands of stations (each batch writes into every station's own key
+** range), and checkpoints every 64 MiB of WAL rather than 4 MiB, so that a
+** page rewritten by consecutive batches is copied into the database once,
+** not after nearly every batch (commit time per packet, 1,000 stations one
+** packet in flight: 24 us at 16384 pages, 35 us at 1000, 61 us with no
+** checkpoint at all). */
+static int open_writer(struct writer *w, struct hj212_receiver *rx) {
   char err[512];
-  sqlite3 *db = db_open(rx->cfg.db_path, DB_EXISTING, err, sizeof err);
-  sqlite3_stmt *ins = db ? db_prepare(db,
+  w->db = db_open(rx->cfg.db_path, DB_EXISTING, err, sizeof err);
+  if (w->db && sqlite3_exec(w->db, "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384",
+                            NULL, NULL, NULL) != SQLITE_OK)
+    snprintf(err, sizeof err, "%s", sqlite3_errmsg(w->db));
+  else if (w->db && (w->ins = db_prepare(w->db,
       "INSERT OR IGNORE INTO hj212_reading (station_id, cn, data_time, code, code_sent, known, "
       "rtd, avg, min, max, cou, flag, qn, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-      err, sizeof err) : NULL;
-  sqlite3_stmt *touch = db ? db_prepare(db,
-      "UPDATE hj212_station SET last_packet_at = ? WHERE id = ?", err, sizeof err) : NULL;
-  if (!touch) fprintf(stderr, "hj212: writer cannot start: %s\n", err);
+      err, sizeof err)))
+    w->touch = db_prepare(w->db, "UPDATE hj212_station SET last_packet_at = ? WHERE id = ?",
+                          err, sizeof err);
+  if (w->touch) return 0;
+  fprintf(stderr, "hj212: writer cannot start: %s\n", err);
+  return -1;
+}
+
+static void close_writer(struct writer *w) {
+  sqlite3_finalize(w->ins);
+  sqlite3_finalize(w->touch);
+  if (w->db) sqlite3_close_v2(w->db);
+  free(w->order);
+}
+
+/* Hand a batch back to the loop for the replies. */
+static void hand_back(struct hj212_receiver *rx, struct job *batch, int ok) {
+  size_t n = 0;
+  struct job *last = batch;
+  for (struct job *j = batch; j; j = j->next) {
+    if (!ok) j->reply_len = 0;   /* not committed: not acknowledged */
+    n++;
+    last = j;
+  }
+  if (ok) atomic_fetch_add(&committed_packets, n);
+  pthread_mutex_lock(&rx->mu);
+  last->next = rx->done;
+  rx->done = batch;
+  pthread_mutex_unlock(&rx->mu);
+  uv_async_send(&rx->done_async);
+}
+
+static void *writer_main(void *arg) {
+  struct hj212_receiver *rx = arg;
+  struct writer w = {0};
+  int ready = open_writer(&w, rx) == 0;
   for (;;) {
     struct job *batch = take_batch(rx);
     if (!batch) break;
-    int ok = touch && commit_batch(db, ins, touch, batch) == 0;
-    size_t n = 0;
-    for (struct job *j = batch; j; j = j->next) {
-      if (!ok) j->reply_len = 0;   /* not committed: not acknowledged */
-      n++;
-    }
-    if (ok) atomic_fetch_add(&committed_packets, n);
-    /* hand the batch back to the loop for the replies */
-    struct job *last = batch;
-    while (last->next) last = last->next;
-    pthread_mutex_lock(&rx->mu);
-    last->next = rx->done;
-    rx->done = batch;
-    pthread_mutex_unlock(&rx->mu);
-    uv_async_send(&rx->done_async);
+    hand_back(rx, batch, ready && commit_batch(&w, batch) == 0);
   }
-  sqlite3_finalize(ins);
-  sqlite3_finalize(touch);
-  if (db) sqlite3_close_v2(db);
+  close_writer(&w);
   return NULL;
 }
 
@@ -382,6 +455,21 @@ static void send_bytes(struct conn *c, const char *data, size_t len) {
 
 static void stop_all(struct hj212_receiver *rx);
 
+/* Replies to one connection that come back one after the other (a
+** station with several packets in flight) go out in one write. */
+static void flush_replies(struct hj212_receiver *rx) {
+  if (rx->reply_len) send_bytes(rx->reply_conn, rx->replies, rx->reply_len);
+  rx->reply_len = 0;
+  rx->reply_conn = NULL;
+}
+
+static void queue_reply(struct hj212_receiver *rx, struct conn *c, const char *data, size_t len) {
+  if (c != rx->reply_conn || rx->reply_len + len > sizeof rx->replies) flush_replies(rx);
+  rx->reply_conn = c;
+  memcpy(rx->replies + rx->reply_len, data, len);
+  rx->reply_len += len;
+}
+
 /* Replies of committed packets. */
 static void on_done(uv_async_t *a) {
   struct hj212_receiver *rx = a->data;
@@ -393,12 +481,16 @@ static void on_done(uv_async_t *a) {
     struct job *next = j->next;
     struct conn *c = j->conn;
     if (c) {
-      if (j->reply_len) send_bytes(c, j->reply, j->reply_len);
-      if (--c->pending == 0 && c->closed) free_conn(c);
+      if (j->reply_len) queue_reply(rx, c, j->reply, j->reply_len);
+      if (--c->pending == 0 && c->closed) {
+        flush_replies(rx);   /* before C goes */
+        free_conn(c);
+      }
     }
     free_job(j);
     j = next;
   }
+  flush_replies(rx);
   if (atomic_load(&rx->finishing)) {
     stop_all(rx);   /* the two asyncs may be run in either order */
     uv_close((uv_handle_t *)&rx->done_async, NULL);
@@ -437,7 +529,10 @@ static int enqueue(struct hj212_receiver *rx, struct job *j) {
     return -1;
   }
   if (rx->q_tail) rx->q_tail->next = j;
-  else rx->q_head = j;
+  else {
+    rx->q_head = j;
+    clock_gettime(CLOCK_REALTIME, &rx->q_since);   /* the condition's clock */
+  }
   rx->q_tail = j;
   if (++rx->q_len == 1 || rx->q_len >= rx->cfg.batch_rows) pthread_cond_signal(&rx->cond);
   pthread_mutex_unlock(&rx->mu);
