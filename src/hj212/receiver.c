@@ -16,6 +16,7 @@
 */
 #include "hj212/receiver.h"
 #include "db/db.h"
+#include "hj212/feed.h"
 #include "hj212/hj212.h"
 #include "http/metrics.h"
 #include "util/buf.h"
@@ -204,17 +205,22 @@ static void bind_value(sqlite3_stmt *st, int col, const struct reading *r, int w
   else sqlite3_bind_null(st, col);
 }
 
-/* The writer thread's state: its connection and statements, and the
-** batch's jobs in key order. */
+/* The writer thread's state: its connection and statements, the water
+** sections fed by stations (feed.h), and the batch's jobs in key order. */
 struct writer {
   sqlite3 *db;
   sqlite3_stmt *ins, *touch;
+  struct hj212_feeds *feeds;
+  uint64_t feeds_at;            /* CLOCK_MONOTONIC ms of the last load */
   struct job **order;
   size_t cap;
 };
 
-/* Store one packet's readings (INSERT OR IGNORE: a retransmission adds nothing). */
-static int store_job(struct writer *w, const struct job *j, const char *now) {
+/* Store one packet's readings (INSERT OR IGNORE: a retransmission adds
+** nothing), each new one passed on to the water sections its station
+** feeds. */
+static int store_job(struct writer *w, const struct hj212_feed *feed, const struct job *j,
+                     const char *now) {
   sqlite3_stmt *ins = w->ins;
   for (size_t i = 0; i < j->n; i++) {
     const struct reading *r = &j->readings[i];
@@ -234,6 +240,9 @@ static int store_job(struct writer *w, const struct job *j, const char *now) {
     else sqlite3_bind_null(ins, 13);
     sqlite3_bind_text(ins, 14, now, -1, SQLITE_STATIC);
     if (sqlite3_step(ins) != SQLITE_DONE) return -1;
+    if (feed && sqlite3_changes(w->db) &&
+        hj212_feed_reading(feed, j->cn, j->data_time, r->code, r->flag, r->present, r->v))
+      return -1;
   }
   return 0;
 }
@@ -271,17 +280,21 @@ static int store_batch(struct writer *w, struct job *batch, const char *now) {
   size_t n = sort_batch(w, batch);
   for (size_t i = 0; i < n; i++) {
     const struct job *j = w->order[i];
-    if (store_job(w, j, now)) return -1;
+    const struct hj212_feed *feed = hj212_feeds_find(w->feeds, j->station_id);
+    if (store_job(w, feed, j, now)) return -1;
     if ((i + 1 == n || w->order[i + 1]->station_id != j->station_id) &&
         touch_station(w, j->station_id, now))
       return -1;
   }
-  return 0;
+  return hj212_feeds_flush(w->feeds);
 }
 
 /* Commit BATCH in one transaction; on failure nothing is answered and the
-** stations, unanswered, send again. */
+** stations, unanswered, send again. Without the water feeds (they could
+** not be read) nothing is committed either: the readings would miss their
+** sections' aggregates for good. */
 static int commit_batch(struct writer *w, struct job *batch) {
+  if (!w->feeds) return -1;
   char now[32];
   time_t t = time(NULL);
   struct tm tm;
@@ -291,6 +304,10 @@ static int commit_batch(struct writer *w, struct job *batch) {
   if (store_batch(w, batch, now) == 0 && db_commit(w->db) == SQLITE_OK) return 0;
   fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(w->db));
   db_rollback(w->db);
+  /* the water writer may hold sums of the rolled-back readings: read the
+     feeds afresh before the next batch */
+  hj212_feeds_free(w->feeds);
+  w->feeds = NULL;
   return -1;
 }
 
@@ -318,6 +335,26 @@ static struct job *take_batch(struct hj212_receiver *rx) {
   return batch;
 }
 
+static uint64_t monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Read the sections' feeds again on the loop's station schedule, so a
+** section or station added since is fed within RELOAD_MS. On error the
+** old table stays. */
+static void reload_feeds(struct writer *w) {
+  uint64_t now = monotonic_ms();
+  if (w->feeds && now - w->feeds_at < RELOAD_MS) return;
+  char err[256];
+  struct hj212_feeds *f = hj212_feeds_load(w->db, err, sizeof err);
+  if (!f) { fprintf(stderr, "hj212: water feeds: %s\n", err); return; }
+  hj212_feeds_free(w->feeds);
+  w->feeds = f;
+  w->feeds_at = now;
+}
+
 /* The writer's connection: a page cache that holds the last pages of
 ** thousands of stations (each batch writes into every station's own key
 ** range), and checkpoints every 64 MiB of WAL rather than 4 MiB, so that a
@@ -337,12 +374,14 @@ static int open_writer(struct writer *w, struct hj212_receiver *rx) {
       err, sizeof err)))
     w->touch = db_prepare(w->db, "UPDATE hj212_station SET last_packet_at = ? WHERE id = ?",
                           err, sizeof err);
-  if (w->touch) return 0;
-  fprintf(stderr, "hj212: writer cannot start: %s\n", err);
+  if (w->touch) reload_feeds(w);
+  if (w->feeds) return 0;
+  fprintf(stderr, "hj212: writer cannot start: %s\n", w->touch ? "no water feeds" : err);
   return -1;
 }
 
 static void close_writer(struct writer *w) {
+  hj212_feeds_free(w->feeds);
   sqlite3_finalize(w->ins);
   sqlite3_finalize(w->touch);
   if (w->db) sqlite3_close_v2(w->db);
@@ -373,6 +412,7 @@ static void *writer_main(void *arg) {
   for (;;) {
     struct job *batch = take_batch(rx);
     if (!batch) break;
+    if (ready) reload_feeds(&w);
     hand_back(rx, batch, ready && commit_batch(&w, batch) == 0);
   }
   close_writer(&w);
