@@ -81,6 +81,8 @@ const routes = [
 ];
 
 async function render() {
+  // Tests wait for body[data-ready] to name the page: clear it until this render is done.
+  document.body.dataset.ready = '';
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
   const route = routes.find(([pattern]) => pattern.test(path));

@@ -442,17 +442,18 @@ class Webhook(TempDbCase):
         con.close()
         status, task = s.json("POST", "/api/tasks", {"measure_id": m8, "year": 2026, "title": "t",
                                                      "start_on": "2026-01-01", "due_on": "2026-12-31"}, token)
-        deadline = time.time() + 15
-        while len(received) < len(task["units"]) and time.time() < deadline:
+        # Delivery is at least once: a retry after a slow answer may repeat an event.
+        deadline = time.time() + 30
+        while len({e["id"] for e in received}) < len(task["units"]) and time.time() < deadline:
             time.sleep(0.1)
         self.assertEqual(s.stop(), 0)
         hook.shutdown()
-        self.assertEqual(len(received), len(task["units"]))
+        self.assertEqual(len({e["id"] for e in received}), len(task["units"]))
         self.assertEqual({e["kind"] for e in received}, {"task.assigned"})
         self.assertIn("市环保局", {e["unit_name"] for e in received})
         con = sqlite3.connect(self.db)
         self.assertEqual(con.execute("SELECT count(*) FROM webhook_delivery WHERE delivered_at IS NOT NULL").fetchone()[0],
-                         len(received))
+                         len(task["units"]))
         con.close()
 
 
