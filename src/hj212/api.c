@@ -230,20 +230,11 @@ static char *codes_text(json_t *codes, int *bad) {
   return b.data;
 }
 
-/* Insert DEF with its audit line in one transaction; the new id or -1 with ERR. */
+/* Insert DEF (audited) in one transaction; the new id or -1 with ERR. */
 static long long insert_station(struct http_request *req, const struct station_def *def, char *err,
                                 size_t errlen) {
   if (db_begin(req->db) != SQLITE_OK) { snprintf(err, errlen, "%s", sqlite3_errmsg(req->db)); return -1; }
-  long long id = station_insert(req->db, def, err, errlen);
-  json_t *after = id > 0 ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "mn", def->mn, "st", def->st,
-      "name", def->name, "kind", def->kind, "owner", def->owner ? def->owner : "", "codes", def->codes) : NULL;
-  char *text = after ? json_dumps(after, JSON_COMPACT) : NULL;
-  json_decref(after);
-  if (id > 0 && db_audit(req->db, req->actor, "station.create", "hj212_station", id, NULL, text) != SQLITE_OK) {
-    snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(req->db));
-    id = -1;
-  }
-  free(text);
+  long long id = station_insert(req->db, def, req->actor, err, errlen);
   if (id > 0 && db_commit(req->db) == SQLITE_OK) return id;
   db_rollback(req->db);
   return -1;
@@ -279,21 +270,19 @@ static void post_station(struct http_request *req, struct http_response *res) {
 static void delete_station(struct http_request *req, struct http_response *res) {
   long long id = http_param_id(req, res, 0);
   if (!id) return;
-  char err[256];
-  json_t *before = db_query_row(req->db, "SELECT mn, st, name, kind, owner FROM hj212_station WHERE id = ?", "i", id);
+  char err[256] = "";
+  json_t *before = db_query_row(req->db, "SELECT mn FROM hj212_station WHERE id = ?", "i", id);
   if (!before) { http_reply_error(res, 404, "not_found", "station %lld does not exist", id); return; }
-  char *text = json_dumps(before, JSON_COMPACT);
-  int ok = db_begin(req->db) == SQLITE_OK &&
-           db_exec_bind(req->db, err, sizeof err, "DELETE FROM hj212_station WHERE id = ?", "i", id) == 1 &&
-           db_audit(req->db, req->actor, "station.delete", "hj212_station", id, text, NULL) == SQLITE_OK &&
-           db_commit(req->db) == SQLITE_OK;
-  if (!ok) {
-    db_rollback(req->db);
-    http_reply_error(res, 500, "database_error", "removing station %lld: %s", id, sqlite3_errmsg(req->db));
-  } else {
-    http_reply_json(res, 200, json_pack("{s:I,s:O}", "deleted", id, "mn", json_object_get(before, "mn")));
+  int n = -1;
+  if (db_begin(req->db) == SQLITE_OK) {
+    n = station_remove(req->db, NULL, id, req->actor, err, sizeof err);
+    if (n != 1 || db_commit(req->db) != SQLITE_OK) { db_rollback(req->db); n = -1; }
   }
-  free(text);
+  if (n != 1)
+    http_reply_error(res, 500, "database_error", "removing station %lld: %s", id,
+                     err[0] ? err : sqlite3_errmsg(req->db));
+  else
+    http_reply_json(res, 200, json_pack("{s:I,s:O}", "deleted", id, "mn", json_object_get(before, "mn")));
   json_decref(before);
 }
 

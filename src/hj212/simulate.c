@@ -18,6 +18,7 @@
 */
 #include "hj212/simulate.h"
 #include "db/db.h"
+#include "db/rows.h"
 #include "hj212/hj212.h"
 #include "hj212/station.h"
 #include "util/buf.h"
@@ -235,6 +236,11 @@ static int register_one(sqlite3 *db, const struct options *o, unsigned idx, char
            "SELECT id, ?, ? FROM hj212_station WHERE mn = ?", "sss", t, eq + 1, mn) < 0;
   }
   free(codes);
+  json_t *row = rc ? NULL : db_query_row(db, "SELECT id FROM hj212_station WHERE mn = ?", "s", mn);
+  rc = rc || !row ||
+       station_audit(db, "station.register", json_integer_value(json_object_get(row, "id")), &def,
+                     cli_actor(), err, errlen);
+  json_decref(row);
   return rc ? -1 : 0;
 }
 

@@ -6,6 +6,8 @@
 */
 #include "hj212/station.h"
 #include "db/db.h"
+#include "db/rows.h"
+#include "util/file.h"
 #include "hj212/hj212.h"
 #include "util/buf.h"
 #include "util/cli.h"
@@ -81,13 +83,44 @@ static int exec_args(sqlite3 *db, char *err, size_t errlen, const char *sql, int
   return rc == SQLITE_DONE ? sqlite3_changes(db) : -1;
 }
 
-long long station_insert(sqlite3 *db, const struct station_def *d, char *err, size_t errlen) {
+int station_audit(sqlite3 *db, const char *action, long long id, const struct station_def *d,
+                  const char *actor, char *err, size_t errlen) {
+  json_t *after = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "mn", d->mn, "st", d->st, "name", d->name,
+                            "kind", d->kind, "owner", d->owner ? d->owner : "", "codes", d->codes);
+  char *text = json_dumps(after, JSON_COMPACT);
+  int rc = db_audit(db, actor, action, "hj212_station", id, NULL, text);
+  free(text);
+  json_decref(after);
+  if (rc != SQLITE_OK) snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+int station_remove(sqlite3 *db, const char *mn, long long id, const char *actor,
+                   char *err, size_t errlen) {
+  json_t *before = db_query_row(db, "SELECT id, mn, st, name, kind, owner FROM hj212_station "
+                                "WHERE (?1 = 0 AND mn = ?2) OR id = ?1", "is", id, mn);
+  if (!before) return 0;
+  id = json_integer_value(json_object_get(before, "id"));
+  char *text = json_dumps(before, JSON_COMPACT);
+  json_decref(before);
+  int n = db_exec_bind(db, err, errlen, "DELETE FROM hj212_station WHERE id = ?", "i", id);
+  if (n == 1 && db_audit(db, actor, "station.delete", "hj212_station", id, text, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
+    n = -1;
+  }
+  free(text);
+  return n;
+}
+
+long long station_insert(sqlite3 *db, const struct station_def *d, const char *actor,
+                         char *err, size_t errlen) {
   if (station_check(d, err, errlen)) return -1;
   const char *row[] = {d->mn, d->password, d->st, d->name, d->kind, d->owner ? d->owner : ""};
   if (exec_args(db, err, errlen, "INSERT INTO hj212_station (mn, password, st, name, kind, owner) "
                 "VALUES (?, ?, ?, ?, ?, ?)", 6, row, 0, 0) < 0)
     return -1;
   long long id = sqlite3_last_insert_rowid(db);
+  if (station_audit(db, "station.create", id, d, actor, err, errlen)) return -1;
   if (!d->codes) return id;
   char *copy = xstrdup(d->codes), *save = NULL;
   for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
@@ -165,7 +198,7 @@ static int add_main(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   long long id = -1;
   if (db_begin(db) == SQLITE_OK) {
-    id = station_insert(db, &o.def, err, sizeof err);
+    id = station_insert(db, &o.def, cli_actor(), err, sizeof err);
     if (id < 0 || db_commit(db) != SQLITE_OK) { db_rollback(db); id = -1; }
   } else {
     snprintf(err, sizeof err, "%s", sqlite3_errmsg(db));
@@ -204,9 +237,13 @@ static int remove_main(int argc, char **argv) {
   if (!o.def.mn) { cli_error("station remove: --mn is required"); return EXIT_USAGE; }
   sqlite3 *db = open_db(&o);
   if (!db) return EXIT_FAILED;
-  char err[512];
-  const char *args[] = {o.def.mn};
-  int n = exec_args(db, err, sizeof err, "DELETE FROM hj212_station WHERE mn = ?", 1, args, 0, 0);
+  char err[512] = "";
+  int n = -1;
+  if (db_begin(db) == SQLITE_OK) {
+    n = station_remove(db, o.def.mn, 0, cli_actor(), err, sizeof err);
+    if (n < 0 || db_commit(db) != SQLITE_OK) { db_rollback(db); n = n < 0 ? n : -1; }
+  }
+  if (n < 0 && !err[0]) snprintf(err, sizeof err, "%s", sqlite3_errmsg(db));
   sqlite3_close_v2(db);
   if (n < 0) { cli_error("station remove: %s", err); return EXIT_FAILED; }
   if (n == 0) { cli_error("station remove: no station with MN %s", o.def.mn); return EXIT_FAILED; }
@@ -237,7 +274,7 @@ static int import_rows(sqlite3 *db, const char *text, size_t len, char *err, siz
                             kind && *kind ? kind : "water_section", col(&r, idx[5]),
                             codes && *codes ? codes : NULL};
     char why[400];
-    if (station_insert(db, &d, why, sizeof why) < 0) {
+    if (station_insert(db, &d, cli_actor(), why, sizeof why) < 0) {
       snprintf(err, errlen, "line %d: %s", r.line, why);
       goto out;
     }
@@ -255,23 +292,19 @@ static int import_main(int argc, char **argv) {
   int r = parse_opts(argc, argv, &o);
   if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
   if (optind + 1 != argc) { fputs(usage_text, stderr); return EXIT_USAGE; }
-  FILE *f = fopen(argv[optind], "rb");
-  if (!f) { cli_error("station import: cannot open %s", argv[optind]); return EXIT_FAILED; }
-  struct buf b = {0};
-  char chunk[8192];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
+  size_t len;
+  char *text = file_read(argv[optind], &len);
+  if (!text) { cli_error("station import: cannot read %s", argv[optind]); return EXIT_FAILED; }
   sqlite3 *db = open_db(&o);
-  if (!db) { buf_free(&b); return EXIT_FAILED; }
+  if (!db) { free(text); return EXIT_FAILED; }
   char err[600] = "";
   int count = -1;
   if (db_begin(db) == SQLITE_OK) {
-    count = import_rows(db, buf_str(&b), b.len, err, sizeof err);
+    count = import_rows(db, text, len, err, sizeof err);
     if (count < 0 || db_commit(db) != SQLITE_OK) { db_rollback(db); count = -1; }
   }
   sqlite3_close_v2(db);
-  buf_free(&b);
+  free(text);
   if (count < 0) {
     cli_error("station import: %s: %s (nothing imported)", argv[optind], err[0] ? err : "database busy");
     return EXIT_FAILED;

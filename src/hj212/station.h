@@ -17,8 +17,20 @@ struct station_def {
 ** ERR (naming the field) and -1, or 0. */
 int station_check(const struct station_def *def, char *err, size_t errlen);
 
-/* Insert DEF (inside the caller's transaction). Returns the id or -1. */
-long long station_insert(sqlite3 *db, const struct station_def *def, char *err, size_t errlen);
+/* Insert DEF and its audit line, as ACTOR (inside the caller's
+** transaction). Returns the id or -1. */
+long long station_insert(sqlite3 *db, const struct station_def *def, const char *actor,
+                         char *err, size_t errlen);
+
+/* Write the audit line of an added or updated station ACTION (no password). */
+int station_audit(sqlite3 *db, const char *action, long long id, const struct station_def *def,
+                  const char *actor, char *err, size_t errlen);
+
+/* Remove the station with MN (when ID is 0) or ID, with its readings, and
+** audit it (inside the caller's transaction). Returns 1 removed, 0 if there
+** is no such station, -1 with ERR. */
+int station_remove(sqlite3 *db, const char *mn, long long id, const char *actor,
+                   char *err, size_t errlen);
 
 /* `qingshui station ...` */
 int station_cli(int argc, char **argv);

@@ -276,5 +276,31 @@ class HJ212Case(TempDbCase):
               file=sys.stderr)
 
 
+class StationAudit(TempDbCase):
+    """Every change of the station registry, from the CLI too, is in the audit log."""
+
+    def test_cli_changes_are_audited(self):
+        run("init", db=self.db, check=True)
+        r = run("station", "add", "--mn", "AUDIT001", "--password", "pw123456", "--st", "32",
+                "--name", "排口甲", "--codes", "w01018=COD", db=self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        csv = os.path.join(self.dir, "s.csv")
+        open(csv, "w", encoding="utf-8").write("mn,password,st,name\nAUDIT002,pw123456,21,断面乙\n")
+        self.assertEqual(run("station", "import", csv, db=self.db).returncode, 0)
+        self.assertEqual(run("station", "remove", "--mn", "AUDIT001", db=self.db).returncode, 0)
+        self.assertEqual(run("station", "remove", "--mn", "AUDIT001", db=self.db).returncode, 1)
+        r = run("simulate", "--stations", "1", "--register-only", "--target", "127.0.0.1:1", db=self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        con = sqlite3.connect(self.db)
+        rows = con.execute("SELECT actor, action, before, after FROM audit_log WHERE entity = 'hj212_station' "
+                           "ORDER BY id").fetchall()
+        con.close()
+        self.assertEqual([r[1] for r in rows], ["station.create", "station.create", "station.delete",
+                                                "station.register"])
+        self.assertTrue(all(r[0].startswith("cli:") for r in rows))
+        self.assertIn("AUDIT001", rows[2][2])
+        self.assertNotIn("pw123456", "".join(str(r) for r in rows))   # no password in the log
+
+
 if __name__ == "__main__":
     main()
