@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,14 @@ class TempDbCase(unittest.TestCase):
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def rows(self, sql, *args):
+        """The rows of SQL on the test's database (read while a server may be writing)."""
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
 
     def init_with_seed(self):
         run("init", db=self.db, check=True)

@@ -119,12 +119,6 @@ class HJ212Case(TempDbCase):
             self.assertEqual(self.rx.stop(), 0)
         super().tearDown()
 
-    def rows(self, sql, *args):
-        con = sqlite3.connect(self.db, timeout=10)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
 
     def test_ack_after_commit(self):
         s = self.rx.connect()

@@ -28,12 +28,6 @@ class SimulateCase(TempDbCase):
         super().setUp()
         run("init", db=self.db, check=True)
 
-    def rows(self, sql, *args):
-        con = sqlite3.connect(self.db, timeout=10)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
 
     def simulate(self, *args):
         return run("simulate", *args)

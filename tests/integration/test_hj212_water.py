@@ -51,12 +51,6 @@ class HJ212WaterCase(TempDbCase):
             self.assertEqual(self.rx.stop(), 0)
         super().tearDown()
 
-    def rows(self, sql, *args):
-        con = sqlite3.connect(self.db, timeout=10)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
 
     def import_sections(self, csv):
         path = os.path.join(self.dir, "sections.csv")
