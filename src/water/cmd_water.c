@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "util/buf.h"
 #include "util/cli.h"
+#include "util/file.h"
 #include "util/embedded.h"
 #include "water/assess.h"
 #include "water/classify.h"
@@ -45,19 +46,6 @@ const struct water_standard *water_builtin_standard(char *err, size_t errlen) {
   return NULL;
 }
 
-/* The whole of PATH ("-" = stdin) into OUT; -1 with errno on failure. */
-static int read_input(const char *path, struct buf *out) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) return -1;
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(out, chunk, n);
-  int failed = ferror(f);
-  if (f != stdin) fclose(f);
-  if (failed) errno = EIO;
-  return failed ? -1 : 0;
-}
-
 static const char classify_usage[] =
   "usage: qingshui water classify [FILE|-]\n"
   "\n"
@@ -92,15 +80,17 @@ static int cmd_classify(int argc, char **argv) {
     return EXIT_FAILED;
   }
   const char *path = argc == 2 ? argv[1] : "-";
-  struct buf in = {0}, out = {0};
+  struct buf out = {0};
+  size_t len = 0;
   int rc = EXIT_FAILED;
-  if (read_input(path, &in)) cli_error("water classify: %s: %s", path, strerror(errno));
-  else if (water_classify_csv(s, buf_str(&in), in.len, &out, err, sizeof err))
+  char *in = file_read(path, &len);
+  if (!in) cli_error("water classify: %s: %s", path, strerror(errno));
+  else if (water_classify_csv(s, in, len, &out, err, sizeof err))
     cli_error("water classify: %s: %s", path, err);
   else if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout))
     cli_error("water classify: writing: %s", strerror(errno));
   else rc = EXIT_OK;
-  buf_free(&in);
+  free(in);
   buf_free(&out);
   return rc;
 }
@@ -174,11 +164,11 @@ static int print_json(json_t *j) {
 static int load_rule(const struct opts *o, const struct water_standard *s, struct water_rule *r) {
   char err[256];
   if (o->rule_file) {
-    struct buf text = {0};
-    int rc = read_input(o->rule_file, &text) ? -1
-             : water_rule_parse(s, buf_str(&text), text.len, r, err, sizeof err);
-    if (rc) cli_error("water: rule %s: %s", o->rule_file, errno && !text.len ? strerror(errno) : err);
-    buf_free(&text);
+    size_t len = 0;
+    char *text = file_read(o->rule_file, &len);
+    int rc = !text ? -1 : water_rule_parse(s, text, len, r, err, sizeof err);
+    if (rc) cli_error("water: rule %s: %s", o->rule_file, text ? err : strerror(errno));
+    free(text);
     return rc;
   }
   if (water_rule_builtin(s, o->rule ? o->rule : "shiyan-2016", r, err, sizeof err)) {
@@ -207,14 +197,15 @@ static int cmd_sections(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   if (!o.argc) rc = print_json(water_sections_json(db));
   else {
-    struct buf in = {0};
     char err[300];
     int n;
-    if (read_input(o.argv[0], &in)) cli_error("water sections: %s: %s", o.argv[0], strerror(errno));
-    else if (water_import_sections(db, s, buf_str(&in), in.len, cli_actor(), &n, err, sizeof err))
+    size_t len = 0;
+    char *in = file_read(o.argv[0], &len);
+    if (!in) cli_error("water sections: %s: %s", o.argv[0], strerror(errno));
+    else if (water_import_sections(db, s, in, len, cli_actor(), &n, err, sizeof err))
       cli_error("water sections: %s: %s", o.argv[0], err);
     else { printf("%d sections stored\n", n); rc = EXIT_OK; }
-    buf_free(&in);
+    free(in);
     if (rc < 0) rc = EXIT_FAILED;
   }
   sqlite3_close_v2(db);
@@ -238,15 +229,16 @@ static int cmd_import(int argc, char **argv) {
   const struct water_standard *s;
   sqlite3 *db = open_db(&o, &s);
   if (!db) return EXIT_FAILED;
-  struct buf in = {0};
+  size_t len = 0;
   char err[300];
   int n, alarms;
   rc = EXIT_FAILED;
-  if (read_input(o.argv[0], &in)) cli_error("water import: %s: %s", o.argv[0], strerror(errno));
-  else if (water_import_readings(db, s, buf_str(&in), in.len, "csv", cli_actor(), &n, &alarms, err, sizeof err))
+  char *in = file_read(o.argv[0], &len);
+  if (!in) cli_error("water import: %s: %s", o.argv[0], strerror(errno));
+  else if (water_import_readings(db, s, in, len, "csv", cli_actor(), &n, &alarms, err, sizeof err))
     cli_error("water import: %s: %s", o.argv[0], err);
   else { printf("%d readings stored, %d alarms opened\n", n, alarms); rc = EXIT_OK; }
-  buf_free(&in);
+  free(in);
   sqlite3_close_v2(db);
   return rc;
 }

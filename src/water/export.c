@@ -6,6 +6,7 @@
 */
 #include "water/export.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,18 +104,6 @@ static int fill(lxw_workbook *wb, sqlite3 *db, const struct water_standard *s,
   return -1;
 }
 
-static char *read_back(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  struct buf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-  fclose(f);
-  *len = b.len;
-  return b.data;
-}
-
 char *water_export_xlsx(sqlite3 *db, const struct water_standard *s,
                         const struct water_export_args *a, size_t *len,
                         char *err, size_t errlen) {
@@ -132,7 +121,7 @@ char *water_export_xlsx(sqlite3 *db, const struct water_standard *s,
   lxw_workbook *wb = workbook_new(path);
   char *out = NULL;
   if (wb && !fill(wb, db, s, a, table, err, errlen)) {
-    if (workbook_close(wb) == LXW_NO_ERROR) out = read_back(path, len);
+    if (workbook_close(wb) == LXW_NO_ERROR) out = file_read(path, len);
     else snprintf(err, errlen, "cannot write the workbook");
   } else if (wb) {
     workbook_close(wb);
