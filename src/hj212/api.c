@@ -21,7 +21,6 @@
 #define DEFAULT_OFFLINE_AFTER 600   /* seconds: two missed 5-minute uploads and some */
 #define DEFAULT_POINTS 1000
 #define MAX_POINTS 20000
-#define RECENT_ROWS 1000            /* rows searched for the latest value of each code */
 
 /* The station's columns (never the password) and its online state against
 ** the threshold bound as ?1. */
@@ -110,7 +109,7 @@ static void list_stations(struct http_request *req, struct http_response *res) {
   if (after < 0) return;
   json_t *rows = db_query_rows(req->db,
       "SELECT " STATION_COLUMNS ", (SELECT count(*) FROM hj212_station_code c WHERE c.station_id = s.id) "
-      "AS mapped_codes FROM hj212_station s ORDER BY s.id", "i", after);
+      "AS mapped_codes FROM hj212_station_seen s ORDER BY s.id", "i", after);
   size_t i;
   json_t *row;
   json_array_foreach(rows, i, row) online_as_boolean(row);
@@ -120,7 +119,7 @@ static void list_stations(struct http_request *req, struct http_response *res) {
 /* Station ID with its state, or NULL (and a 404 reply). */
 static json_t *station_row(struct http_request *req, struct http_response *res, long long id,
                            long long offline_after) {
-  json_t *s = db_query_row(req->db, "SELECT " STATION_COLUMNS " FROM hj212_station s WHERE s.id = ?2",
+  json_t *s = db_query_row(req->db, "SELECT " STATION_COLUMNS " FROM hj212_station_seen s WHERE s.id = ?2",
                            "ii", offline_after, id);
   if (!s) http_reply_error(res, 404, "not_found", "station %lld does not exist", id);
   else online_as_boolean(s);
@@ -134,15 +133,19 @@ static void get_station(struct http_request *req, struct http_response *res) {
   if (!s) return;
   json_object_set_new(s, "codes", db_query_rows(req->db,
       "SELECT code, indicator FROM hj212_station_code WHERE station_id = ? ORDER BY code", "i", id));
-  /* the newest value of each code among the station's recent rows: an
-     index range, not a scan of its whole history */
+  /* the newest value of each code: the newest packets of each CN
+     (hj212_latest), looked up by the packet key */
   json_t *latest = db_query_rows(req->db,
-      "WITH recent AS (SELECT * FROM hj212_reading WHERE station_id = ?1 "
-      "  ORDER BY data_time DESC LIMIT ?2) "
-      "SELECT r.code, r.code_sent, c.indicator, r.known, max(r.data_time) AS data_time, r.cn, "
-      "  r.rtd, r.avg, r.min, r.max, r.cou, r.flag, r.received_at "
-      "FROM recent r LEFT JOIN hj212_station_code c ON c.station_id = ?1 AND c.code = r.code "
-      "GROUP BY r.code ORDER BY r.code", "ii", id, (long long)RECENT_ROWS);
+      "WITH r AS (SELECT p.data_time, p.cn, p.received_at, j.key AS code, j.value AS v "
+      "  FROM hj212_latest l JOIN hj212_packet p ON p.data_time = l.data_time "
+      "  AND p.station_id = l.station_id AND p.cn = l.cn, json_each(p.readings) j "
+      "  WHERE l.station_id = ?1) "
+      "SELECT r.code, coalesce(v ->> 'sent', r.code) AS code_sent, c.indicator, "
+      "  (v ->> 'unknown') IS NULL AS known, max(r.data_time) AS data_time, r.cn, "
+      "  v ->> 'Rtd' AS rtd, v ->> 'Avg' AS avg, v ->> 'Min' AS min, v ->> 'Max' AS max, "
+      "  v ->> 'Cou' AS cou, v ->> 'Flag' AS flag, r.received_at "
+      "FROM r LEFT JOIN hj212_station_code c ON c.station_id = ?1 AND c.code = r.code "
+      "GROUP BY r.code ORDER BY r.code", "i", id);
   size_t i;
   json_t *row;
   json_array_foreach(latest, i, row) describe_code(row);
@@ -176,11 +179,14 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   json_t *s = station_row(req, res, id, DEFAULT_OFFLINE_AFTER);
   if (!s) return;
   json_decref(s);
-  /* the newest LIMIT points of the range, returned oldest first */
+  /* the newest LIMIT points of the range, returned oldest first: the
+     packet key's range of DataTime, read backwards */
   json_t *points = db_query_rows(req->db,
-      "SELECT * FROM (SELECT data_time, cn, rtd, avg, min, max, cou, flag FROM hj212_reading "
-      "  WHERE station_id = ?1 AND code = ?2 AND data_time BETWEEN ?3 AND ?4 AND (?5 = 0 OR cn = ?5) "
-      "  ORDER BY data_time DESC, cn LIMIT ?6) ORDER BY data_time, cn",
+      "SELECT * FROM (SELECT p.data_time, p.cn, v ->> 'Rtd' AS rtd, v ->> 'Avg' AS avg, "
+      "  v ->> 'Min' AS min, v ->> 'Max' AS max, v ->> 'Cou' AS cou, v ->> 'Flag' AS flag "
+      "  FROM (SELECT data_time, cn, readings -> ?2 AS v FROM hj212_packet "
+      "    WHERE data_time BETWEEN ?3 AND ?4 AND station_id = ?1 AND (?5 = 0 OR cn = ?5)) p "
+      "  WHERE v IS NOT NULL ORDER BY p.data_time DESC, p.cn LIMIT ?6) ORDER BY data_time, cn",
       "isssii", id, code, from, to, cn, limit);
   json_t *out = json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "station_id", id, "code", code, "from", from,
                           "to", to, "points", points,

@@ -275,6 +275,21 @@ int64_t hj212_time_seconds(const struct hj212_time *t);
 ** Returns 0 on success, -1 if malformed or not a real date. */
 int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t);
 
+/* ---- the stored form ---------------------------------------------------- */
+
+/* The packet's pollutants as the JSON object the database keeps (migration
+** 0008): {"w01018":{"Rtd":32.1,"Flag":"N"},...}, keyed by the 2017 code,
+** each with the fields the station sent: the values as numbers written as
+** sent (normalised to JSON: "+.5" is 0.5), Flag, EFlag, SampleTime
+** ('YYYY-MM-DD HH:MM:SS'), "sent" when the code was mapped from 2005 and
+** "unknown":1 for a code in no table. Returns the length written to OUT
+** (NUL-terminated), 0 if CAP is too small (HJ212_RECORD_MAX always does). */
+#define HJ212_RECORD_MAX 4096
+size_t hj212_record_json(const struct hj212_packet *p, char *out, size_t cap);
+
+/* 'YYYY-MM-DD HH:MM:SS' of T into OUT (20 bytes with the NUL). */
+void hj212_format_time(const struct hj212_time *t, char out[20]);
+
 /* ---- sub-packet reassembly ---------------------------------------------- */
 
 /* Pieces of split packets (Flag D bit), grouped by (MN, CN, DataTime): each

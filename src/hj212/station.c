@@ -217,7 +217,7 @@ static int list_main(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   char err[512];
   sqlite3_stmt *st = db_prepare(db,
-      "SELECT id, mn, st, kind, name, owner, COALESCE(last_packet_at, '-') FROM hj212_station "
+      "SELECT id, mn, st, kind, name, owner, COALESCE(last_packet_at, '-') FROM hj212_station_seen "
       "ORDER BY id", err, sizeof err);
   if (!st) { cli_error("%s", err); sqlite3_close_v2(db); return EXIT_FAILED; }
   printf("id\tmn\tst\tkind\tname\towner\tlast_packet_at\n");

@@ -296,5 +296,41 @@ class StationAudit(TempDbCase):
         self.assertNotIn("pw123456", "".join(str(r) for r in rows))   # no password in the log
 
 
+
+class MigrationCase(TempDbCase):
+    """Migration 0008: readings stored one row per pollutant (schema 7)
+    become packets, read back through the hj212_reading view unchanged."""
+
+    def test_readings_become_packets(self):
+        con = sqlite3.connect(self.db)
+        folder = os.path.join(ROOT, "src", "db", "migrations")
+        for name in sorted(os.listdir(folder)):
+            if name < "0008":
+                con.executescript(open(os.path.join(folder, name), encoding="utf-8").read())
+        con.execute("PRAGMA user_version=7")
+        con.execute("INSERT INTO hj212_station (id, mn, password, st, name, kind, last_packet_at) "
+                    "VALUES (1, 'M1', 'pw', '21', 's', 'water_section', '2024-01-23 04:30:02')")
+        old = [  # station_id, cn, data_time, code, code_sent, known, rtd, avg, flag, qn, received_at
+            (1, 2011, "2024-01-23 12:00:00", "w01018", "011", 1, 23.5, None, "N", "Q1", "2024-01-23 04:00:01"),
+            (1, 2011, "2024-01-23 12:00:00", "w21003", "w21003", 1, 0.5, None, "N", "Q1", "2024-01-23 04:00:01"),
+            (1, 2011, "2024-01-23 12:30:00", "x9", "x9", 0, 7.0, None, None, None, "2024-01-23 04:30:02"),
+            (1, 2061, "2024-01-23 11:00:00", "w01018", "w01018", 1, None, 21.25, "N", "Q3", "2024-01-23 04:29:00"),
+        ]
+        con.executemany("INSERT INTO hj212_reading (station_id, cn, data_time, code, code_sent, known, rtd, "
+                        "avg, flag, qn, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", old)
+        con.commit()
+        con.close()
+        run("station", "list", db=self.db, check=True)   # opening the database migrates it
+        self.assertEqual(self.rows("PRAGMA user_version"), [(8,)])
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet"), [(3,)])
+        back = self.rows("SELECT station_id, cn, data_time, code, code_sent, known, rtd, avg, flag, qn, "
+                         "received_at FROM hj212_reading ORDER BY data_time, code")
+        self.assertEqual(sorted(back, key=lambda r: (r[2], r[3])), sorted(old, key=lambda r: (r[2], r[3])))
+        self.assertEqual(self.rows("SELECT cn, data_time, received_at FROM hj212_latest ORDER BY cn"),
+                         [(2011, "2024-01-23 12:30:00", "2024-01-23 04:30:02"),
+                          (2061, "2024-01-23 11:00:00", "2024-01-23 04:29:00")])
+        self.assertEqual(self.rows("SELECT last_packet_at FROM hj212_station_seen"), [("2024-01-23 04:30:02",)])
+
+
 if __name__ == "__main__":
     main()

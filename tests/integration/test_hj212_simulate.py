@@ -75,7 +75,7 @@ class SimulateCase(TempDbCase):
         self.assertTrue({"w01018", "w21003", "w21011", "w01001"} <= codes)
         [(lo, hi)] = self.rows("SELECT min(rtd), max(rtd) FROM hj212_reading WHERE code = 'w01001'")
         self.assertTrue(6 <= lo <= hi <= 9.5, (lo, hi))
-        self.assertEqual(self.rows("SELECT count(*) FROM hj212_station WHERE last_packet_at IS NULL")[0][0], 0)
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_station_seen WHERE last_packet_at IS NULL")[0][0], 0)
 
     def test_unknown_stations_are_retried_then_given_up(self):
         rx = Receiver(self.db)
