@@ -1,12 +1,13 @@
 #!/bin/sh
 # HJ 212 end to end (issue 3), run by bench/run.sh with the build folder as $1:
 #   (a) 1,000 simulated stations, each on its own connection, sending as fast
-#       as acknowledgements come (one packet in flight per station, then
-#       eight), against `qingshui serve` on loopback: acknowledged packets/s
-#       (an acknowledgement means committed), p50/p99 from send to 9014;
+#       as acknowledgements come, one packet in flight per station (as data
+#       loggers do), then four, against `qingshui serve` on loopback:
+#       acknowledged packets/s (an acknowledgement means committed), p50/p99
+#       from send to 9014, and the CPU each side spent per packet, user and
+#       kernel apart (server and simulator share this machine's cores);
 #   (b) resident memory (VmRSS) of the server with 10,000 idle connections.
-# Server and simulator share this machine's cores. Figures only, no
-# thresholds. Usage: sh bench/bench_hj212_e2e.sh BUILD [SECONDS]
+# Figures only, no thresholds. Usage: sh bench/bench_hj212_e2e.sh BUILD [SECONDS]
 set -eu
 BUILD=${1:-build-bench}
 SECONDS_EACH=${2:-15}
@@ -44,24 +45,29 @@ metric() {   # the value of one /metrics line
   curl -s "http://$HTTP/metrics" | awk -v m="$1" '$1 == m {print $2}'
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
+cpu_ticks() { awk '{print $14, $15}' "/proc/$SERVER/stat"; }   # user, system
 
-# (a) throughput and latency; other work on the machine shows in the load
-echo "    load average before: $(cut -d' ' -f1-3 /proc/loadavg) (server and simulator share the cores)"
-for window in 1 8; do
+# (a) throughput, latency and CPU per packet
+echo "    load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for window in 1 4; do
   before=$(metric qingshui_hj212_committed_total)
-  t0=$(date +%s.%N)
+  cpu0=$(cpu_ticks)
   line=$("$Q" simulate --stations 1000 --interval 0 --window "$window" --duration "$SECONDS_EACH" \
            --progress 0 --target "$HJ212" 2> /dev/null)
-  t1=$(date +%s.%N)
+  cpu1=$(cpu_ticks)
   after=$(metric qingshui_hj212_committed_total)
-  echo "$line" | awk -v w="$window" -v c="$((after - before))" -v t0="$t0" -v t1="$t1" '{
-    t = t1 - t0
+  echo "$line" | awk -v w="$window" -v c="$((after - before))" -v cpu="$cpu0 $cpu1" \
+                     -v hz="$(getconf CLK_TCK)" '{
     for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    printf "(a) 1000 stations, %s in flight each, %s s: %s acknowledged/s (server committed %.0f packets/s), send->ack p50 %s ms, p99 %s ms, max %s ms; retried %s, gave up %s\n",
-      w, v["duration_s"], v["ack_per_s"], c / t, v["p50_ms"], v["p99_ms"], v["max_ms"], v["retried"], v["gave_up"] }'
+    split(cpu, t, " ")
+    n = v["acknowledged"] > 0 ? v["acknowledged"] : 1
+    printf "(a) 1000 stations, %s in flight each, %s s: %s acknowledged/s (server committed %d), send->ack p50 %s ms, p99 %s ms, max %s ms; retried %s, gave up %s\n",
+      w, v["duration_s"], v["ack_per_s"], c, v["p50_ms"], v["p99_ms"], v["max_ms"], v["retried"], v["gave_up"]
+    printf "    CPU per acknowledged packet: server %.1f us user + %.1f us kernel, simulator %.1f us user + %.1f us kernel\n",
+      (t[3] - t[1]) / hz * 1e6 / n, (t[4] - t[2]) / hz * 1e6 / n, v["user_s"] * 1e6 / n, v["sys_s"] * 1e6 / n }'
 done
-rows=$(sqlite3 "$DB" "SELECT count(*) FROM hj212_reading" 2>/dev/null || echo "?")
-echo "    database after (a): $rows reading rows (5 or 7 values per packet), $(du -m "$DB" "$DB-wal" 2>/dev/null | awk '{s += $1} END {print s}') MB"
+packets=$(sqlite3 "$DB" "SELECT count(*) FROM hj212_packet" 2>/dev/null || echo "?")
+echo "    database after (a): $packets packets, $(du -m "$DB" "$DB-wal" 2>/dev/null | awk '{s += $1} END {print s}') MB"
 
 # (b) memory with 10,000 idle connections (a packet an hour each)
 base=$(rss_kb)

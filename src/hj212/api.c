@@ -21,6 +21,7 @@
 #define DEFAULT_OFFLINE_AFTER 600   /* seconds: two missed 5-minute uploads and some */
 #define DEFAULT_POINTS 1000
 #define MAX_POINTS 20000
+#define DEFAULT_DAYS "7"           /* of readings when no lower bound is given */
 
 /* The station's columns (never the password) and its online state against
 ** the threshold bound as ?1. */
@@ -161,6 +162,23 @@ static int code_ok(const char *code) {
   return 1;
 }
 
+/* Bounds left out ("") default to the station's newest DataTime and
+** DEFAULT_DAYS before the upper bound: the packet key is time first, so a
+** range costs what every station sent in it, and an open one would read
+** back through all of history for a station that stopped reporting. */
+static int default_range(sqlite3 *db, long long id, char from[20], char to[20]) {
+  json_t *r = db_query_row(db,
+      "WITH t AS (SELECT coalesce(nullif(?2, ''), (SELECT max(data_time) FROM hj212_latest "
+      "  WHERE station_id = ?1), '0000-01-01 00:00:00') AS upper) "
+      "SELECT upper, coalesce(nullif(?3, ''), datetime(upper, '-" DEFAULT_DAYS " days'), "
+      "  '0000-01-01 00:00:00') AS lower FROM t", "iss", id, to, from);
+  if (!r) return -1;
+  snprintf(to, 20, "%s", json_string_value(json_object_get(r, "upper")));
+  snprintf(from, 20, "%s", json_string_value(json_object_get(r, "lower")));
+  json_decref(r);
+  return 0;
+}
+
 static void get_readings(struct http_request *req, struct http_response *res) {
   long long id = http_param_id(req, res, 0);
   if (!id) return;
@@ -168,8 +186,7 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   char from[20], to[20];
   long long limit = int_param(req, res, "limit", 1, MAX_POINTS, DEFAULT_POINTS);
   long long cn = limit < 0 ? -1 : int_param(req, res, "cn", 0, 9999, 0);
-  if (cn < 0 || time_param(req, res, "from", "0000-01-01 00:00:00", from) ||
-      time_param(req, res, "to", "9999-12-31 23:59:59", to))
+  if (cn < 0 || time_param(req, res, "from", "", from) || time_param(req, res, "to", "", to))
     return;
   if (!code_ok(code)) {
     http_reply_error(res, 400, "invalid_parameter", "code='%s' must be a pollutant code such as w01018",
@@ -179,6 +196,10 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   json_t *s = station_row(req, res, id, DEFAULT_OFFLINE_AFTER);
   if (!s) return;
   json_decref(s);
+  if (default_range(req->db, id, from, to)) {
+    http_reply_error(res, 500, "database", "%s", sqlite3_errmsg(req->db));
+    return;
+  }
   /* the newest LIMIT points of the range, returned oldest first: the
      packet key's range of DataTime, read backwards */
   json_t *points = db_query_rows(req->db,

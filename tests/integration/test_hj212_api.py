@@ -132,6 +132,10 @@ class HJ212ApiCase(TempDbCase):
         self.assertEqual([p["data_time"][-5:-3] for p in r["points"]], ["01", "02", "03", "04", "05"])
         self.assertEqual([p["rtd"] for p in r["points"]], [21, 22, 23, 24, 25])
         self.assertEqual((r["indicator"], r["name"], r["truncated"]), ("COD", "化学需氧量", False))
+        # no bounds: the 7 days up to the station's newest DataTime
+        self.assertEqual((r["from"], r["to"]), ("2024-01-16 12:05:00", "2024-01-23 12:05:00"))
+        _, r = self.call("GET", f"/api/stations/{sid}/readings?code=w01018&to=2024-01-31")
+        self.assertEqual((r["from"], len(r["points"])), ("2024-01-24 23:59:59", 0))
         q = urllib.parse.urlencode({"code": "w01018", "from": "2024-01-23 12:02:00", "to": "2024-01-23T12:04:00"})
         _, r = self.call("GET", f"/api/stations/{sid}/readings?{q}")
         self.assertEqual([p["rtd"] for p in r["points"]], [22, 23, 24])
