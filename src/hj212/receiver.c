@@ -122,7 +122,7 @@ struct hj212_receiver {
   /* queues */
   pthread_mutex_t mu;
   pthread_cond_t cond, checkpoint_cond;
-  struct job *q_head, *q_tail, *done;
+  struct job *q_head, *q_tail, *done, *done_tail;
   size_t q_len;
   struct timespec q_since;      /* when the oldest waiting packet came */
   int stop_writer;
@@ -433,8 +433,11 @@ static void hand_back(struct hj212_receiver *rx, struct job *batch, int ok) {
   }
   if (ok) atomic_fetch_add(&committed_packets, n);
   pthread_mutex_lock(&rx->mu);
-  last->next = rx->done;
-  rx->done = batch;
+  /* after the batches not yet answered: a station's replies go out in
+     the order its packets came */
+  if (rx->done_tail) rx->done_tail->next = batch;
+  else rx->done = batch;
+  rx->done_tail = last;
   pthread_mutex_unlock(&rx->mu);
   uv_async_send(&rx->done_async);
 }
@@ -559,7 +562,7 @@ static void on_done(uv_async_t *a) {
   struct hj212_receiver *rx = a->data;
   pthread_mutex_lock(&rx->mu);
   struct job *j = rx->done;
-  rx->done = NULL;
+  rx->done = rx->done_tail = NULL;
   pthread_mutex_unlock(&rx->mu);
   while (j) {
     struct job *next = j->next;

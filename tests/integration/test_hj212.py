@@ -37,10 +37,10 @@ def frame(segment: str) -> bytes:
     return b"##%04d" % len(seg) + seg + b"%04X\r\n" % crc16(seg)
 
 
-def upload(qn, minute, cod=23.5, pw=PW, mn=MN, flag=5, st="21", extra=""):
-    """A 2017 real-time upload with DataTime 2024-01-23 12:MM:00."""
+def upload(qn, minute, cod=23.5, pw=PW, mn=MN, flag=5, st="21", extra="", hour=12):
+    """A 2017 real-time upload with DataTime 2024-01-23 HH:MM:00 (HH 12 unless given)."""
     return frame(f"QN={qn};ST={st};CN=2011;PW={pw};MN={mn};Flag={flag};{extra}"
-                 f"CP=&&DataTime=20240123{12:02d}{minute:02d}00;w01018-Rtd={cod},w01018-Flag=N;"
+                 f"CP=&&DataTime=20240123{hour:02d}{minute:02d}00;w01018-Rtd={cod},w01018-Flag=N;"
                  f"w21003-Rtd=0.5,w21003-Flag=N&&")
 
 
@@ -143,6 +143,19 @@ class HJ212Case(TempDbCase):
         replies = read_replies(s, 11)
         self.assertEqual(len(replies), 11)
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_reading")[0][0], 22)
+        s.close()
+
+    def test_replies_in_the_order_packets_came(self):
+        # 600 packets in one stream, committed in batches of 3: the replies
+        # come back in the order sent, across batches too
+        self.rx.stop()
+        self.rx = Receiver(self.db, "--hj212-batch-rows", "3")
+        s = self.rx.connect()
+        qns = [f"20240123{h:02d}{m:02d}00001" for h in range(13, 23) for m in range(60)]
+        s.sendall(b"".join(upload(qn, int(qn[10:12]), hour=int(qn[8:10])) for qn in qns))
+        replies = read_replies(s, len(qns))
+        self.assertEqual([qn_of(r) for r in replies], qns)
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet")[0][0], len(qns))
         s.close()
 
     def test_garbage_between_packets(self):
