@@ -22,9 +22,12 @@ function whileShown(id, ms, fn, gone = () => {}) {
 }
 
 // A UTC 'YYYY-MM-DD HH:MM:SS' from the server, in the browser's time.
-function utcToLocal(text) {
+/* The platform's UTC clock shown in China time, the zone of the stations'
+   DataTime beside it, whatever zone the browser is in. */
+function utcToChinaTime(text) {
   if (!text) return t('stations.never');
-  return new Date(`${text.replace(' ', 'T')}Z`).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
+  return new Date(`${text.replace(' ', 'T')}Z`).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-GB',
+    { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
 function stateDot(online) {
@@ -35,7 +38,7 @@ function stationRow(s) {
   return `<tr data-station="${s.id}" data-online="${s.online}"><td>${stateDot(s.online)}</td>
     <td><a href="/stations/${s.id}" data-link>${esc(s.name)}</a><div class="sub">${esc(s.owner)}</div></td>
     <td><code>${esc(s.mn)}</code></td><td>${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}</td>
-    <td class="num">${esc(utcToLocal(s.last_packet_at))}</td></tr>`;
+    <td class="num">${esc(utcToChinaTime(s.last_packet_at))}</td></tr>`;
 }
 
 function stationTable(list) {
@@ -103,7 +106,7 @@ function firstCode(s) {
 function stationHead(s) {
   return `<div class="page-head"><h1>${esc(s.name)}</h1>${stateDot(s.online)}</div>
     <p class="meta">MN <code>${esc(s.mn)}</code> · ${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}${s.owner ? ` · ${esc(s.owner)}` : ''}
-      · ${t('stations.last_packet')} <span id="last-packet">${esc(utcToLocal(s.last_packet_at))}</span></p>`;
+      · ${t('stations.last_packet')} <span id="last-packet">${esc(utcToChinaTime(s.last_packet_at))}</span></p>`;
 }
 
 function chartOption(r) {

@@ -61,7 +61,8 @@ after(async () => {
 
 test('stations online and offline, refused packets, a station with a live chart', async () => {
   const errors = [];
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // a browser far from China: times are still shown in China time
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/New_York' });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await signIn(page, base, 'admin', adminPassword);
@@ -81,6 +82,12 @@ test('stations online and offline, refused packets, a station with a live chart'
   assert.equal(await page.locator('#latest-table tbody tr').count(), 7);   // a river section's seven factors
   assert.match(await page.locator('#latest-table tr[data-code="w01001"]').innerText(), /pH值[\s\S]*pH/);
   assert.equal(await page.locator('#station-chart canvas').count(), 1);
+  // the last packet (UTC in the API) is shown in China time, as DataTime is
+  const shown = await page.locator('#last-packet').innerText();
+  const utc = (await page.evaluate(async (p) => (await (await fetch(`/api${p}`)).json()).last_packet_at, path));
+  const shownAt = Date.parse(`${shown.replace(/\//g, '-').replace(' ', 'T')}+08:00`);
+  const apiAt = Date.parse(`${utc.replace(' ', 'T')}Z`);
+  assert.ok(Math.abs(shownAt - apiAt) < 15000, `shown ${shown}, API ${utc} UTC`);
   const chart = page.locator('#station-chart');
   const first = Number(await chart.getAttribute('data-points'));
   assert.ok(first >= 1, `${first} points at first`);
