@@ -28,6 +28,7 @@
 #include "http/metrics.h"
 #include "util/buf.h"
 #include "util/embedded.h"
+#include "util/stream.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -517,27 +518,8 @@ static void close_conn(struct conn *c, const char *why) {
   uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
-static void on_written(uv_write_t *w, int status) {
-  (void)status;
-  free(w);
-}
-
-/* Write at once when the socket takes it all (the usual case): a
-** uv_write request would cost a copy, and libuv re-arms the descriptor in
-** epoll after every completed request, a system call per reply. What the
-** socket does not take goes through a request, after anything queued. */
 static void send_bytes(struct conn *c, const char *data, size_t len) {
-  if (c->closing) return;
-  if (uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) == 0) {
-    uv_buf_t now = uv_buf_init((char *)data, (unsigned)len);
-    int n = uv_try_write((uv_stream_t *)&c->tcp, &now, 1);
-    if (n == (int)len) return;
-    if (n > 0) { data += n; len -= (size_t)n; }
-  }
-  uv_write_t *w = xmalloc(sizeof *w + len);
-  memcpy(w + 1, data, len);
-  uv_buf_t b = uv_buf_init((char *)(w + 1), (unsigned)len);
-  if (uv_write(w, (uv_stream_t *)&c->tcp, &b, 1, on_written)) free(w);
+  if (!c->closing) stream_send((uv_stream_t *)&c->tcp, data, len);
 }
 
 static void stop_all(struct hj212_receiver *rx);

@@ -29,6 +29,7 @@
 #include "hj212/station.h"
 #include "util/buf.h"
 #include "util/cli.h"
+#include "util/stream.h"
 #include <getopt.h>
 #include <math.h>
 #include <netdb.h>
@@ -367,29 +368,12 @@ static int build_upload(struct station *st, struct pending *p) {
   return p->len ? 0 : -1;
 }
 
-static void on_written(uv_write_t *w, int status) {
-  (void)status;
-  free(w);
-}
-
-/* Write P: at once when the socket takes it all (no request, no epoll
-** re-arm: see the receiver's send_bytes), otherwise the rest through a
-** request holding a copy (P may be answered and reused before it is written). */
+/* Write P (stream_send copies what the socket does not take at once: P
+** may be answered and reused before the rest is written). */
 static void transmit(struct station *st, struct pending *p) {
   p->deadline_ms = uv_now(&st->sim->loop) + (uint64_t)(st->sim->o.timeout * 1000);
   p->tries++;
-  const char *data = p->frame;
-  size_t len = p->len;
-  if (uv_stream_get_write_queue_size((uv_stream_t *)&st->tcp) == 0) {
-    uv_buf_t now = uv_buf_init((char *)data, (unsigned)len);
-    int n = uv_try_write((uv_stream_t *)&st->tcp, &now, 1);
-    if (n == (int)len) return;
-    if (n > 0) { data += n; len -= (size_t)n; }
-  }
-  uv_write_t *w = xmalloc(sizeof *w + len);
-  memcpy(w + 1, data, len);
-  uv_buf_t b = uv_buf_init((char *)(w + 1), (unsigned)len);
-  if (uv_write(w, (uv_stream_t *)&st->tcp, &b, 1, on_written)) free(w);
+  stream_send((uv_stream_t *)&st->tcp, p->frame, p->len);
 }
 
 /* Send new packets while the window and the schedule allow. */

@@ -24,12 +24,7 @@ static struct hj212_packet pkt;
 
 static int setup(void **state) {
   (void)state;
-  size_t len;
-  char err[160];
-  char *csv = test_read_file("data/hj212/factor_codes.csv", &len);
-  codes = hj212_codes_load(csv, len, err, sizeof err);
-  free(csv);
-  if (!codes) fail_msg("codes: %s", err);
+  codes = test_hj212_codes();
   return 0;
 }
 
