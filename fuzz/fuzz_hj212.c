@@ -4,7 +4,9 @@
 ** CRC would otherwise stop almost every mutation before the parser), and
 ** as a TCP stream cut into reads of a size taken from its first byte. Every
 ** packet accepted must give a reply that the parser accepts in turn, and
-** split packets go through the reassembler.
+** split packets go through the reassembler. Every segment is also parsed
+** by a second copy of src/hj212/parse.c compiled here with the portable
+** classifier, fast and with its scalar path alone: the three must agree.
 ** Build and run with scripts/fuzz.sh (clang -fsanitize=fuzzer,address,undefined).
 */
 #include "hj212/hj212.h"
@@ -12,9 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The second parser, its functions renamed (function-like macros:
+** hj212_pollutant is a struct too). */
+#define HJ212_NO_SIMD 1
+#define hj212_parse(...) portable_parse(__VA_ARGS__)
+#define hj212_parse_time(...) portable_parse_time(__VA_ARGS__)
+#define hj212_time_seconds(...) portable_time_seconds(__VA_ARGS__)
+#define hj212_wants_reply(...) portable_wants_reply(__VA_ARGS__)
+#define hj212_param(...) portable_param(__VA_ARGS__)
+#define hj212_pollutant(...) portable_pollutant(__VA_ARGS__)
+#include "hj212/parse.c"
+#undef hj212_parse
+#undef hj212_parse_time
+#undef hj212_time_seconds
+#undef hj212_wants_reply
+#undef hj212_param
+#undef hj212_pollutant
+
 static struct hj212_codes *codes;
 static struct hj212_reassembler *reasm;
-static struct hj212_packet pkt, reply;
+static struct hj212_packet pkt, reply, other;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -33,9 +52,52 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-/* An accepted packet's reply must be accepted too. */
+static int same_view(struct hj212_str a, struct hj212_str b) { return a.p == b.p && a.len == b.len; }
+
+/* The result in OTHER (reason R) is the one in pkt (reason WANT): views
+** the same places (a missing field's name is text outside the segment). */
+static void same_result(enum hj212_reason want, enum hj212_reason r) {
+  const struct hj212_packet *a = &pkt, *b = &other;
+  const char *seg = a->segment.p;
+  int inside = a->error_at.p >= seg && a->error_at.p <= seg + a->segment.len;
+  if (r != want || (inside ? !same_view(a->error_at, b->error_at)
+                           : a->error_at.len != b->error_at.len ||
+                                 memcmp(a->error_at.p, b->error_at.p, a->error_at.len)))
+    abort();
+  if (r) return;
+  if (!same_view(a->qn, b->qn) || !same_view(a->st, b->st) || !same_view(a->pw, b->pw) ||
+      !same_view(a->mn, b->mn) || !same_view(a->cp, b->cp) || a->cn != b->cn ||
+      a->flag != b->flag || a->version != b->version || a->pnum != b->pnum || a->pno != b->pno ||
+      a->has_qn != b->has_qn || a->has_datatime != b->has_datatime || a->warnings != b->warnings ||
+      a->npollutants != b->npollutants || a->nparams != b->nparams ||
+      (a->has_qn && memcmp(&a->qn_time, &b->qn_time, sizeof a->qn_time)) ||
+      (a->has_datatime && memcmp(&a->datatime, &b->datatime, sizeof a->datatime)))
+    abort();
+  for (size_t i = 0; i < a->nparams; i++)
+    if (!same_view(a->params[i].key, b->params[i].key) || !same_view(a->params[i].value, b->params[i].value))
+      abort();
+  for (size_t i = 0; i < a->npollutants; i++) {
+    const struct hj212_pollutant *x = &a->pollutants[i], *y = &b->pollutants[i];
+    if (!same_view(x->code, y->code) || x->key != y->key || x->info != y->info ||
+        x->status != y->status || x->present != y->present ||
+        x->code2017.len != y->code2017.len || memcmp(x->code2017.p, y->code2017.p, x->code2017.len) ||
+        ((x->present & HJ212_HAS_FLAG) && x->flag != y->flag) ||
+        ((x->present & HJ212_HAS_EFLAG) && !same_view(x->eflag, y->eflag)) ||
+        ((x->present & HJ212_HAS_SAMPLETIME) && memcmp(&x->sample_time, &y->sample_time, sizeof x->sample_time)))
+      abort();
+    for (int v = 0; v < HJ212_NVALUES; v++)
+      if ((x->present & (1u << v)) &&
+          (memcmp(&x->v[v], &y->v[v], sizeof x->v[v]) || !same_view(x->raw[v], y->raw[v])))
+        abort();
+  }
+}
+
+/* The three parsers agree; an accepted packet's reply must be accepted too. */
 static void check(const char *seg, size_t len) {
-  if (hj212_parse(seg, len, codes, &pkt) != HJ212_OK) return;
+  enum hj212_reason r = hj212_parse(seg, len, codes, &pkt);
+  same_result(r, portable_parse(seg, len, codes, &other));
+  same_result(r, parse(seg, len, codes, &other, 0));
+  if (r != HJ212_OK) return;
   char out[HJ212_FRAME_MAX + 1];
   size_t n = hj212_build_reply(out, sizeof out, &pkt, 9014, 0);
   if (n == 0 || hj212_parse(out + 6, n - 12, codes, &reply) != HJ212_OK) abort();

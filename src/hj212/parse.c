@@ -2,22 +2,57 @@
 ** The data-segment parser (hj212.h): "QN=...;ST=..;CN=....;PW=...;MN=...;
 ** Flag=.;[PNUM=.;PNO=.;]CP=&&...&&" into a struct hj212_packet.
 **
-** Written for throughput (millions of packets per second on one core): one
-** pass, no allocation, no sscanf/strtod on the usual path; the result is
-** views into the segment plus numbers. Strict where the standard is clear
-** (the CRC is weak, so values are checked too), lenient where real devices
-** differ from it without ambiguity: 24-character passwords, MNs with '_',
-** no QN or Flag in 2005 packets, a trailing ';' in CP, DataTime with
-** milliseconds, spaces around CP items, codes in no table.
+** Written for throughput (millions of packets per second on one core): no
+** allocation, no sscanf/strtod on the usual path; the result is views into
+** the segment plus numbers. Strict where the standard is clear (the CRC is
+** weak, so values are checked too), lenient where real devices differ from
+** it without ambiguity: 24-character passwords, MNs with '_', no QN or Flag
+** in 2005 packets, a trailing ';' in CP, DataTime with milliseconds, spaces
+** around CP items, codes in no table.
+**
+** Two stages, in the manner of simdjson. First the segment (at most 1024
+** bytes from the framer) is classified 16 bytes at a time (SSE2; a
+** portable loop elsewhere) into bitmaps: the marks '=' ';' ',' that end
+** keys and values, the bytes that cannot be in a key (anything but
+** [0-9A-Za-z_-]) and '-'; control and high bytes are noted in the same
+** pass. Then the walk takes the marks in order (count trailing zeros,
+** clear the lowest bit): a plain item is its '=' and the next mark, its
+** key is checked and its last '-' found with one window of a bitmap, so
+** no branch depends on a length (a loop per byte mispredicts at every
+** field's end) and no step waits for a byte-by-byte search.
+**
+** Whatever is unusual (spaces around items, //opaque// values, '=' in a
+** value, a malformed field, a key of more than 48 bytes) is handed, field
+** by field, to the scalar code that looks at one byte at a time, and the
+** walk restarts after it. The scalar code alone parses segments longer
+** than 1024 bytes (not from the framer), and it is the reference the unit
+** tests and the fuzzer compare the fast path with (they compile this file
+** a second time, with HJ212_NO_SIMD for the portable classifier, and call
+** parse() with the bitmaps off).
+**
+** Values are converted 8 bytes at a time (SWAR): dates (QN, DataTime,
+** SampleTime) and numbers of up to 8 characters; longer numbers go digit
+** by digit. A packet's pollutants are found by a small hash of their code
+** (the last one first), not by comparing each new code with all before.
 */
 #include "hj212/hj212.h"
 #include "util/utf8.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(HJ212_NO_SIMD)
+#include <emmintrin.h>
+#define SCAN_SSE2 1
+#endif
 
 /* Header fields, as bits for duplicate detection. */
 enum { F_QN = 1, F_ST = 2, F_CN = 4, F_PW = 8, F_MN = 16, F_FLAG = 32, F_PNUM = 64, F_PNO = 128 };
+
+#if defined(__GNUC__)
+#define COLD __attribute__((noinline, cold))
+#else
+#define COLD
+#endif
 
 #define FAIL(reason, ptr, n) \
   do { p->error_at.p = (ptr); p->error_at.len = (uint32_t)(n); return (reason); } while (0)
@@ -37,15 +72,66 @@ static int is(const char *s, size_t n, const char *l, size_t ln) {
 }
 #define IS(s, n, lit) is((s), (n), lit, sizeof lit - 1)
 
-/* Value of N decimal digits at S, or -1 if any is not a digit. */
-static long digits(const char *s, size_t n) {
-  long v = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!is_digit((unsigned char)s[i])) return -1;
-    v = v * 10 + (s[i] - '0');
+/* ---- words ---- */
+
+#define ONES8 0x0101010101010101ull
+#define HIGH8 0x8080808080808080ull
+
+/* W with its bytes reversed on a big-endian host, as is elsewhere
+** (compilers fold the order test). */
+static uint64_t host_le(uint64_t w) {
+  static const union { uint16_t u; unsigned char c[2]; } order = {1};
+  if (!order.c[0]) {
+    w = (w & 0x00000000FFFFFFFFull) << 32 | w >> 32;
+    w = (w & 0x0000FFFF0000FFFFull) << 16 | (w >> 16 & 0x0000FFFF0000FFFFull);
+    w = (w & 0x00FF00FF00FF00FFull) << 8 | (w >> 8 & 0x00FF00FF00FF00FFull);
   }
-  return v;
+  return w;
 }
+
+/* The 8 bytes at P as a little-endian word, whatever the host's order:
+** one load (compilers do not always merge a loop of byte loads). */
+static uint64_t le64(const void *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return host_le(w);
+}
+
+static void put_le64(unsigned char *p, uint64_t w) {
+  w = host_le(w);
+  memcpy(p, &w, 8);
+}
+
+/* A mask of the low N bytes of a word, 1 <= N <= 8. */
+static uint64_t low_bytes(size_t n) { return ~0ull >> (64 - 8 * n); }
+
+/* The high bit of every byte of X (digit values, byte = char ^ '0') that
+** is not a digit. Masking with 0x7F first keeps the sums inside a byte. */
+static uint64_t non_digits(uint64_t x) {
+  return (((x & ~HIGH8) + 0x76 * ONES8) | x) & HIGH8;
+}
+
+static unsigned ctz64(uint64_t x) {   /* X != 0 */
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(x);
+#else
+  unsigned n = 0;
+  for (; !(x & 1); x >>= 1) n++;
+  return n;
+#endif
+}
+
+static unsigned top64(uint64_t x) {   /* index of the highest bit, X != 0 */
+#if defined(__GNUC__)
+  return 63u - (unsigned)__builtin_clzll(x);
+#else
+  unsigned n = 0;
+  while (x >>= 1) n++;
+  return n;
+#endif
+}
+
+/* ---- dates ---- */
 
 static int days_in_month(int y, int m) {
   static const unsigned char d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -53,15 +139,25 @@ static int days_in_month(int y, int m) {
   return m == 2 ? 28 + leap : d[m - 1];
 }
 
+/* Digit values (0..9 per byte) to two-digit numbers: byte 2j becomes
+** 10 * byte 2j + byte 2j+1, at most 99, so no byte carries into the next. */
+static uint64_t digit_pairs(uint64_t x) { return (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull; }
+
+/* Three 8-byte loads cover the 14 or 17 digits (at 0, 6 and 9: they
+** overlap, and none reads past S + LEN); every digit is checked at once. */
 int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
   if (len != 14 && !(allow_ms && len == 17)) return -1;
-  long y = digits(s, 4), mo = digits(s + 4, 2), d = digits(s + 6, 2);
-  long h = digits(s + 8, 2), mi = digits(s + 10, 2), se = digits(s + 12, 2);
-  long ms = len == 17 ? digits(s + 14, 3) : 0;
-  if (y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 ||
-      mi > 59 || se < 0 || se > 59 || ms < 0)
+  uint64_t zero = '0' * ONES8;
+  uint64_t a = le64(s) ^ zero, b = le64(s + 6) ^ zero, c = len == 17 ? le64(s + 9) ^ zero : 0;
+  if (non_digits(a) | non_digits(b) | non_digits(c)) return -1;
+  uint64_t pa = digit_pairs(a), pb = digit_pairs(b);   /* YYYYMMDD, DDhhmmss */
+  int y = (int)(pa & 0xFF) * 100 + (int)(pa >> 16 & 0xFF), mo = (int)(pa >> 32 & 0xFF);
+  int d = (int)(pb & 0xFF), h = (int)(pb >> 16 & 0xFF), mi = (int)(pb >> 32 & 0xFF);
+  int se = (int)(pb >> 48);
+  int ms = (int)(c >> 40 & 0xFF) * 100 + (int)(c >> 48 & 0xFF) * 10 + (int)(c >> 56);
+  if (y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
     return -1;
-  if (d > days_in_month((int)y, (int)mo)) return -1;
+  if (d > days_in_month(y, mo)) return -1;
   t->year = (int16_t)y;
   t->month = (uint8_t)mo;
   t->day = (uint8_t)d;
@@ -84,33 +180,211 @@ int64_t hj212_time_seconds(const struct hj212_time *t) {
   return days * 86400 + t->hour * 3600 + t->minute * 60 + t->second;
 }
 
+/* ---- the first stage: bitmaps ---- */
+
+/* Character classes of CP text for the scalar path (and the portable
+** classifier): one table load per byte instead of a chain of comparisons. */
+enum { K_NAME = 1, K_DASH = 2, K_STOP = 4, K_SPACE = 8, K_EQ = 16 };
+static const unsigned char CLASS[256] = {
+    ['0'] = K_NAME, ['1'] = K_NAME, ['2'] = K_NAME, ['3'] = K_NAME, ['4'] = K_NAME,
+    ['5'] = K_NAME, ['6'] = K_NAME, ['7'] = K_NAME, ['8'] = K_NAME, ['9'] = K_NAME,
+    ['A'] = K_NAME, ['B'] = K_NAME, ['C'] = K_NAME, ['D'] = K_NAME, ['E'] = K_NAME,
+    ['F'] = K_NAME, ['G'] = K_NAME, ['H'] = K_NAME, ['I'] = K_NAME, ['J'] = K_NAME,
+    ['K'] = K_NAME, ['L'] = K_NAME, ['M'] = K_NAME, ['N'] = K_NAME, ['O'] = K_NAME,
+    ['P'] = K_NAME, ['Q'] = K_NAME, ['R'] = K_NAME, ['S'] = K_NAME, ['T'] = K_NAME,
+    ['U'] = K_NAME, ['V'] = K_NAME, ['W'] = K_NAME, ['X'] = K_NAME, ['Y'] = K_NAME,
+    ['Z'] = K_NAME, ['a'] = K_NAME, ['b'] = K_NAME, ['c'] = K_NAME, ['d'] = K_NAME,
+    ['e'] = K_NAME, ['f'] = K_NAME, ['g'] = K_NAME, ['h'] = K_NAME, ['i'] = K_NAME,
+    ['j'] = K_NAME, ['k'] = K_NAME, ['l'] = K_NAME, ['m'] = K_NAME, ['n'] = K_NAME,
+    ['o'] = K_NAME, ['p'] = K_NAME, ['q'] = K_NAME, ['r'] = K_NAME, ['s'] = K_NAME,
+    ['t'] = K_NAME, ['u'] = K_NAME, ['v'] = K_NAME, ['w'] = K_NAME, ['x'] = K_NAME,
+    ['y'] = K_NAME, ['z'] = K_NAME, ['_'] = K_NAME, ['-'] = K_DASH, [';'] = K_STOP,
+    [','] = K_STOP, [' '] = K_SPACE, ['='] = K_EQ,
+};
+#define CLS(ch) CLASS[(unsigned char)(ch)]
+
+
+/* Bit I of a bitmap stands for byte I of the segment. Two words past
+** the last block are all ones, so a window read anywhere inside the
+** segment is defined and a walk over the marks stops past the end. */
+#define SCAN_WORDS (HJ212_SEGMENT_MAX / 64 + 2)
+#define CODE_SLOTS 256   /* > 2 * HJ212_MAX_POLLUTANTS */
+
+/* The parser's state besides the packet. */
+struct scan {
+  int ready;                     /* the bitmaps hold the segment (else: scalar path alone) */
+  size_t block;                  /* the walk: block of the next mark... */
+  uint64_t left;                 /* ...and the marks of that block not yet taken */
+  uint64_t mark[SCAN_WORDS];     /* '=' ';' ',': where keys and values end */
+  /* not [0-9A-Za-z_-], and '-': bitmaps as little-endian bytes, so that
+  ** the 57 bits from any offset are one load and one shift */
+  unsigned char nonkey[8 * SCAN_WORDS], dash[8 * SCAN_WORDS];
+  /* the packet's pollutants by hash of their code (index + 1, 0 = free):
+  ** a new code is not compared with every code before it */
+  unsigned char codes[CODE_SLOTS];
+};
+
+/* Store the masks of block K. */
+static void put_block(struct scan *sc, size_t k, uint64_t mark, uint64_t nonkey, uint64_t dash) {
+  sc->mark[k] = mark;
+  put_le64(sc->nonkey + 8 * k, nonkey);
+  put_le64(sc->dash + 8 * k, dash);
+}
+
+#ifdef SCAN_SSE2
+/* Signed compares only: a range test is an add that moves the range to
+** the bottom (-128...) and one compare; a byte >= 0x80 is negative, so it
+** falls in no range, and is "odd" with the control characters. */
+#define BELOW(x, lo, n) _mm_cmplt_epi8(_mm_add_epi8((x), _mm_set1_epi8((char)(0x80 - (lo)))), \
+                                       _mm_set1_epi8((char)(-128 + (n))))
+
+/* Classify the 64 bytes at B as block K of SC; returns nonzero if any is a
+** control or high byte. */
+static int classify64(const unsigned char *b, struct scan *sc, size_t k) {
+  uint64_t mark = 0, key = 0, dash = 0;
+  __m128i odd = _mm_setzero_si128();
+  for (unsigned j = 0; j < 4; j++) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
+    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i minus = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
+    __m128i name = _mm_or_si128(_mm_or_si128(BELOW(x, '0', 10), BELOW(lower, 'a', 26)),
+                                _mm_or_si128(minus, _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+    __m128i m = _mm_or_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')), _mm_cmpeq_epi8(x, _mm_set1_epi8(','))));
+    odd = _mm_or_si128(odd, _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    mark |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << 16 * j;
+    key |= (uint64_t)(unsigned)_mm_movemask_epi8(name) << 16 * j;
+    dash |= (uint64_t)(unsigned)_mm_movemask_epi8(minus) << 16 * j;
+  }
+  put_block(sc, k, mark, ~key, dash);
+  return _mm_movemask_epi8(odd);
+}
+#else
+/* The portable classifier, a byte at a time. */
+static int classify64(const unsigned char *b, struct scan *sc, size_t k) {
+  uint64_t mark = 0, nonkey = 0, dash = 0;
+  int odd = 0;
+  for (unsigned j = 0; j < 64; j++) {
+    unsigned c = b[j], cl = CLASS[c];
+    mark |= (uint64_t)((cl & (K_STOP | K_EQ)) != 0) << j;
+    nonkey |= (uint64_t)!(cl & (K_NAME | K_DASH)) << j;
+    dash |= (uint64_t)(cl == K_DASH) << j;
+    odd |= c < 0x20 || c >= 0x80;
+  }
+  put_block(sc, k, mark, nonkey, dash);
+  return odd;
+}
+#endif
+
+/* Start the walk over the marks at offset I (after a field the scalar
+** way, too: so the fast and the scalar paths can take turns). */
+static void marks_from(struct scan *sc, size_t i) {
+  sc->block = i >> 6;
+  sc->left = sc->mark[i >> 6] & ~0ull << (i & 63);
+}
+
+/* The offset of the next mark; past the last, offsets >= the length. */
+static size_t next_mark(struct scan *sc) {
+  while (!sc->left) sc->left = sc->mark[++sc->block];
+  size_t at = sc->block * 64 + ctz64(sc->left);
+  sc->left &= sc->left - 1;
+  return at;
+}
+
+/* Classify SEG (LEN <= HJ212_SEGMENT_MAX bytes), whole blocks in place and
+** the last one from a copy padded with '&' (neither a mark nor a key
+** byte, nor odd). Returns nonzero if SEG holds control or high bytes
+** (then check_text decides). */
+static int scan_build(struct scan *sc, const char *seg, size_t len) {
+  size_t whole = len / 64, blocks = (len + 63) / 64;
+  const unsigned char *s = (const unsigned char *)seg;
+  int odd = 0;
+  for (size_t k = 0; k < whole; k++) odd |= classify64(s + 64 * k, sc, k);
+  if (blocks > whole) {
+    unsigned char tail[64];
+    memset(tail, '&', sizeof tail);
+    memcpy(tail, s + 64 * whole, len - 64 * whole);
+    odd |= classify64(tail, sc, whole);
+  }
+  for (size_t k = blocks; k < blocks + 2; k++) put_block(sc, k, ~0ull, ~0ull, ~0ull);
+  marks_from(sc, 0);
+  return odd;
+}
+
+/* Bits I.. I + 56 of bitmap M (in the low bits; I inside the segment). */
+static uint64_t window(const unsigned char *m, size_t i) { return le64(m + (i >> 3)) >> (i & 7); }
+
+/* The N <= 57 bytes at S all are [0-9A-Za-z_-]. */
+static int all_name(const struct scan *sc, const char *seg, const char *s, size_t n) {
+  return !(window(sc->nonkey, (size_t)(s - seg)) & ((1ull << n) - 1));
+}
+
+/* The N <= 8 bytes at P (before LIM, the segment's end) as a little-endian
+** word, zero-extended: one load unless P is within 8 bytes of the end. */
+static uint64_t load(const char *p, size_t n, const char *lim) {
+  if (lim - p >= 8) return le64(p) & low_bytes(n);
+  uint64_t w = 0;
+  for (size_t i = n; i-- > 0;) w = w << 8 | (unsigned char)p[i];
+  return w;
+}
+
 /* ---- numbers ---- */
 
 static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* 1 to 8 digit values at the top of X (the first in the lowest byte that
+** is used, leading bytes 0) as a number: pairs, then quads, then the 8. */
+static uint64_t eight_digits(uint64_t x) {
+  x = digit_pairs(x);
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;
+  return (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
+}
+
+/* The body of a number of N = 1..8 bytes, W (little-endian): digits with
+** at most one '.'. Sets the mantissa (< 10^8: always exact) and the count
+** of decimals; -1 if the body has any other form (the digit loop decides). */
+static int short_number(uint64_t w, size_t n, uint64_t *mant, int *frac) {
+  uint64_t in = low_bytes(n);
+  uint64_t x = (w ^ '0' * ONES8) & in;
+  uint64_t odd = non_digits(x) & in;
+  uint64_t y = x ^ ('.' ^ '0') * ONES8;   /* zero where '.' was */
+  uint64_t dot = ~(((y & ~HIGH8) + ~HIGH8) | y | ~HIGH8) & in;
+  if (odd != dot || (dot & (dot - 1)) || (dot && n == 1)) return -1;
+  size_t at = dot ? ctz64(dot) / 8 : n, ndig = n - (dot != 0);
+  if (dot) x = (x & ((1ull << (8 * at)) - 1)) | ((x >> (8 * at)) >> 8) << (8 * at);
+  *mant = eight_digits(x << (8 * (8 - ndig)));
+  *frac = dot ? (int)(n - at - 1) : 0;
+  return 0;
+}
+
 /* A decimal number: [+-]digits[.digits] or [+-].digits, at most 30 bytes.
 ** Mantissas below 2^53 with at most 22 decimals are exact in a double, and
 ** one IEEE division rounds correctly, so strtod is needed only beyond. */
-static int parse_number(const char *s, size_t n, double *out) {
+static int parse_number(const char *s, size_t n, const char *lim, double *out) {
   if (n == 0 || n > 30) return -1;
   size_t i = 0;
   int neg = 0;
   if (s[0] == '-' || s[0] == '+') { neg = s[0] == '-'; i = 1; }
   uint64_t mant = 0;
   int ndig = 0, frac = -1, big = 0;
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (is_digit(c)) {
-      if (mant >= (1ull << 53) / 10) big = 1;
-      else mant = mant * 10 + (c - '0');
-      ndig++;
-      if (frac >= 0) frac++;
-    } else if (c == '.' && frac < 0) {
-      frac = 0;
-    } else {
-      return -1;
+  if (n - i >= 1 && n - i <= 8 && !short_number(load(s + i, n - i, lim), n - i, &mant, &frac)) {
+    ndig = 1;
+  } else {
+    for (; i < n; i++) {
+      unsigned char c = (unsigned char)s[i];
+      if (is_digit(c)) {
+        if (mant >= (1ull << 53) / 10) big = 1;
+        else mant = mant * 10 + (c - '0');
+        ndig++;
+        if (frac >= 0) frac++;
+      } else if (c == '.' && frac < 0) {
+        frac = 0;
+      } else {
+        return -1;
+      }
     }
   }
   if (ndig == 0) return -1;
@@ -129,7 +403,17 @@ static int parse_number(const char *s, size_t n, double *out) {
 
 /* ---- header ---- */
 
-static int valid_pw(const char *s, size_t n) {
+/* Value of N decimal digits at S, or -1 if any is not a digit. */
+static long digits(const char *s, size_t n) {
+  long v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!is_digit((unsigned char)s[i])) return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+COLD static int valid_pw(const char *s, size_t n) {
   if (n == 0 || n > HJ212_PW_MAX) return 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -138,7 +422,7 @@ static int valid_pw(const char *s, size_t n) {
   return 1;
 }
 
-static int valid_mn(const char *s, size_t n) {
+COLD static int valid_mn(const char *s, size_t n) {
   if (n == 0 || n > HJ212_MN_MAX) return 0;
   for (size_t i = 0; i < n; i++)
     if (!is_alnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-') return 0;
@@ -172,8 +456,11 @@ static int header_field(const char *k, size_t n) {
   return 0;
 }
 
-/* Store header field F with value V (N bytes) into P. */
-static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v, size_t n) {
+/* Store header field F with value V (N bytes) into P. PW and MN are
+** mostly [0-9A-Za-z_-], which the bitmap tells at once. */
+static enum hj212_reason set_header(struct hj212_packet *p, const struct scan *sc, int f,
+                                    const char *v, size_t n) {
+  int plain = sc->ready && n - 1 < 24 && all_name(sc, p->segment.p, v, n);
   struct hj212_str s = {v, (uint32_t)n};
   long x;
   switch (f) {
@@ -191,11 +478,11 @@ static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v
     p->cn = (int)x;
     return HJ212_OK;
   case F_PW:
-    if (!valid_pw(v, n)) return HJ212_E_BAD_PW;
+    if (!plain && !valid_pw(v, n)) return HJ212_E_BAD_PW;   /* plain: n <= HJ212_PW_MAX */
     p->pw = s;
     return HJ212_OK;
   case F_MN:
-    if (!valid_mn(v, n)) return HJ212_E_BAD_MN;
+    if (!plain && !valid_mn(v, n)) return HJ212_E_BAD_MN;
     p->mn = s;
     return HJ212_OK;
   case F_FLAG:
@@ -211,7 +498,7 @@ static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v
 }
 
 /* Version, required fields and the split-packet fields' consistency. */
-static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
+COLD static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
   static const struct { int bit; const char *name; } REQUIRED[] = {
       {F_ST, "ST"}, {F_CN, "CN"}, {F_PW, "PW"}, {F_MN, "MN"}};
   for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
@@ -235,22 +522,40 @@ static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
   return HJ212_OK;
 }
 
+/* The '=' and ';' of the header field at offset I from the marks: the
+** next two must be these (a key holding ',' or a value holding '=' or ','
+** is left to memchr). */
+static int header_marks(struct scan *sc, const char *seg, size_t len, size_t *eq, size_t *semi) {
+  size_t e = next_mark(sc), s = next_mark(sc);
+  if (s >= len || seg[e] != '=' || seg[s] != ';') return 0;
+  *eq = e;
+  *semi = s;
+  return 1;
+}
+
 /* Parse "KEY=VALUE;" fields up to "CP="; *POS ends at the 'C' of CP. */
-static enum hj212_reason parse_header(struct hj212_packet *p, const char *seg, size_t len,
-                                      size_t *pos) {
+static enum hj212_reason parse_header(struct hj212_packet *p, struct scan *sc, const char *seg,
+                                      size_t len, size_t *pos) {
   int seen = 0;
   size_t i = 0;
   while (i + 3 > len || seg[i] != 'C' || seg[i + 1] != 'P' || seg[i + 2] != '=') {
-    const char *k = seg + i;
-    const char *semi = memchr(k, ';', len - i);
-    if (!semi) FAIL(HJ212_E_BAD_SYNTAX, k, len - i);
-    const char *eq = memchr(k, '=', (size_t)(semi - k));
-    if (!eq) FAIL(HJ212_E_BAD_SYNTAX, k, semi - k);
+    const char *k = seg + i, *eq, *semi;
+    size_t e, s;
+    if (sc->ready && header_marks(sc, seg, len, &e, &s)) {
+      eq = seg + e;
+      semi = seg + s;
+    } else {
+      semi = memchr(k, ';', len - i);
+      if (!semi) FAIL(HJ212_E_BAD_SYNTAX, k, len - i);
+      eq = memchr(k, '=', (size_t)(semi - k));
+      if (!eq) FAIL(HJ212_E_BAD_SYNTAX, k, semi - k);
+      if (sc->ready) marks_from(sc, (size_t)(semi - seg) + 1);
+    }
     int f = header_field(k, (size_t)(eq - k));
     if (!f) FAIL(HJ212_E_UNKNOWN_FIELD, k, eq - k);
     if (seen & f) FAIL(HJ212_E_DUPLICATE_FIELD, k, eq - k);
     seen |= f;
-    enum hj212_reason r = set_header(p, f, eq + 1, (size_t)(semi - eq - 1));
+    enum hj212_reason r = set_header(p, sc, f, eq + 1, (size_t)(semi - eq - 1));
     if (r) FAIL(r, k, semi - k);
     i = (size_t)(semi - seg) + 1;
   }
@@ -262,60 +567,48 @@ static enum hj212_reason parse_header(struct hj212_packet *p, const char *seg, s
 
 enum field_kind { FK_VALUE, FK_FLAG, FK_EFLAG, FK_SAMPLETIME, FK_PARAM, FK_UNKNOWN };
 
-/* Classify the part after the last '-' of a CP key (std table 4). */
-static enum field_kind classify(const char *s, size_t n, int *value) {
-  switch (s[0]) {
-  case 'R':
-    if (IS(s, n, "Rtd")) { *value = HJ212_RTD; return FK_VALUE; }
-    if (IS(s, n, "RS") || IS(s, n, "RT")) return FK_PARAM;
-    break;
-  case 'A':
-    if (IS(s, n, "Avg")) { *value = HJ212_AVG; return FK_VALUE; }
-    break;
-  case 'M':
-    if (IS(s, n, "Min")) { *value = HJ212_MIN; return FK_VALUE; }
-    if (IS(s, n, "Max")) { *value = HJ212_MAX; return FK_VALUE; }
-    break;
-  case 'C':
-    if (IS(s, n, "Cou")) { *value = HJ212_COU; return FK_VALUE; }
-    if (IS(s, n, "Check")) return FK_PARAM;
-    break;
-  case 'F':
-    if (IS(s, n, "Flag")) return FK_FLAG;
-    break;
-  case 'Z':
-    if (IS(s, n, "ZsRtd")) { *value = HJ212_ZSRTD; return FK_VALUE; }
-    if (IS(s, n, "ZsAvg")) { *value = HJ212_ZSAVG; return FK_VALUE; }
-    if (IS(s, n, "ZsMin")) { *value = HJ212_ZSMIN; return FK_VALUE; }
-    if (IS(s, n, "ZsMax")) { *value = HJ212_ZSMAX; return FK_VALUE; }
-    break;
-  case 'E':
-    if (IS(s, n, "EFlag")) return FK_EFLAG;
-    break;
-  case 'S':
-    if (IS(s, n, "SampleTime")) return FK_SAMPLETIME;
-    if (IS(s, n, "SN") || IS(s, n, "StandardValue")) return FK_PARAM;
-    break;
-  case 'I':
-    if (IS(s, n, "Info")) return FK_PARAM;
-    break;
-  case 'D':
-    if (IS(s, n, "Data") || IS(s, n, "DayData")) return FK_PARAM;
-    break;
-  case 'N':
-    if (IS(s, n, "NightData")) return FK_PARAM;
-    break;
-  }
-  return FK_UNKNOWN;
-}
+/* The field names after the last '-' of a CP key (std table 4), in a
+** perfect hash of their first 8 bytes: one multiply and one compare
+** instead of a chain of string tests. The slots are hash(name), checked
+** by the unit tests. */
+#define SUFFIX_HASH(key) ((size_t)(((key) * 0x4A40036E639A5ABDull) >> 59))
+static const struct suffix {
+  char name[16];
+  unsigned char len, kind, value;
+} SUFFIXES[32] = {
+    [0] = {"Flag", 4, FK_FLAG, 0},
+    [2] = {"Min", 3, FK_VALUE, HJ212_MIN},
+    [3] = {"Check", 5, FK_PARAM, 0},
+    [4] = {"Rtd", 3, FK_VALUE, HJ212_RTD},
+    [6] = {"Max", 3, FK_VALUE, HJ212_MAX},
+    [8] = {"NightData", 9, FK_PARAM, 0},
+    [9] = {"SampleTime", 10, FK_SAMPLETIME, 0},
+    [11] = {"Data", 4, FK_PARAM, 0},
+    [13] = {"ZsMax", 5, FK_VALUE, HJ212_ZSMAX},
+    [14] = {"StandardValue", 13, FK_PARAM, 0},
+    [17] = {"RS", 2, FK_PARAM, 0},
+    [18] = {"SN", 2, FK_PARAM, 0},
+    [22] = {"ZsAvg", 5, FK_VALUE, HJ212_ZSAVG},
+    [23] = {"Avg", 3, FK_VALUE, HJ212_AVG},
+    [24] = {"Cou", 3, FK_VALUE, HJ212_COU},
+    [25] = {"RT", 2, FK_PARAM, 0},
+    [27] = {"EFlag", 5, FK_EFLAG, 0},
+    [28] = {"ZsRtd", 5, FK_VALUE, HJ212_ZSRTD},
+    [29] = {"Info", 4, FK_PARAM, 0},
+    [30] = {"ZsMin", 5, FK_VALUE, HJ212_ZSMIN},
+    [31] = {"DayData", 7, FK_PARAM, 0},
+};
 
-/* The first 8 bytes of a code, packed: with the length, equal keys mean
-** equal codes of up to 8 bytes, the usual case. A code is followed in the
-** segment by at least "-Rtd=&&", so 8 bytes can always be read at S. */
-static uint64_t prefix64(const char *s, size_t n) {
-  uint64_t k;
-  memcpy(&k, s, 8);
-  return n >= 8 ? k : k & ((1ull << (8 * n)) - 1);
+/* Classify the part after the last '-' of a CP key (N >= 1 bytes at S,
+** before LIM). */
+static enum field_kind classify(const char *s, size_t n, const char *lim, int *value) {
+  uint64_t key = load(s, n < 8 ? n : 8, lim);
+  const struct suffix *e = &SUFFIXES[SUFFIX_HASH(key)];
+  if (e->len != n || le64(e->name) != key ||
+      (n > 8 && memcmp(e->name + 8, s + 8, n - 8)))
+    return FK_UNKNOWN;
+  *value = e->value;
+  return (enum field_kind)e->kind;
 }
 
 static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *code, size_t n) {
@@ -323,17 +616,25 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
   return n <= 8 || is(x->code.p + 8, n - 8, code + 8, n - 8);
 }
 
-/* The pollutant CODE of P, created (looked up in CODES) if new. */
+/* The pollutant CODE of P, created (looked up in CODES) if new: the last
+** one (a pollutant's fields are usually together), else by hash. */
 static struct hj212_pollutant *pollutant(struct hj212_packet *p, const struct hj212_codes *codes,
-                                         const char *code, size_t n) {
-  uint64_t key = prefix64(code, n);
-  for (size_t i = p->npollutants; i-- > 0;)
-    if (same_code(&p->pollutants[i], key, code, n)) return &p->pollutants[i];
-  if (p->npollutants == HJ212_MAX_POLLUTANTS) return NULL;
+                                         struct scan *sc, const char *code, size_t n) {
+  /* with the length, equal keys mean equal codes of up to 8 bytes */
+  uint64_t key = load(code, n < 8 ? n : 8, p->segment.p + p->segment.len);
+  size_t np = p->npollutants;
+  if (np && same_code(&p->pollutants[np - 1], key, code, n)) return &p->pollutants[np - 1];
+  size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
+  for (; sc->codes[h]; h = (h + 1) % CODE_SLOTS)
+    if (same_code(&p->pollutants[sc->codes[h] - 1], key, code, n))
+      return &p->pollutants[sc->codes[h] - 1];
+  if (np == HJ212_MAX_POLLUTANTS) return NULL;
+  sc->codes[h] = (unsigned char)(np + 1);
   struct hj212_pollutant *x = &p->pollutants[p->npollutants++];
-  x->code = (struct hj212_str){code, (uint32_t)n};
+  /* code2017 from the value, not from x->code: reading back a struct
+     just stored in two parts stalls store forwarding */
+  x->code = x->code2017 = (struct hj212_str){code, (uint32_t)n};
   x->key = key;
-  x->code2017 = x->code;
   x->present = 0;
   x->flag = 0;
   x->info = hj212_codes_find(codes, code, n);
@@ -371,9 +672,10 @@ static int valid_eflag(const char *s, size_t n) {
 
 /* One numeric value: checked against the code's physical bounds, which
 ** apply to concentrations (not to the cumulative Cou). */
-static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v, size_t n) {
+static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v, size_t n,
+                                   const char *lim) {
   double d;
-  if (parse_number(v, n, &d)) return HJ212_E_BAD_NUMBER;
+  if (parse_number(v, n, lim, &d)) return HJ212_E_BAD_NUMBER;
   if (x->info && which != HJ212_COU &&
       ((!isnan(x->info->min) && d < x->info->min) || (!isnan(x->info->max) && d > x->info->max)))
     return HJ212_E_OUT_OF_RANGE;
@@ -384,9 +686,9 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
 
 /* A pollutant field: KEY is CODE-FIELD. */
 static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj212_codes *codes,
-                                         const char *code, size_t cn, enum field_kind kind,
-                                         int which, const char *v, size_t n) {
-  struct hj212_pollutant *x = pollutant(p, codes, code, cn);
+                                         struct scan *sc, const char *code, size_t cn,
+                                         enum field_kind kind, int which, const char *v, size_t n) {
+  struct hj212_pollutant *x = pollutant(p, codes, sc, code, cn);
   if (!x) return HJ212_E_TOO_MANY_ITEMS;
   uint32_t bit = kind == FK_VALUE ? 1u << which
                  : kind == FK_FLAG ? HJ212_HAS_FLAG
@@ -395,7 +697,7 @@ static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj
   x->present |= bit;
   switch (kind) {
   case FK_VALUE:
-    return set_value(x, which, v, n);
+    return set_value(x, which, v, n, p->segment.p + p->segment.len);
   case FK_FLAG:
     if (n != 1 || !valid_data_flag(v[0], p->version)) return HJ212_E_BAD_DATA_FLAG;
     x->flag = v[0];
@@ -418,12 +720,21 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
   return HJ212_OK;
 }
 
-/* One CP item KEY=VALUE; DASH is the offset of the key's last '-' (0 if
-** none): "a21026-i22004-Info" is code "a21026-i22004", field "Info".
-** MULTI says the key has more than one '-'. */
+/* A CP item as found: key [K, KE), value [V, VE); DASH is the offset of
+** the key's last '-' (0 if none): "a21026-i22004-Info" is code
+** "a21026-i22004", field "Info". MULTI says the key has several. NEXT is
+** where the following item is looked for. */
+struct cp_item {
+  const char *k, *ke, *v, *ve, *next;
+  size_t dash;
+  int multi;
+};
+
+/* One CP item: a header-like DataTime, a parameter or a pollutant field. */
 static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *codes,
-                              const char *k, size_t kn, size_t dash, int multi, const char *v,
-                              size_t vn) {
+                              struct scan *sc, const struct cp_item *it) {
+  const char *k = it->k, *v = it->v;
+  size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
   if (dash == 0) {
     if (IS(k, kn, "DataTime")) {
       if (p->has_datatime) return HJ212_E_DUPLICATE_FIELD;
@@ -436,36 +747,15 @@ static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *
   }
   if (dash + 1 == kn || kn > 48) return HJ212_E_BAD_KEY;
   int which = 0;
-  enum field_kind kind = classify(k + dash + 1, kn - dash - 1, &which);
+  enum field_kind kind = classify(k + dash + 1, kn - dash - 1, p->segment.p + p->segment.len, &which);
   if (kind == FK_PARAM || kind == FK_UNKNOWN) {
     if (kind == FK_UNKNOWN) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
   /* a pollutant code is a plain name: no '-' inside */
-  if (multi || dash > 16) return HJ212_E_BAD_KEY;
-  return pollutant_field(p, codes, k, dash, kind, which, v, vn);
+  if (it->multi || dash > 16) return HJ212_E_BAD_KEY;
+  return pollutant_field(p, codes, sc, k, dash, kind, which, v, vn);
 }
-
-/* Character classes of CP text: one table load per byte instead of a
-** chain of comparisons, in the loops every item goes through. */
-enum { K_NAME = 1, K_DASH = 2, K_STOP = 4, K_SPACE = 8, K_EQ = 16 };
-static const unsigned char CLASS[256] = {
-    ['0'] = K_NAME, ['1'] = K_NAME, ['2'] = K_NAME, ['3'] = K_NAME, ['4'] = K_NAME,
-    ['5'] = K_NAME, ['6'] = K_NAME, ['7'] = K_NAME, ['8'] = K_NAME, ['9'] = K_NAME,
-    ['A'] = K_NAME, ['B'] = K_NAME, ['C'] = K_NAME, ['D'] = K_NAME, ['E'] = K_NAME,
-    ['F'] = K_NAME, ['G'] = K_NAME, ['H'] = K_NAME, ['I'] = K_NAME, ['J'] = K_NAME,
-    ['K'] = K_NAME, ['L'] = K_NAME, ['M'] = K_NAME, ['N'] = K_NAME, ['O'] = K_NAME,
-    ['P'] = K_NAME, ['Q'] = K_NAME, ['R'] = K_NAME, ['S'] = K_NAME, ['T'] = K_NAME,
-    ['U'] = K_NAME, ['V'] = K_NAME, ['W'] = K_NAME, ['X'] = K_NAME, ['Y'] = K_NAME,
-    ['Z'] = K_NAME, ['a'] = K_NAME, ['b'] = K_NAME, ['c'] = K_NAME, ['d'] = K_NAME,
-    ['e'] = K_NAME, ['f'] = K_NAME, ['g'] = K_NAME, ['h'] = K_NAME, ['i'] = K_NAME,
-    ['j'] = K_NAME, ['k'] = K_NAME, ['l'] = K_NAME, ['m'] = K_NAME, ['n'] = K_NAME,
-    ['o'] = K_NAME, ['p'] = K_NAME, ['q'] = K_NAME, ['r'] = K_NAME, ['s'] = K_NAME,
-    ['t'] = K_NAME, ['u'] = K_NAME, ['v'] = K_NAME, ['w'] = K_NAME, ['x'] = K_NAME,
-    ['y'] = K_NAME, ['z'] = K_NAME, ['_'] = K_NAME, ['-'] = K_DASH, [';'] = K_STOP,
-    [','] = K_STOP, [' '] = K_SPACE, ['='] = K_EQ,
-};
-#define CLS(ch) CLASS[(unsigned char)(ch)]
 
 static const char *skip_spaces(const char *s, const char *end) {
   while (s < end && *s == ' ') s++;
@@ -502,33 +792,70 @@ static const char *key_end(const char *s, const char *end, size_t *dash, int *mu
   return s;
 }
 
-/* The items of CP's data area [S, END). */
+/* The item at IT->k the scalar way, one byte at a time: any form. */
+COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *end, struct cp_item *it) {
+  const char *k = it->k, *s;
+  it->ke = key_end(k, end, &it->dash, &it->multi);
+  s = it->ke < end && *it->ke == ' ' ? skip_spaces(it->ke, end) : it->ke;
+  if (s == end || *s != '=' || it->ke == k || *k == '-') FAIL(HJ212_E_BAD_KEY, k, s - k);
+  it->v = s + 1 < end && s[1] == ' ' ? skip_spaces(s + 1, end) : s + 1;
+  it->ve = value_end(it->v, end);
+  if (!it->ve) FAIL(HJ212_E_BAD_SYNTAX, it->v, end - it->v);
+  s = it->ve < end && *it->ve == ' ' ? skip_spaces(it->ve, end) : it->ve;
+  while (it->ve > it->v && it->ve[-1] == ' ') it->ve--;   /* "DataTime=... ;" in the standard's examples */
+  if (s < end && !(CLS(*s) & K_STOP)) FAIL(HJ212_E_BAD_SYNTAX, k, s - k);
+  it->next = s;
+  return HJ212_OK;
+}
+
+/* The item at IT->k (offset K) from the marks, if it is plain: KEY=VALUE
+** with a key of 1..48 [0-9A-Za-z_-] not starting with '-', a value
+** without '=' that neither starts with a space or "//" nor ends with a
+** space, ended by ',' or ';' or the end of CP (offset END). Returns 0 if
+** it is not (then scalar_item takes it, and finds the same or an error). */
+static int fast_item(struct scan *sc, const char *seg, size_t k, size_t end, struct cp_item *it) {
+  size_t e = next_mark(sc), ve = next_mark(sc), kn = e - k;
+  if (ve > end) ve = end;   /* the last value runs to the "&&" */
+  if (e >= end || seg[e] != '=' || kn - 1 >= 48 || seg[k] == '-' || !all_name(sc, seg, seg + k, kn))
+    return 0;
+  const char *v = seg + e + 1, *vend = seg + ve;
+  if (seg[ve] == '=' || v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (vend > v && vend[-1] == ' '))
+    return 0;
+  uint64_t d = window(sc->dash, k) & ((1ull << kn) - 1);
+  it->dash = d ? top64(d) : 0;
+  it->multi = (d & (d - 1)) != 0;
+  it->ke = seg + e;
+  it->v = v;
+  it->ve = it->next = vend;
+  return 1;
+}
+
+/* The items of CP's data area [S, END). The marks are taken in step with
+** S: a fast item takes its '=' and its separator (which the loop then
+** skips), anything else restarts them after it. */
 static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_codes *codes,
-                                  const char *s, const char *end) {
+                                  struct scan *sc, const char *s, const char *end) {
+  const char *seg = p->segment.p;
+  if (sc->ready) marks_from(sc, (size_t)(s - seg));
   for (;;) {
     s = skip_spaces(s, end);
     if (s == end) return HJ212_OK;
     if (*s == ';' || *s == ',') { s++; continue; }   /* empty item: "...;" before && */
-    const char *k = s;
-    size_t dash;
-    int multi;
-    const char *ke = key_end(s, end, &dash, &multi);
-    s = ke < end && *ke == ' ' ? skip_spaces(ke, end) : ke;
-    if (s == end || *s != '=' || ke == k || *k == '-') FAIL(HJ212_E_BAD_KEY, k, s - k);
-    const char *v = s + 1 < end && s[1] == ' ' ? skip_spaces(s + 1, end) : s + 1;
-    const char *ve = value_end(v, end);
-    if (!ve) FAIL(HJ212_E_BAD_SYNTAX, v, end - v);
-    s = ve < end && *ve == ' ' ? skip_spaces(ve, end) : ve;
-    while (ve > v && ve[-1] == ' ') ve--;   /* "DataTime=... ;" in the standard's examples */
-    if (s < end && !(CLS(*s) & K_STOP)) FAIL(HJ212_E_BAD_SYNTAX, k, s - k);
-    enum hj212_reason r = item(p, codes, k, (size_t)(ke - k), dash, multi, v, (size_t)(ve - v));
-    if (r) FAIL(r, k, ve - k);
+    struct cp_item it = {.k = s};
+    enum hj212_reason r;
+    if (!(sc->ready && fast_item(sc, seg, (size_t)(s - seg), (size_t)(end - seg), &it))) {
+      if ((r = scalar_item(p, end, &it))) return r;
+      /* its separator, if any, is skipped below: the marks restart after it */
+      if (sc->ready) marks_from(sc, (size_t)(it.next - seg) + (it.next < end));
+    }
+    if ((r = item(p, codes, sc, &it))) FAIL(r, it.k, it.ve - it.k);
+    s = it.next;
   }
 }
 
 /* Control characters are refused; bytes >= 0x80 must form valid UTF-8
 ** (Chinese log text). Eight bytes at a time: the common packet is ASCII. */
-static enum hj212_reason check_text(const char *s, size_t n) {
+COLD static enum hj212_reason check_text(const char *s, size_t n) {
   const uint64_t lo = 0x2020202020202020ull, hi = 0x8080808080808080ull;
   size_t i = 0;
   int high = 0;
@@ -545,8 +872,10 @@ static enum hj212_reason check_text(const char *s, size_t n) {
   return high && !utf8_valid(s, n) ? HJ212_E_BAD_UTF8 : HJ212_OK;
 }
 
-enum hj212_reason hj212_parse(const char *seg, size_t len, const struct hj212_codes *codes,
-                              struct hj212_packet *p) {
+/* The parser; FAST: with the bitmaps (else the scalar path alone). */
+static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_codes *codes,
+                               struct hj212_packet *p, int fast) {
+  struct scan sc_, *sc = &sc_;
   p->segment = (struct hj212_str){seg, (uint32_t)len};
   p->qn = p->st = p->pw = p->mn = p->cp = (struct hj212_str){NULL, 0};
   p->cn = -1;
@@ -557,15 +886,22 @@ enum hj212_reason hj212_parse(const char *seg, size_t len, const struct hj212_co
   p->warnings = 0;
   p->npollutants = p->nparams = 0;
   p->error_at = (struct hj212_str){seg, 0};
-  enum hj212_reason r = check_text(seg, len);
-  if (r) FAIL(r, seg, len);
+  enum hj212_reason r;
+  sc->ready = fast;
+  memset(sc->codes, 0, sizeof sc->codes);
+  if ((!fast || scan_build(sc, seg, len)) && (r = check_text(seg, len))) FAIL(r, seg, len);
   size_t pos;
-  if ((r = parse_header(p, seg, len, &pos))) return r;
+  if ((r = parse_header(p, sc, seg, len, &pos))) return r;
   /* CP=&& <data area> && ends the segment */
   if (len - pos < 7 || memcmp(seg + pos, "CP=&&", 5) || memcmp(seg + len - 2, "&&", 2))
     FAIL(HJ212_E_BAD_SYNTAX, seg + pos, len - pos);
   p->cp = (struct hj212_str){seg + pos + 5, (uint32_t)(len - pos - 7)};
-  return parse_cp(p, codes, p->cp.p, p->cp.p + p->cp.len);
+  return parse_cp(p, codes, sc, p->cp.p, p->cp.p + p->cp.len);
+}
+
+enum hj212_reason hj212_parse(const char *seg, size_t len, const struct hj212_codes *codes,
+                              struct hj212_packet *p) {
+  return parse(seg, len, codes, p, len <= HJ212_SEGMENT_MAX);
 }
 
 int hj212_wants_reply(const struct hj212_packet *p) {

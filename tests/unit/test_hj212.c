@@ -5,6 +5,13 @@
 ** every kind of malformed data segment refused with its reason.
 ** Framing and reassembly are in test_hj212_frame.c. Runs from the source
 ** root to read data/hj212/ and tests/data/hj212/.
+**
+** The parser has a fast path (bitmaps from SSE2 or a portable classifier)
+** and a scalar path; this file compiles src/hj212/parse.c a second time,
+** with the portable classifier, so that every input given here goes
+** through the library's parser, the portable one and the scalar path
+** alone, which must agree on everything. The word-at-a-time conversions
+** (numbers, dates, the CRC) are checked against the plain algorithms.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +27,24 @@
 #include "hj212/crc_tables.h"
 #include "hj212/hj212.h"
 #include "util/buf.h"
+
+/* The parser again, portable, its functions renamed (function-like
+** macros: hj212_pollutant is a struct too). Before this file's own names,
+** so that none of them is shadowed. */
+#define HJ212_NO_SIMD 1
+#define hj212_parse(...) portable_parse(__VA_ARGS__)
+#define hj212_parse_time(...) portable_parse_time(__VA_ARGS__)
+#define hj212_time_seconds(...) portable_time_seconds(__VA_ARGS__)
+#define hj212_wants_reply(...) portable_wants_reply(__VA_ARGS__)
+#define hj212_param(...) portable_param(__VA_ARGS__)
+#define hj212_pollutant(...) portable_pollutant(__VA_ARGS__)
+#include "hj212/parse.c"
+#undef hj212_parse
+#undef hj212_parse_time
+#undef hj212_time_seconds
+#undef hj212_wants_reply
+#undef hj212_param
+#undef hj212_pollutant
 
 #define EXAMPLE "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
 
@@ -56,6 +81,87 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* ---- the paths agree ---- */
+
+static struct hj212_packet other;
+
+static int same_str(struct hj212_str a, struct hj212_str b) {
+  return a.len == b.len && (a.len == 0 || !memcmp(a.p, b.p, a.len));
+}
+
+static int same_time(const struct hj212_time *a, const struct hj212_time *b) {
+  return !memcmp(a, b, sizeof *a);
+}
+
+/* What differs between two results, or NULL. Views must be the same
+** places; error_at may be a field's name outside the segment ("MN"). */
+static const char *difference(enum hj212_reason ra, const struct hj212_packet *a,
+                              enum hj212_reason rb, const struct hj212_packet *b) {
+  const char *seg = a->segment.p;
+  int inside = a->error_at.p >= seg && a->error_at.p <= seg + a->segment.len;
+  if (ra != rb) return "reason";
+  if (inside ? a->error_at.p != b->error_at.p || a->error_at.len != b->error_at.len
+             : !same_str(a->error_at, b->error_at))
+    return "error_at";
+  if (ra) return NULL;
+  if (a->qn.p != b->qn.p || !same_str(a->qn, b->qn) || a->st.p != b->st.p || a->pw.p != b->pw.p ||
+      a->mn.p != b->mn.p || !same_str(a->mn, b->mn) || !same_str(a->pw, b->pw) ||
+      !same_str(a->st, b->st) || a->cp.p != b->cp.p || a->cp.len != b->cp.len)
+    return "header views";
+  if (a->cn != b->cn || a->flag != b->flag || a->version != b->version || a->pnum != b->pnum ||
+      a->pno != b->pno || a->has_qn != b->has_qn || a->has_datatime != b->has_datatime ||
+      a->warnings != b->warnings || a->npollutants != b->npollutants || a->nparams != b->nparams)
+    return "header";
+  if ((a->has_qn && !same_time(&a->qn_time, &b->qn_time)) ||
+      (a->has_datatime && !same_time(&a->datatime, &b->datatime)))
+    return "times";
+  for (size_t i = 0; i < a->nparams; i++)
+    if (a->params[i].key.p != b->params[i].key.p || a->params[i].value.p != b->params[i].value.p ||
+        a->params[i].key.len != b->params[i].key.len || a->params[i].value.len != b->params[i].value.len)
+      return "param";
+  for (size_t i = 0; i < a->npollutants; i++) {
+    const struct hj212_pollutant *x = &a->pollutants[i], *y = &b->pollutants[i];
+    if (x->code.p != y->code.p || x->code.len != y->code.len || x->key != y->key ||
+        !same_str(x->code2017, y->code2017) || x->info != y->info || x->status != y->status ||
+        x->present != y->present)
+      return "pollutant";
+    if (((x->present & HJ212_HAS_FLAG) && x->flag != y->flag) ||
+        ((x->present & HJ212_HAS_EFLAG) && (x->eflag.p != y->eflag.p || x->eflag.len != y->eflag.len)) ||
+        ((x->present & HJ212_HAS_SAMPLETIME) && !same_time(&x->sample_time, &y->sample_time)))
+      return "pollutant fields";
+    for (int v = 0; v < HJ212_NVALUES; v++)
+      if ((x->present & (1u << v)) &&
+          (memcmp(&x->v[v], &y->v[v], sizeof x->v[v]) || x->raw[v].p != y->raw[v].p ||
+           x->raw[v].len != y->raw[v].len))
+        return "value";
+  }
+  return NULL;
+}
+
+/* Parse SEG (LEN bytes, copied so that ASan sees any read past them) with
+** the library, the portable fast path and the scalar path alone: they
+** must agree. The library's result stays in pkt. Returns its reason. */
+static enum hj212_reason agree_n(const char *seg, size_t len) {
+  char *copy = malloc(len ? len : 1);
+  memcpy(copy, seg, len);
+  enum hj212_reason r = hj212_parse(copy, len, codes, &pkt), r2;
+  const char *d = difference(r, &pkt, r2 = portable_parse(copy, len, codes, &other), &other);
+  const char *what = "portable";
+  if (!d) {
+    d = difference(r, &pkt, r2 = parse(copy, len, codes, &other, 0), &other);
+    what = "scalar";
+  }
+  if (d)
+    fail_msg("%s path differs (%s): %s vs %s on '%.*s'", what, d, hj212_reason_name(r),
+             hj212_reason_name(r2), (int)len, seg);
+  /* leave pkt pointing into SEG, as after a plain hj212_parse */
+  r = hj212_parse(seg, len, codes, &pkt);
+  free(copy);
+  return r;
+}
+
+static enum hj212_reason agree(const char *seg) { return agree_n(seg, strlen(seg)); }
+
 /* The standard's bitwise algorithm (Appendix A), as the reference. */
 static uint16_t crc_reference(const unsigned char *p, size_t n) {
   unsigned crc = 0xFFFF;
@@ -77,21 +183,25 @@ static void test_crc_example(void **state) {
   size_t n = strlen(log);
   assert_int_equal(n, 152);
   assert_int_equal(hj212_crc16(log, n), 0x9741);
-  assert_int_equal(hj212_parse(log, n, codes, &pkt), HJ212_OK);
+  assert_int_equal(agree_n(log, n), HJ212_OK);
   assert_str(*hj212_param(&pkt, "i11001-Info"), "//清洗管路//");
 }
 
 static void test_crc_tables(void **state) {
   (void)state;
-  unsigned char buf[300];
+  unsigned char buf[1100];
   unsigned seed = 12345;
-  for (int round = 0; round < 2000; round++) {
+  /* the fold by lanes rests on H^8 being the identity */
+  for (unsigned x = 0; x < 256; x++) assert_int_equal(hj212_crc_h[7][x], x);
+  for (int round = 0; round < 3 * (int)sizeof buf; round++) {
     size_t n = (size_t)round % sizeof buf;
     for (size_t i = 0; i < n; i++) {
       seed = seed * 1103515245u + 12345u;
       buf[i] = (unsigned char)(seed >> 16);
     }
     assert_int_equal(hj212_crc16(buf, n), crc_reference(buf, n));
+    size_t off = (size_t)round % 8;   /* and from every alignment */
+    if (n > off) assert_int_equal(hj212_crc16(buf + off, n - off), crc_reference(buf + off, n - off));
   }
   for (unsigned x = 0; x < 256; x++) {
     unsigned char b = (unsigned char)(x ^ 0xFF);   /* the register starts at 0xFFFF */
@@ -115,6 +225,21 @@ static void test_codes(void **state) {
   assert_null(hj212_codes_find(codes, "w0101800", 8));
   c = hj212_codes_find(codes, "w01001", 6);
   assert_true(c->min == 0 && c->max == 14);
+  /* every code and old code of the file is found (keys of 1..7 bytes) */
+  size_t len;
+  char *csv = test_read_file("data/hj212/factor_codes.csv", &len);
+  for (char *line = strtok(strchr(csv, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+    char *comma = strchr(line, ','), *old_end = strchr(comma + 1, ',');
+    c = hj212_codes_find(codes, line, (size_t)(comma - line));
+    assert_non_null(c);
+    assert_memory_equal(c->code, line, (size_t)(comma - line));
+    if (old_end > comma + 1) assert_ptr_equal(hj212_codes_find_old(codes, comma + 1, (size_t)(old_end - comma - 1)), c);
+  }
+  free(csv);
+  assert_null(hj212_codes_find(codes, "", 0));
+  assert_null(hj212_codes_find(codes, "w", 1));
+  assert_null(hj212_codes_find(codes, "w0101", 5));
+  assert_null(hj212_codes_find(codes, "w010180", 7));
   assert_true(isnan(hj212_codes_find(codes, "w01018", 6)->min));
 }
 
@@ -151,7 +276,7 @@ static void parse_packet(size_t i) {
   assert_int_equal((size_t)seglen + 10, n);   /* lengths count UTF-8 bytes */
   unsigned crc = (unsigned)strtoul(line + n - 4, NULL, 16);
   assert_int_equal(hj212_crc16(line + 6, (size_t)seglen), crc);
-  enum hj212_reason r = hj212_parse(line + 6, (size_t)seglen, codes, &pkt);
+  enum hj212_reason r = agree_n(line + 6, (size_t)seglen);
   if (r) fail_msg("packet %zu: %s at '%.*s'", i + 1, hj212_reason_name(r), (int)pkt.error_at.len,
                   pkt.error_at.p);
 }
@@ -350,7 +475,7 @@ static void test_every_packet_parses(void **state) {
 
 /* Parse SEG and expect reason R at text AT (NULL: do not check). */
 static void refuse(const char *seg, enum hj212_reason r, const char *at) {
-  enum hj212_reason got = hj212_parse(seg, strlen(seg), codes, &pkt);
+  enum hj212_reason got = agree(seg);
   if (got != r)
     fail_msg("'%s': got %s, want %s", seg, hj212_reason_name(got), hj212_reason_name(r));
   if (at && !str_is(pkt.error_at, at))
@@ -457,7 +582,7 @@ static void test_lenient_forms(void **state) {
   const char *seg = "QN=20160801085857223;ST=32;CN=2011;PW=123456;MN=010000A8900016F000169DC0;"
                     "Flag=4;CP=&& DataTime=20160801085857 ;; w01018-ZsRtd=+2.5 , w01018-EFlag=A01,"
                     "w01018-ZsAvg=.5;a21026-i22004-Info=1;i11001-Info=//清洗;管路,a=b//&&";
-  assert_int_equal(hj212_parse(seg, strlen(seg), codes, &pkt), HJ212_OK);
+  assert_int_equal(agree(seg), HJ212_OK);
   assert_true(pkt.has_datatime);
   assert_value("w01018", HJ212_ZSRTD, 2.5);
   assert_value("w01018", HJ212_ZSAVG, 0.5);
@@ -466,7 +591,7 @@ static void test_lenient_forms(void **state) {
   assert_str(*hj212_param(&pkt, "i11001-Info"), "//清洗;管路,a=b//");
   assert_int_equal(pkt.warnings, 0);
   const char *p2005 = "ST=32;CN=2011;PW=1;MN=1;Flag=1;CP=&&011-Rtd=1,011-Flag=P&&";
-  assert_int_equal(hj212_parse(p2005, strlen(p2005), codes, &pkt), HJ212_OK);
+  assert_int_equal(agree(p2005), HJ212_OK);
   assert_int_equal(pol("w01018")->flag, 'P');
   assert_true(hj212_wants_reply(&pkt));
   /* without a code table every code is kept as unknown */
@@ -475,19 +600,246 @@ static void test_lenient_forms(void **state) {
   /* numbers: exact for short ones, strtod beyond 2^53 */
   const char *nums = "ST=32;CN=2011;PW=1;MN=1;CP=&&a-Rtd=123456789012345678,b-Rtd=-0.000001,"
                      "c-Rtd=0.00000000000000000000001&&";
-  assert_int_equal(hj212_parse(nums, strlen(nums), codes, &pkt), HJ212_OK);
+  assert_int_equal(agree(nums), HJ212_OK);
   assert_value("a", HJ212_RTD, 123456789012345678.0);
   assert_value("b", HJ212_RTD, -0.000001);
   assert_value("c", HJ212_RTD, 1e-23);
   /* split packet with PNUM/PNO */
   const char *split = H "Flag=7;PNUM=2;PNO=2;CP=&&DataTime=20240123123200&&";
-  assert_int_equal(hj212_parse(split, strlen(split), codes, &pkt), HJ212_OK);
+  assert_int_equal(agree(split), HJ212_OK);
   assert_int_equal(pkt.pnum, 2);
   assert_int_equal(pkt.pno, 2);
   /* a future version is accepted */
   const char *future = H "Flag=13;CP=&&&&";
-  assert_int_equal(hj212_parse(future, strlen(future), codes, &pkt), HJ212_OK);
+  assert_int_equal(agree(future), HJ212_OK);
   assert_int_equal(pkt.version, HJ212_VFUTURE);
+}
+
+/* Items of every kind (plain, and each form the fast path leaves to the
+** scalar one) after a first item of every length up to 70, so that each
+** of them starts and ends at every offset of a 64-byte block; then
+** segments of every length up to 1030 (the fast path takes 1024 at most)
+** ending with a long value. */
+static void test_paths_agree_alignments(void **state) {
+  (void)state;
+  static const char *const ITEMS =
+      "w01018-Rtd=12.5,w01018-Flag=N;a-Rtd= 1;b-Rtd=1 ;c-Info=//x;y=z//;d-e-Info=1;"
+      "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL-Rtd=1;"
+      "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLM-Rtd=1;;,"
+      "DataTime=20240123123200;x=a=b;y=p&q;z=/;w01001-Rtd=-.5;w21003-Avg=1234567890.12345,"
+      "011-Rtd=9,B01-Cou=7;ele01-Rtd=+3.;P1=12345678901234567890123456789012345678901234567890"
+      "12345678901234567890;  k = v ; w01019-EFlag=A1,w01019-SampleTime=20240123110306;"
+      "w00000-Rtd=1;";
+  struct buf b = {0};
+  for (int pad = 0; pad <= 70; pad++) {
+    buf_reset(&b);
+    buf_puts(&b, H "Flag=5;CP=&&P=");
+    for (int i = 0; i < pad; i++) buf_puts(&b, "9");
+    buf_printf(&b, ";%s&&", ITEMS);
+    agree(buf_str(&b));
+    /* the same items, each alone, right at the end of CP */
+    const char *item = ITEMS;
+    for (const char *semi; (semi = strchr(item, ';')); item = semi + 1) {
+      buf_reset(&b);
+      buf_puts(&b, H "Flag=5;CP=&&P=");
+      for (int i = 0; i < pad; i++) buf_puts(&b, "9");
+      buf_printf(&b, ";%.*s&&", (int)(semi - item), item);
+      agree(buf_str(&b));
+    }
+  }
+  for (size_t len = 0; len <= 1030; len++) {
+    buf_reset(&b);
+    buf_puts(&b, H "Flag=5;CP=&&DataTime=20240123123200;w01018-Rtd=1.5;P=");
+    while (b.len + 2 < len) buf_puts(&b, len % 3 ? "7" : "_");
+    buf_puts(&b, "&&");
+    agree_n(buf_str(&b), len < b.len ? len : b.len);   /* cut short: refused alike */
+  }
+  buf_free(&b);
+}
+
+/* Random edits of the public packets (bytes replaced, inserted, deleted,
+** runs duplicated): the paths agree on what is refused and why. */
+static void test_paths_agree_mutations(void **state) {
+  (void)state;
+  static const char ALPHABET[] = "=;,-_ /&.+0123456789aZ\x01\x7f\xe6\xb8\x80";
+  uint64_t rng = 88172645463325252ull;
+  char seg[2200];
+  for (int round = 0; round < 20000; round++) {
+    const char *line = packets[(size_t)round % npackets];
+    size_t len = strlen(line) - 10;
+    memcpy(seg, line + 6, len);
+    for (int edit = 0; edit < 1 + round % 4; edit++) {
+      rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+      size_t at = (size_t)(rng >> 8) % (len + 1), run = (size_t)(rng >> 40) % 40;
+      char c = ALPHABET[(rng >> 24) % (sizeof ALPHABET - 1)];
+      switch (rng % 4) {
+      case 0: if (at < len) seg[at] = c; break;
+      case 1: memmove(seg + at + 1, seg + at, len - at); seg[at] = c; len++; break;
+      case 2: if (at < len) { memmove(seg + at, seg + at + 1, len - at - 1); len--; } break;
+      default:
+        if (run > len - at) run = len - at;
+        memmove(seg + at + run, seg + at, len - at);   /* the run at AT, twice */
+        len += run;
+      }
+    }
+    agree_n(seg, len);
+  }
+}
+
+/* The parser's number conversion before it took 8 bytes at a time. */
+static int number_reference(const char *s, size_t n, double *out) {
+  if (n == 0 || n > 30) return -1;
+  size_t i = 0;
+  int neg = 0;
+  if (s[0] == '-' || s[0] == '+') { neg = s[0] == '-'; i = 1; }
+  uint64_t mant = 0;
+  int ndig = 0, frac = -1, big = 0;
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= '0' && c <= '9') {
+      if (mant >= (1ull << 53) / 10) big = 1;
+      else mant = mant * 10 + (c - '0');
+      ndig++;
+      if (frac >= 0) frac++;
+    } else if (c == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      return -1;
+    }
+  }
+  if (ndig == 0) return -1;
+  if (frac < 0) frac = 0;
+  if (big || frac > 22) {
+    char tmp[32];
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    *out = strtod(tmp, NULL);
+    return 0;
+  }
+  double v = frac ? (double)mant / POW10[frac] : (double)mant;
+  *out = neg ? -v : v;
+  return 0;
+}
+
+/* S (N bytes) converted as the parser does, followed by digits (so a
+** load that forgot the length would see them) or by the segment's end. */
+static void check_number(const char *s, size_t n) {
+  char text[48];
+  memcpy(text, s, n);
+  memset(text + n, '7', sizeof text - n);
+  for (int at_end = 0; at_end < 2; at_end++) {
+    double want = 0, got = 0;
+    int rw = number_reference(text, n, &want);
+    int rg = parse_number(text, n, at_end ? text + n : text + sizeof text, &got);
+    if (rw != rg || (!rw && memcmp(&want, &got, sizeof got)))
+      fail_msg("number '%.*s': %d %.17g, want %d %.17g", (int)n, s, rg, got, rw, want);
+  }
+}
+
+/* Every string of up to 4 characters over digits, '.', signs and two
+** others; random ones of up to 12 (the 8-byte path ends at 8 after the
+** sign). */
+static void test_numbers(void **state) {
+  (void)state;
+  static const char A[] = "0123456789.-+ x";
+  char s[16];
+  for (size_t n = 0; n <= 4; n++) {
+    size_t count = 1;
+    for (size_t i = 0; i < n; i++) count *= sizeof A - 1;
+    for (size_t k = 0; k < count; k++) {
+      size_t x = k;
+      for (size_t i = 0; i < n; i++, x /= sizeof A - 1) s[i] = A[x % (sizeof A - 1)];
+      check_number(s, n);
+    }
+  }
+  uint64_t rng = 2463534242ull;
+  for (int round = 0; round < 200000; round++) {
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    size_t n = 1 + (size_t)(rng % 12);
+    for (size_t i = 0; i < n; i++) s[i] = "0123456789.59-"[(rng >> (5 + 4 * i)) % (i ? 11 : 14)];
+    check_number(s, n);
+  }
+}
+
+/* The date conversion before it took 8 bytes at a time. */
+static int time_reference(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
+  if (len != 14 && !(allow_ms && len == 17)) return -1;
+  long f[7] = {0};
+  static const int width[7] = {4, 2, 2, 2, 2, 2, 3};
+  for (size_t i = 0, at = 0; i < (len == 17 ? 7u : 6u); at += (size_t)width[i++])
+    for (int j = 0; j < width[i]; j++) {
+      if (s[at + (size_t)j] < '0' || s[at + (size_t)j] > '9') return -1;
+      f[i] = f[i] * 10 + (s[at + (size_t)j] - '0');
+    }
+  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (f[0] < 1970 || f[0] > 2099 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[3] > 23 ||
+      f[4] > 59 || f[5] > 59)
+    return -1;
+  int leap = (f[0] % 4 == 0 && f[0] % 100 != 0) || f[0] % 400 == 0;
+  if (f[2] > (f[1] == 2 ? 28 + leap : mdays[f[1] - 1])) return -1;
+  *t = (struct hj212_time){(int16_t)f[0], (uint8_t)f[1], (uint8_t)f[2], (uint8_t)f[3],
+                           (uint8_t)f[4], (uint8_t)f[5], (uint16_t)f[6]};
+  return 0;
+}
+
+static void check_time(const char *s, size_t len) {
+  for (int ms = 0; ms < 2; ms++) {
+    struct hj212_time want = {0}, got = {0};
+    int rw = time_reference(s, len, ms, &want), rg = hj212_parse_time(s, len, ms, &got);
+    if (rw != rg || (!rw && memcmp(&want, &got, sizeof got)))
+      fail_msg("time '%.*s' (ms %d): %d, want %d", (int)len, s, rg, ms, rw);
+  }
+}
+
+/* Each field at and beyond its bounds, every day of February, random
+** digits and single non-digits anywhere. */
+static void test_times(void **state) {
+  (void)state;
+  char s[32];
+  for (int y = 1968; y <= 2101; y++)
+    for (int mo = 0; mo <= 13; mo++)
+      for (int d = 0; d <= 32; d += (mo == 2 ? 1 : 4)) {
+        snprintf(s, sizeof s, "%04d%02d%02d235959999", y, mo, d);
+        check_time(s, 14);
+        check_time(s, 17);
+      }
+  for (int h = 0; h <= 99; h++) {
+    snprintf(s, sizeof s, "20240229%02d%02d%02d%03d", h, (h * 7) % 100, (h * 13) % 100, h * 10);
+    check_time(s, 14);
+    check_time(s, 17);
+  }
+  uint64_t rng = 99991ull;
+  for (int round = 0; round < 100000; round++) {
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    snprintf(s, sizeof s, "%04d%02d%02d%02d%02d%02d%03d", 1970 + (int)(rng % 130),
+             (int)(rng >> 8 & 15) % 14, (int)(rng >> 12 & 63) % 33, (int)(rng >> 18 & 31) % 25,
+             (int)(rng >> 24 & 63) % 61, (int)(rng >> 30 & 63) % 61, (int)(rng >> 40 & 1023) % 1000);
+    if (rng >> 60 < 4) s[(rng >> 50) % 17] = "/:a "[rng >> 60];   /* just outside the digits */
+    check_time(s, 14);
+    check_time(s, 17);
+    check_time(s, 15 + (rng >> 63));
+  }
+}
+
+/* The field-name hash: every name in its slot, found; near misses not. */
+static void test_field_names(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof SUFFIXES / sizeof SUFFIXES[0]; i++) {
+    const struct suffix *e = &SUFFIXES[i];
+    if (!e->len) continue;
+    char text[32];
+    memset(text, '=', sizeof text);
+    memcpy(text, e->name, e->len);
+    assert_int_equal(SUFFIX_HASH(le64(e->name)), i);
+    int value = -1;
+    assert_int_equal(classify(text, e->len, text + sizeof text, &value), e->kind);
+    if (e->kind == FK_VALUE) assert_int_equal(value, e->value);
+    assert_int_equal(classify(text, e->len - 1, text + e->len - 1, &value), FK_UNKNOWN);
+    text[e->len] = 'x';
+    assert_int_equal(classify(text, e->len + 1, text + sizeof text, &value), FK_UNKNOWN);
+    text[0] ^= 0x20;
+    assert_int_equal(classify(text, e->len, text + sizeof text, &value), FK_UNKNOWN);
+  }
 }
 
 static void test_time(void **state) {
@@ -667,6 +1019,11 @@ int main(void) {
       cmocka_unit_test(test_malformed_cp),
       cmocka_unit_test(test_too_many_items),
       cmocka_unit_test(test_lenient_forms),
+      cmocka_unit_test(test_paths_agree_alignments),
+      cmocka_unit_test(test_paths_agree_mutations),
+      cmocka_unit_test(test_numbers),
+      cmocka_unit_test(test_times),
+      cmocka_unit_test(test_field_names),
       cmocka_unit_test(test_time),
       cmocka_unit_test(test_reason_names),
       cmocka_unit_test(test_build_example),
