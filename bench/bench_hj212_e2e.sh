@@ -6,7 +6,9 @@
 #       acknowledged packets/s (an acknowledgement means committed), p50/p99
 #       from send to 9014, and the CPU each side spent per packet, user and
 #       kernel apart (server and simulator share this machine's cores);
-#   (b) resident memory (VmRSS) of the server with 10,000 idle connections.
+#   (b) resident memory (VmRSS) of the server with 10,000 idle connections;
+#   (c) the transport's ceiling: the same simulator against hj212_floor, a
+#       server that answers each packet at once and stores nothing.
 # Figures only, no thresholds. Usage: sh bench/bench_hj212_e2e.sh BUILD [SECONDS]
 set -eu
 BUILD=${1:-build-bench}
@@ -21,7 +23,7 @@ fi
 DIR=$(mktemp -d /tmp/qingshui-bench-hj212-XXXXXX)
 SERVER=
 cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; fi
   rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
@@ -47,24 +49,31 @@ metric() {   # the value of one /metrics line
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 cpu_ticks() { awk '{print $14, $15}' "/proc/$SERVER/stat"; }   # user, system
 
+# One run of the simulator against $2 with $1 packets in flight per station,
+# labelled $3: throughput, latency, and CPU per packet of the server (the
+# process $SERVER) and of the simulator
+load() {
+  cpu0=$(cpu_ticks)
+  line=$("$Q" simulate --stations 1000 --interval 0 --window "$1" --duration "$SECONDS_EACH" \
+           --progress 0 --target "$2" 2> /dev/null)
+  cpu1=$(cpu_ticks)
+  echo "$line" | awk -v label="$3" -v w="$1" -v cpu="$cpu0 $cpu1" -v hz="$(getconf CLK_TCK)" '{
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    split(cpu, t, " ")
+    n = v["acknowledged"] > 0 ? v["acknowledged"] : 1
+    printf "%s, 1000 stations, %s in flight each, %s s: %s acknowledged/s, send->ack p50 %s ms, p99 %s ms, max %s ms; retried %s, gave up %s\n",
+      label, w, v["duration_s"], v["ack_per_s"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["retried"], v["gave_up"]
+    printf "    CPU per acknowledged packet: server %.1f us user + %.1f us kernel, simulator %.1f us user + %.1f us kernel\n",
+      (t[3] - t[1]) / hz * 1e6 / n, (t[4] - t[2]) / hz * 1e6 / n, v["user_s"] * 1e6 / n, v["sys_s"] * 1e6 / n }'
+}
+
 # (a) throughput, latency and CPU per packet
 echo "    load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for window in 1 4; do
   before=$(metric qingshui_hj212_committed_total)
-  cpu0=$(cpu_ticks)
-  line=$("$Q" simulate --stations 1000 --interval 0 --window "$window" --duration "$SECONDS_EACH" \
-           --progress 0 --target "$HJ212" 2> /dev/null)
-  cpu1=$(cpu_ticks)
+  load "$window" "$HJ212" "(a) qingshui serve"
   after=$(metric qingshui_hj212_committed_total)
-  echo "$line" | awk -v w="$window" -v c="$((after - before))" -v cpu="$cpu0 $cpu1" \
-                     -v hz="$(getconf CLK_TCK)" '{
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    split(cpu, t, " ")
-    n = v["acknowledged"] > 0 ? v["acknowledged"] : 1
-    printf "(a) 1000 stations, %s in flight each, %s s: %s acknowledged/s (server committed %d), send->ack p50 %s ms, p99 %s ms, max %s ms; retried %s, gave up %s\n",
-      w, v["duration_s"], v["ack_per_s"], c, v["p50_ms"], v["p99_ms"], v["max_ms"], v["retried"], v["gave_up"]
-    printf "    CPU per acknowledged packet: server %.1f us user + %.1f us kernel, simulator %.1f us user + %.1f us kernel\n",
-      (t[3] - t[1]) / hz * 1e6 / n, (t[4] - t[2]) / hz * 1e6 / n, v["user_s"] * 1e6 / n, v["sys_s"] * 1e6 / n }'
+  echo "    server committed $((after - before)) packets"
 done
 packets=$(sqlite3 "$DB" "SELECT count(*) FROM hj212_packet" 2>/dev/null || echo "?")
 echo "    database after (a): $packets packets, $(du -m "$DB" "$DB-wal" 2>/dev/null | awk '{s += $1} END {print s}') MB"
@@ -85,3 +94,12 @@ full=$(rss_kb)
 kill "$SIM" 2>/dev/null || true
 wait "$SIM" 2>/dev/null || true
 echo "(b) $open idle connections: server RSS $((full / 1024)) MB (before: $((base / 1024)) MB, $(( (full - base) * 1024 / (open > 0 ? open : 1) )) bytes per connection)"
+
+# (c) the same load against a server that stores nothing (bench/hj212_floor.c)
+kill "$SERVER" 2>/dev/null
+wait "$SERVER" 2>/dev/null || true
+"$BUILD/bench/hj212_floor" 127.0.0.1:0 > "$DIR/floor.out" 2>&1 &
+SERVER=$!
+for _ in $(seq 50); do grep -q '^listening' "$DIR/floor.out" 2>/dev/null && break; sleep 0.1; done
+FLOOR=$(sed -n 's|^listening on ||p' "$DIR/floor.out")
+load 1 "$FLOOR" "(c) transport ceiling (hj212_floor: answers at once, stores nothing)"
