@@ -31,7 +31,7 @@ static uint64_t le32(const unsigned char *p) {
 /* The code as a 64-bit word, byte I at bits 8I; 0 if it is empty or longer
 ** than 7 bytes. From 4 bytes on, the first four and the last four (they
 ** overlap, the same bytes in the same places). */
-static uint64_t pack(const char *s, size_t len) {
+static inline uint64_t pack(const char *s, size_t len) {
   const unsigned char *u = (const unsigned char *)s;
   if (len - 1 >= 7) return 0;
   if (len >= 4) return le32(u) | le32(u + len - 4) << (8 * (len - 4));

@@ -10,16 +10,18 @@
 ** in 2005 packets, a trailing ';' in CP, DataTime with milliseconds, spaces
 ** around CP items, codes in no table.
 **
-** Two stages, in the manner of simdjson. First the segment (at most 1024
-** bytes from the framer) is classified 16 bytes at a time (SSE2; a
-** portable loop elsewhere) into bitmaps: the marks '=' ';' ',' that end
-** keys and values, the bytes that cannot be in a key (anything but
-** [0-9A-Za-z_-]) and '-'; control and high bytes are noted in the same
-** pass. Then the walk takes the marks in order (count trailing zeros,
-** clear the lowest bit): a plain item is its '=' and the next mark, its
-** key is checked and its last '-' found with one window of a bitmap, so
-** no branch depends on a length (a loop per byte mispredicts at every
-** field's end) and no step waits for a byte-by-byte search.
+** The header is read a field at a time: its name from its first bytes
+** ("QN=", "Flag="), its end by looking for ';' 8 bytes at a time (SWAR),
+** its value checked 8 bytes at a time. The data area (CP) goes in two
+** stages, in the manner of simdjson. First it is classified 16 bytes at a
+** time (SSE2; a portable loop elsewhere) into bitmaps: the marks '=' ';'
+** ',' that end keys and values, the bytes that cannot be in a key
+** (anything but [0-9A-Za-z_-]) and '-'; control and high bytes are noted
+** in the same pass. Then the walk takes the marks in order (count trailing
+** zeros, clear the lowest bit): a plain item is its '=' and the next
+** mark, its key is checked and its last '-' found with one window of a
+** bitmap, so no branch depends on a length (a loop per byte mispredicts
+** at every field's end) and no step waits for a byte-by-byte search.
 **
 ** Whatever is unusual (spaces around items, //opaque// values, '=' in a
 ** value, a malformed field, a key of more than 48 bytes) is handed, field
@@ -28,16 +30,15 @@
 ** than 1024 bytes (not from the framer), and it is the reference the unit
 ** tests and the fuzzer compare the fast path with (they compile this file
 ** a second time, with HJ212_NO_SIMD for the portable classifier, and call
-** parse() with the bitmaps off).
+** parse() with FAST off).
 **
-** Values are converted 8 bytes at a time (SWAR): dates (QN, DataTime,
+** Values are converted 8 bytes at a time too: dates (QN, DataTime,
 ** SampleTime) and numbers of up to 8 characters; longer numbers go digit
 ** by digit. A packet's pollutants are found by a small hash of their code
 ** (the last one first), not by comparing each new code with all before.
 */
 #include "hj212/hj212.h"
 #include "util/utf8.h"
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__) && !defined(HJ212_NO_SIMD)
@@ -77,8 +78,8 @@ static int is(const char *s, size_t n, const char *l, size_t ln) {
 #define ONES8 0x0101010101010101ull
 #define HIGH8 0x8080808080808080ull
 
-/* W with its bytes reversed on a big-endian host, as is elsewhere
-** (compilers fold the order test). */
+/* W in little-endian order: its bytes reversed on a big-endian host
+** (compilers fold the order test away). */
 static uint64_t host_le(uint64_t w) {
   static const union { uint16_t u; unsigned char c[2]; } order = {1};
   if (!order.c[0]) {
@@ -102,8 +103,21 @@ static void put_le64(unsigned char *p, uint64_t w) {
   memcpy(p, &w, 8);
 }
 
-/* A mask of the low N bytes of a word, 1 <= N <= 8. */
-static uint64_t low_bytes(size_t n) { return ~0ull >> (64 - 8 * n); }
+/* A mask of the low N bytes of a word, N <= 8 (a load: the parser takes
+** one for nearly every load of text). */
+static uint64_t low_bytes(size_t n) {
+  static const uint64_t LOW[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFull,
+                                  0xFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFull, ~0ull};
+  return LOW[n];
+}
+
+/* Byte tests on 8 bytes at once: the high bit of each byte of the result
+** says yes. Sums and differences are taken on the low 7 bits, where none
+** crosses into the next byte. */
+static uint64_t zero_bytes(uint64_t x) { return ~(((x & ~HIGH8) + ~HIGH8) | x | ~HIGH8); }
+static uint64_t in_range(uint64_t a, unsigned lo, unsigned hi) {   /* A < 0x80 per byte */
+  return (a + (0x80 - lo) * ONES8) & ((0x80 + hi) * ONES8 - a);
+}
 
 /* The high bit of every byte of X (digit values, byte = char ^ '0') that
 ** is not a digit. Masking with 0x7F first keeps the sums inside a byte. */
@@ -203,18 +217,18 @@ static const unsigned char CLASS[256] = {
 };
 #define CLS(ch) CLASS[(unsigned char)(ch)]
 
-
-/* Bit I of a bitmap stands for byte I of the segment. Two words past
-** the last block are all ones, so a window read anywhere inside the
-** segment is defined and a walk over the marks stops past the end. */
+/* Bit I of a bitmap stands for byte base + I of the segment: the bitmaps
+** start at CP (the header is parsed without them, a field at a time).
+** Two words past the last block are all ones, so a window read anywhere
+** inside the segment is defined and a walk over the marks stops past the
+** end. */
 #define SCAN_WORDS (HJ212_SEGMENT_MAX / 64 + 2)
 #define CODE_SLOTS 256   /* > 2 * HJ212_MAX_POLLUTANTS */
 
 /* The parser's state besides the packet. */
 struct scan {
-  int ready;                     /* the bitmaps hold the segment (else: scalar path alone) */
-  size_t block;                  /* the walk: block of the next mark... */
-  uint64_t left;                 /* ...and the marks of that block not yet taken */
+  int ready;                     /* the bitmaps hold the CP (else: scalar path alone) */
+  size_t base;                   /* the offset of bit 0 of the bitmaps */
   uint64_t mark[SCAN_WORDS];     /* '=' ';' ',': where keys and values end */
   /* not [0-9A-Za-z_-], and '-': bitmaps as little-endian bytes, so that
   ** the 57 bits from any offset are one load and one shift */
@@ -224,11 +238,17 @@ struct scan {
   unsigned char codes[CODE_SLOTS];
 };
 
-/* Store the masks of block K. */
-static void put_block(struct scan *sc, size_t k, uint64_t mark, uint64_t nonkey, uint64_t dash) {
-  sc->mark[k] = mark;
-  put_le64(sc->nonkey + 8 * k, nonkey);
-  put_le64(sc->dash + 8 * k, dash);
+/* The classes of 64 bytes, bit J for byte J. */
+struct block {
+  uint64_t mark, nonkey, dash;
+  int odd;                       /* a control or high byte is there */
+};
+
+/* Store the bitmaps of block K. */
+static void put_block(struct scan *sc, size_t k, struct block b) {
+  sc->mark[k] = b.mark;
+  put_le64(sc->nonkey + 8 * k, b.nonkey);
+  put_le64(sc->dash + 8 * k, b.dash);
 }
 
 #ifdef SCAN_SSE2
@@ -238,9 +258,7 @@ static void put_block(struct scan *sc, size_t k, uint64_t mark, uint64_t nonkey,
 #define BELOW(x, lo, n) _mm_cmplt_epi8(_mm_add_epi8((x), _mm_set1_epi8((char)(0x80 - (lo)))), \
                                        _mm_set1_epi8((char)(-128 + (n))))
 
-/* Classify the 64 bytes at B as block K of SC; returns nonzero if any is a
-** control or high byte. */
-static int classify64(const unsigned char *b, struct scan *sc, size_t k) {
+static struct block classify64(const unsigned char *b) {
   uint64_t mark = 0, key = 0, dash = 0;
   __m128i odd = _mm_setzero_si128();
   for (unsigned j = 0; j < 4; j++) {
@@ -257,12 +275,11 @@ static int classify64(const unsigned char *b, struct scan *sc, size_t k) {
     key |= (uint64_t)(unsigned)_mm_movemask_epi8(name) << 16 * j;
     dash |= (uint64_t)(unsigned)_mm_movemask_epi8(minus) << 16 * j;
   }
-  put_block(sc, k, mark, ~key, dash);
-  return _mm_movemask_epi8(odd);
+  return (struct block){mark, ~key, dash, _mm_movemask_epi8(odd)};
 }
 #else
 /* The portable classifier, a byte at a time. */
-static int classify64(const unsigned char *b, struct scan *sc, size_t k) {
+static struct block classify64(const unsigned char *b) {
   uint64_t mark = 0, nonkey = 0, dash = 0;
   int odd = 0;
   for (unsigned j = 0; j < 64; j++) {
@@ -272,52 +289,79 @@ static int classify64(const unsigned char *b, struct scan *sc, size_t k) {
     dash |= (uint64_t)(cl == K_DASH) << j;
     odd |= c < 0x20 || c >= 0x80;
   }
-  put_block(sc, k, mark, nonkey, dash);
-  return odd;
+  return (struct block){mark, nonkey, dash, odd};
 }
 #endif
 
-/* Start the walk over the marks at offset I (after a field the scalar
-** way, too: so the fast and the scalar paths can take turns). */
-static void marks_from(struct scan *sc, size_t i) {
-  sc->block = i >> 6;
-  sc->left = sc->mark[i >> 6] & ~0ull << (i & 63);
+/* A walk over the marks, in a local of its own so that it can live in
+** registers. */
+struct walk {
+  const uint64_t *mark;
+  size_t base, block;            /* the block of the next mark... */
+  uint64_t left;                 /* ...and its marks not yet taken */
+};
+
+/* Start the walk at offset I (after a field the scalar way, too: so the
+** fast and the scalar paths can take turns). */
+static void walk_from(struct walk *w, const struct scan *sc, size_t i) {
+  i -= sc->base;
+  w->mark = sc->mark;
+  w->base = sc->base;
+  w->block = i >> 6;
+  w->left = sc->mark[i >> 6] & ~0ull << (i & 63);
 }
 
 /* The offset of the next mark; past the last, offsets >= the length. */
-static size_t next_mark(struct scan *sc) {
-  while (!sc->left) sc->left = sc->mark[++sc->block];
-  size_t at = sc->block * 64 + ctz64(sc->left);
-  sc->left &= sc->left - 1;
+static size_t next_mark(struct walk *w) {
+  while (!w->left) w->left = w->mark[++w->block];
+  size_t at = w->base + w->block * 64 + ctz64(w->left);
+  w->left &= w->left - 1;
   return at;
 }
 
-/* Classify SEG (LEN <= HJ212_SEGMENT_MAX bytes), whole blocks in place and
-** the last one from a copy padded with '&' (neither a mark nor a key
-** byte, nor odd). Returns nonzero if SEG holds control or high bytes
-** (then check_text decides). */
-static int scan_build(struct scan *sc, const char *seg, size_t len) {
-  size_t whole = len / 64, blocks = (len + 63) / 64;
+/* Classify bytes FROM..LEN of SEG (LEN <= HJ212_SEGMENT_MAX) in blocks
+** of 64. Past the end, bytes count as non-key only (as '&' would). A
+** last, partial block is the end of the segment's last 64 bytes shifted
+** down (no copy; the bytes before FROM are a valid header, so no odd one
+** is among them), or, in a segment shorter than 64, a padded copy.
+** Returns nonzero if the bytes hold control or high bytes (then
+** check_text decides). */
+static int scan_build(struct scan *sc, const char *seg, size_t from, size_t len) {
   const unsigned char *s = (const unsigned char *)seg;
+  size_t whole = (len - from) / 64, part = (len - from) % 64;
   int odd = 0;
-  for (size_t k = 0; k < whole; k++) odd |= classify64(s + 64 * k, sc, k);
-  if (blocks > whole) {
-    unsigned char tail[64];
-    memset(tail, '&', sizeof tail);
-    memcpy(tail, s + 64 * whole, len - 64 * whole);
-    odd |= classify64(tail, sc, whole);
+  sc->base = from;
+  for (size_t k = 0; k < whole; k++) {
+    struct block b = classify64(s + from + 64 * k);
+    put_block(sc, k, b);
+    odd |= b.odd;
   }
-  for (size_t k = blocks; k < blocks + 2; k++) put_block(sc, k, ~0ull, ~0ull, ~0ull);
-  marks_from(sc, 0);
+  if (part) {
+    struct block b;
+    if (len >= 64) {
+      b = classify64(s + len - 64);
+      b.mark >>= 64 - part;
+      b.nonkey = b.nonkey >> (64 - part) | ~0ull << part;
+      b.dash >>= 64 - part;
+    } else {
+      unsigned char tail[64];
+      memset(tail, '&', sizeof tail);
+      memcpy(tail, s + from, part);
+      b = classify64(tail);
+    }
+    put_block(sc, whole++, b);
+    odd |= b.odd;
+  }
+  struct block end = {~0ull, ~0ull, ~0ull, 0};
+  put_block(sc, whole, end);
+  put_block(sc, whole + 1, end);
   return odd;
 }
 
-/* Bits I.. I + 56 of bitmap M (in the low bits; I inside the segment). */
-static uint64_t window(const unsigned char *m, size_t i) { return le64(m + (i >> 3)) >> (i & 7); }
-
-/* The N <= 57 bytes at S all are [0-9A-Za-z_-]. */
-static int all_name(const struct scan *sc, const char *seg, const char *s, size_t n) {
-  return !(window(sc->nonkey, (size_t)(s - seg)) & ((1ull << n) - 1));
+/* Bits I.. I + 56 of bitmap M (in the low bits; I inside the CP). */
+static uint64_t window(const struct scan *sc, const unsigned char *m, size_t i) {
+  i -= sc->base;
+  return le64(m + (i >> 3)) >> (i & 7);
 }
 
 /* The N <= 8 bytes at P (before LIM, the segment's end) as a little-endian
@@ -350,11 +394,10 @@ static int short_number(uint64_t w, size_t n, uint64_t *mant, int *frac) {
   uint64_t in = low_bytes(n);
   uint64_t x = (w ^ '0' * ONES8) & in;
   uint64_t odd = non_digits(x) & in;
-  uint64_t y = x ^ ('.' ^ '0') * ONES8;   /* zero where '.' was */
-  uint64_t dot = ~(((y & ~HIGH8) + ~HIGH8) | y | ~HIGH8) & in;
+  uint64_t dot = zero_bytes(x ^ ('.' ^ '0') * ONES8) & in;
   if (odd != dot || (dot & (dot - 1)) || (dot && n == 1)) return -1;
   size_t at = dot ? ctz64(dot) / 8 : n, ndig = n - (dot != 0);
-  if (dot) x = (x & ((1ull << (8 * at)) - 1)) | ((x >> (8 * at)) >> 8) << (8 * at);
+  if (dot) x = (x & low_bytes(at)) | ((x >> (8 * at)) >> 8) << (8 * at);
   *mant = eight_digits(x << (8 * (8 - ndig)));
   *frac = dot ? (int)(n - at - 1) : 0;
   return 0;
@@ -413,20 +456,35 @@ static long digits(const char *s, size_t n) {
   return v;
 }
 
-COLD static int valid_pw(const char *s, size_t n) {
-  if (n == 0 || n > HJ212_PW_MAX) return 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c <= ' ' || c >= 0x7F || c == '&' || c == '=' || c == ',') return 0;
+/* Bytes of X that may not be in a password: space, control, >= 0x7F, & = , */
+static uint64_t non_pw(uint64_t x) {
+  uint64_t a = x & ~HIGH8;
+  return (~in_range(a, 0x21, 0x7E) | zero_bytes(a ^ '&' * ONES8) | zero_bytes(a ^ '=' * ONES8) |
+          zero_bytes(a ^ ',' * ONES8) | x) & HIGH8;
+}
+
+/* Bytes of X that are not [0-9A-Za-z_-]. */
+static uint64_t non_name(uint64_t x) {
+  uint64_t a = x & ~HIGH8;
+  return (~(in_range(a, '0', '9') | in_range(a | 0x20 * ONES8, 'a', 'z') |
+            zero_bytes(a ^ '_' * ONES8) | zero_bytes(a ^ '-' * ONES8)) | x) & HIGH8;
+}
+
+/* No byte of the N at S (before LIM) is flagged by TEST; 8 at a time. */
+static int all_bytes(const char *s, size_t n, const char *lim, uint64_t (*test)(uint64_t)) {
+  for (size_t i = 0; i < n; i += 8) {
+    size_t m = n - i < 8 ? n - i : 8;
+    if (test(load(s + i, m, lim)) & low_bytes(m)) return 0;
   }
   return 1;
 }
 
-COLD static int valid_mn(const char *s, size_t n) {
-  if (n == 0 || n > HJ212_MN_MAX) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!is_alnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-') return 0;
-  return 1;
+static int valid_pw(const char *s, size_t n, const char *lim) {
+  return n >= 1 && n <= HJ212_PW_MAX && all_bytes(s, n, lim, non_pw);
+}
+
+static int valid_mn(const char *s, size_t n, const char *lim) {
+  return n >= 1 && n <= HJ212_MN_MAX && all_bytes(s, n, lim, non_name);
 }
 
 static int valid_st(const char *s, size_t n) {
@@ -456,11 +514,8 @@ static int header_field(const char *k, size_t n) {
   return 0;
 }
 
-/* Store header field F with value V (N bytes) into P. PW and MN are
-** mostly [0-9A-Za-z_-], which the bitmap tells at once. */
-static enum hj212_reason set_header(struct hj212_packet *p, const struct scan *sc, int f,
-                                    const char *v, size_t n) {
-  int plain = sc->ready && n - 1 < 24 && all_name(sc, p->segment.p, v, n);
+/* Store header field F with value V (N bytes) into P. */
+static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v, size_t n) {
   struct hj212_str s = {v, (uint32_t)n};
   long x;
   switch (f) {
@@ -478,11 +533,11 @@ static enum hj212_reason set_header(struct hj212_packet *p, const struct scan *s
     p->cn = (int)x;
     return HJ212_OK;
   case F_PW:
-    if (!plain && !valid_pw(v, n)) return HJ212_E_BAD_PW;   /* plain: n <= HJ212_PW_MAX */
+    if (!valid_pw(v, n, p->segment.p + p->segment.len)) return HJ212_E_BAD_PW;
     p->pw = s;
     return HJ212_OK;
   case F_MN:
-    if (!plain && !valid_mn(v, n)) return HJ212_E_BAD_MN;
+    if (!valid_mn(v, n, p->segment.p + p->segment.len)) return HJ212_E_BAD_MN;
     p->mn = s;
     return HJ212_OK;
   case F_FLAG:
@@ -498,7 +553,7 @@ static enum hj212_reason set_header(struct hj212_packet *p, const struct scan *s
 }
 
 /* Version, required fields and the split-packet fields' consistency. */
-COLD static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
+static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
   static const struct { int bit; const char *name; } REQUIRED[] = {
       {F_ST, "ST"}, {F_CN, "CN"}, {F_PW, "PW"}, {F_MN, "MN"}};
   for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
@@ -522,40 +577,64 @@ COLD static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
   return HJ212_OK;
 }
 
-/* The '=' and ';' of the header field at offset I from the marks: the
-** next two must be these (a key holding ',' or a value holding '=' or ','
-** is left to memchr). */
-static int header_marks(struct scan *sc, const char *seg, size_t len, size_t *eq, size_t *semi) {
-  size_t e = next_mark(sc), s = next_mark(sc);
-  if (s >= len || seg[e] != '=' || seg[s] != ';') return 0;
-  *eq = e;
-  *semi = s;
-  return 1;
+/* The first N <= 8 bytes at P as a word, as they are written in C: so a
+** field's name is compared with a constant. */
+#define NAME(a, b, c, d, e) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | \
+                             (uint64_t)(d) << 24 | (uint64_t)(e) << 32)
+
+/* The header field at offset I, at least 8 bytes before the end, from its
+** first bytes ("QN=", "Flag="...): *F its bit, *V the offset of its value,
+** and *SEMI of the first ';' after it, found 8 bytes at a time. Returns 0
+** for anything else (then memchr finds the same, or the error). */
+static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v, size_t *semi) {
+  uint64_t w = le64(seg + i);
+  switch (w & 0xFFFFFF) {
+  case NAME('Q', 'N', '=', 0, 0): *f = F_QN; break;
+  case NAME('S', 'T', '=', 0, 0): *f = F_ST; break;
+  case NAME('C', 'N', '=', 0, 0): *f = F_CN; break;
+  case NAME('P', 'W', '=', 0, 0): *f = F_PW; break;
+  case NAME('M', 'N', '=', 0, 0): *f = F_MN; break;
+  default:
+    if ((w & 0xFFFFFFFFFF) == NAME('F', 'l', 'a', 'g', '=')) *f = F_FLAG;
+    else if ((w & 0xFFFFFFFFFF) == NAME('P', 'N', 'U', 'M', '=')) *f = F_PNUM;
+    else if ((w & 0xFFFFFFFF) == NAME('P', 'N', 'O', '=', 0)) *f = F_PNO;
+    else return 0;
+  }
+  *v = i + (*f >= F_FLAG ? (*f == F_PNO ? 4 : 5) : 3);
+  for (size_t j = *v; j + 8 <= len; j += 8) {
+    uint64_t zero = zero_bytes(le64(seg + j) ^ ';' * ONES8);
+    if (zero) {
+      *semi = j + ctz64(zero) / 8;
+      return 1;
+    }
+  }
+  return 0;
 }
 
-/* Parse "KEY=VALUE;" fields up to "CP="; *POS ends at the 'C' of CP. */
-static enum hj212_reason parse_header(struct hj212_packet *p, struct scan *sc, const char *seg,
+/* Parse "KEY=VALUE;" fields up to "CP="; *POS ends at the 'C' of CP. FAST:
+** the usual fields by their first bytes. */
+static enum hj212_reason parse_header(struct hj212_packet *p, int fast, const char *seg,
                                       size_t len, size_t *pos) {
   int seen = 0;
   size_t i = 0;
   while (i + 3 > len || seg[i] != 'C' || seg[i + 1] != 'P' || seg[i + 2] != '=') {
     const char *k = seg + i, *eq, *semi;
-    size_t e, s;
-    if (sc->ready && header_marks(sc, seg, len, &e, &s)) {
-      eq = seg + e;
+    size_t v, s;
+    int f;
+    if (fast && i + 8 <= len && header_marks(seg, len, i, &f, &v, &s)) {
+      eq = seg + v - 1;
       semi = seg + s;
     } else {
       semi = memchr(k, ';', len - i);
       if (!semi) FAIL(HJ212_E_BAD_SYNTAX, k, len - i);
       eq = memchr(k, '=', (size_t)(semi - k));
       if (!eq) FAIL(HJ212_E_BAD_SYNTAX, k, semi - k);
-      if (sc->ready) marks_from(sc, (size_t)(semi - seg) + 1);
+      f = header_field(k, (size_t)(eq - k));
+      if (!f) FAIL(HJ212_E_UNKNOWN_FIELD, k, eq - k);
     }
-    int f = header_field(k, (size_t)(eq - k));
-    if (!f) FAIL(HJ212_E_UNKNOWN_FIELD, k, eq - k);
     if (seen & f) FAIL(HJ212_E_DUPLICATE_FIELD, k, eq - k);
     seen |= f;
-    enum hj212_reason r = set_header(p, sc, f, eq + 1, (size_t)(semi - eq - 1));
+    enum hj212_reason r = set_header(p, f, eq + 1, (size_t)(semi - eq - 1));
     if (r) FAIL(r, k, semi - k);
     i = (size_t)(semi - seg) + 1;
   }
@@ -565,50 +644,51 @@ static enum hj212_reason parse_header(struct hj212_packet *p, struct scan *sc, c
 
 /* ---- CP ---- */
 
-enum field_kind { FK_VALUE, FK_FLAG, FK_EFLAG, FK_SAMPLETIME, FK_PARAM, FK_UNKNOWN };
+enum field_kind { FK_VALUE, FK_FLAG, FK_EFLAG, FK_SAMPLETIME, FK_PARAM };
 
 /* The field names after the last '-' of a CP key (std table 4), in a
 ** perfect hash of their first 8 bytes: one multiply and one compare
 ** instead of a chain of string tests. The slots are hash(name), checked
-** by the unit tests. */
+** by the unit tests. Each says what it is, and for a pollutant field its
+** bit in hj212_pollutant.present. */
 #define SUFFIX_HASH(key) ((size_t)(((key) * 0x4A40036E639A5ABDull) >> 59))
+#define VALUE(v) FK_VALUE, (v), 1u << (v)
 static const struct suffix {
   char name[16];
   unsigned char len, kind, value;
+  uint32_t bit;
 } SUFFIXES[32] = {
-    [0] = {"Flag", 4, FK_FLAG, 0},
-    [2] = {"Min", 3, FK_VALUE, HJ212_MIN},
-    [3] = {"Check", 5, FK_PARAM, 0},
-    [4] = {"Rtd", 3, FK_VALUE, HJ212_RTD},
-    [6] = {"Max", 3, FK_VALUE, HJ212_MAX},
-    [8] = {"NightData", 9, FK_PARAM, 0},
-    [9] = {"SampleTime", 10, FK_SAMPLETIME, 0},
-    [11] = {"Data", 4, FK_PARAM, 0},
-    [13] = {"ZsMax", 5, FK_VALUE, HJ212_ZSMAX},
-    [14] = {"StandardValue", 13, FK_PARAM, 0},
-    [17] = {"RS", 2, FK_PARAM, 0},
-    [18] = {"SN", 2, FK_PARAM, 0},
-    [22] = {"ZsAvg", 5, FK_VALUE, HJ212_ZSAVG},
-    [23] = {"Avg", 3, FK_VALUE, HJ212_AVG},
-    [24] = {"Cou", 3, FK_VALUE, HJ212_COU},
-    [25] = {"RT", 2, FK_PARAM, 0},
-    [27] = {"EFlag", 5, FK_EFLAG, 0},
-    [28] = {"ZsRtd", 5, FK_VALUE, HJ212_ZSRTD},
-    [29] = {"Info", 4, FK_PARAM, 0},
-    [30] = {"ZsMin", 5, FK_VALUE, HJ212_ZSMIN},
-    [31] = {"DayData", 7, FK_PARAM, 0},
+    [0] = {"Flag", 4, FK_FLAG, 0, HJ212_HAS_FLAG},
+    [2] = {"Min", 3, VALUE(HJ212_MIN)},
+    [3] = {"Check", 5, FK_PARAM, 0, 0},
+    [4] = {"Rtd", 3, VALUE(HJ212_RTD)},
+    [6] = {"Max", 3, VALUE(HJ212_MAX)},
+    [8] = {"NightData", 9, FK_PARAM, 0, 0},
+    [9] = {"SampleTime", 10, FK_SAMPLETIME, 0, HJ212_HAS_SAMPLETIME},
+    [11] = {"Data", 4, FK_PARAM, 0, 0},
+    [13] = {"ZsMax", 5, VALUE(HJ212_ZSMAX)},
+    [14] = {"StandardValue", 13, FK_PARAM, 0, 0},
+    [17] = {"RS", 2, FK_PARAM, 0, 0},
+    [18] = {"SN", 2, FK_PARAM, 0, 0},
+    [22] = {"ZsAvg", 5, VALUE(HJ212_ZSAVG)},
+    [23] = {"Avg", 3, VALUE(HJ212_AVG)},
+    [24] = {"Cou", 3, VALUE(HJ212_COU)},
+    [25] = {"RT", 2, FK_PARAM, 0, 0},
+    [27] = {"EFlag", 5, FK_EFLAG, 0, HJ212_HAS_EFLAG},
+    [28] = {"ZsRtd", 5, VALUE(HJ212_ZSRTD)},
+    [29] = {"Info", 4, FK_PARAM, 0, 0},
+    [30] = {"ZsMin", 5, VALUE(HJ212_ZSMIN)},
+    [31] = {"DayData", 7, FK_PARAM, 0, 0},
 };
 
-/* Classify the part after the last '-' of a CP key (N >= 1 bytes at S,
-** before LIM). */
-static enum field_kind classify(const char *s, size_t n, const char *lim, int *value) {
+/* The field named by the part after the last '-' of a CP key (N >= 1
+** bytes at S, before LIM); NULL if the standard has no such field. */
+static const struct suffix *classify(const char *s, size_t n, const char *lim) {
   uint64_t key = load(s, n < 8 ? n : 8, lim);
   const struct suffix *e = &SUFFIXES[SUFFIX_HASH(key)];
-  if (e->len != n || le64(e->name) != key ||
-      (n > 8 && memcmp(e->name + 8, s + 8, n - 8)))
-    return FK_UNKNOWN;
-  *value = e->value;
-  return (enum field_kind)e->kind;
+  if (e->len != n || le64(e->name) != key || (n > 8 && memcmp(e->name + 8, s + 8, n - 8)))
+    return NULL;
+  return e;
 }
 
 static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *code, size_t n) {
@@ -671,13 +751,13 @@ static int valid_eflag(const char *s, size_t n) {
 }
 
 /* One numeric value: checked against the code's physical bounds, which
-** apply to concentrations (not to the cumulative Cou). */
+** apply to concentrations (not to the cumulative Cou). A bound that is
+** NAN (none) fails both comparisons, so it needs no test of its own. */
 static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v, size_t n,
                                    const char *lim) {
   double d;
   if (parse_number(v, n, lim, &d)) return HJ212_E_BAD_NUMBER;
-  if (x->info && which != HJ212_COU &&
-      ((!isnan(x->info->min) && d < x->info->min) || (!isnan(x->info->max) && d > x->info->max)))
+  if (x->info && which != HJ212_COU && (d < x->info->min || d > x->info->max))
     return HJ212_E_OUT_OF_RANGE;
   x->v[which] = d;
   x->raw[which] = (struct hj212_str){v, (uint32_t)n};
@@ -687,17 +767,14 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
 /* A pollutant field: KEY is CODE-FIELD. */
 static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj212_codes *codes,
                                          struct scan *sc, const char *code, size_t cn,
-                                         enum field_kind kind, int which, const char *v, size_t n) {
+                                         const struct suffix *field, const char *v, size_t n) {
   struct hj212_pollutant *x = pollutant(p, codes, sc, code, cn);
   if (!x) return HJ212_E_TOO_MANY_ITEMS;
-  uint32_t bit = kind == FK_VALUE ? 1u << which
-                 : kind == FK_FLAG ? HJ212_HAS_FLAG
-                 : kind == FK_EFLAG ? HJ212_HAS_EFLAG : HJ212_HAS_SAMPLETIME;
-  if (x->present & bit) return HJ212_E_DUPLICATE_FIELD;
-  x->present |= bit;
-  switch (kind) {
+  if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
+  x->present |= field->bit;
+  switch (field->kind) {
   case FK_VALUE:
-    return set_value(x, which, v, n, p->segment.p + p->segment.len);
+    return set_value(x, field->value, v, n, p->segment.p + p->segment.len);
   case FK_FLAG:
     if (n != 1 || !valid_data_flag(v[0], p->version)) return HJ212_E_BAD_DATA_FLAG;
     x->flag = v[0];
@@ -746,15 +823,14 @@ static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
   if (dash + 1 == kn || kn > 48) return HJ212_E_BAD_KEY;
-  int which = 0;
-  enum field_kind kind = classify(k + dash + 1, kn - dash - 1, p->segment.p + p->segment.len, &which);
-  if (kind == FK_PARAM || kind == FK_UNKNOWN) {
-    if (kind == FK_UNKNOWN) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
+  const struct suffix *field = classify(k + dash + 1, kn - dash - 1, p->segment.p + p->segment.len);
+  if (!field || field->kind == FK_PARAM) {
+    if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
   /* a pollutant code is a plain name: no '-' inside */
   if (it->multi || dash > 16) return HJ212_E_BAD_KEY;
-  return pollutant_field(p, codes, sc, k, dash, kind, which, v, vn);
+  return pollutant_field(p, codes, sc, k, dash, field, v, vn);
 }
 
 static const char *skip_spaces(const char *s, const char *end) {
@@ -811,42 +887,49 @@ COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *en
 /* The item at IT->k (offset K) from the marks, if it is plain: KEY=VALUE
 ** with a key of 1..48 [0-9A-Za-z_-] not starting with '-', a value
 ** without '=' that neither starts with a space or "//" nor ends with a
-** space, ended by ',' or ';' or the end of CP (offset END). Returns 0 if
-** it is not (then scalar_item takes it, and finds the same or an error). */
-static int fast_item(struct scan *sc, const char *seg, size_t k, size_t end, struct cp_item *it) {
-  size_t e = next_mark(sc), ve = next_mark(sc), kn = e - k;
+** space, ended by ',' or ';' (then IT->next is past it) or the end of CP
+** (offset END). Returns 0 if it is not (then scalar_item takes it, and
+** finds the same or an error). */
+static int fast_item(const struct scan *sc, struct walk *w, const char *seg, size_t k, size_t end,
+                     struct cp_item *it) {
+  size_t e = next_mark(w), ve = next_mark(w), kn = e - k;
   if (ve > end) ve = end;   /* the last value runs to the "&&" */
-  if (e >= end || seg[e] != '=' || kn - 1 >= 48 || seg[k] == '-' || !all_name(sc, seg, seg + k, kn))
-    return 0;
+  if (e >= end || seg[e] != '=' || kn - 1 >= 48) return 0;
+  uint64_t in = (1ull << kn) - 1, d = window(sc, sc->dash, k) & in;
+  if ((window(sc, sc->nonkey, k) & in) || (d & 1)) return 0;
   const char *v = seg + e + 1, *vend = seg + ve;
   if (seg[ve] == '=' || v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (vend > v && vend[-1] == ' '))
     return 0;
-  uint64_t d = window(sc->dash, k) & ((1ull << kn) - 1);
   it->dash = d ? top64(d) : 0;
   it->multi = (d & (d - 1)) != 0;
   it->ke = seg + e;
   it->v = v;
-  it->ve = it->next = vend;
+  it->ve = vend;
+  it->next = vend + (ve < end);
   return 1;
 }
 
 /* The items of CP's data area [S, END). The marks are taken in step with
-** S: a fast item takes its '=' and its separator (which the loop then
-** skips), anything else restarts them after it. */
+** S: a fast item takes its '=' and its separator, anything else restarts
+** them after it. */
 static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_codes *codes,
                                   struct scan *sc, const char *s, const char *end) {
   const char *seg = p->segment.p;
-  if (sc->ready) marks_from(sc, (size_t)(s - seg));
+  struct walk w = {sc->mark, 0, 0, 0};   /* (set again below; for the compiler) */
+  if (sc->ready) walk_from(&w, sc, (size_t)(s - seg));
   for (;;) {
     s = skip_spaces(s, end);
     if (s == end) return HJ212_OK;
     if (*s == ';' || *s == ',') { s++; continue; }   /* empty item: "...;" before && */
-    struct cp_item it = {.k = s};
+    struct cp_item it;
     enum hj212_reason r;
-    if (!(sc->ready && fast_item(sc, seg, (size_t)(s - seg), (size_t)(end - seg), &it))) {
-      if ((r = scalar_item(p, end, &it))) return r;
+    it.k = s;
+    if (!(sc->ready && fast_item(sc, &w, seg, (size_t)(s - seg), (size_t)(end - seg), &it))) {
+      struct cp_item t = it;   /* IT's address is not taken: it stays in registers */
+      if ((r = scalar_item(p, end, &t))) return r;
+      it = t;
       /* its separator, if any, is skipped below: the marks restart after it */
-      if (sc->ready) marks_from(sc, (size_t)(it.next - seg) + (it.next < end));
+      if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
     }
     if ((r = item(p, codes, sc, &it))) FAIL(r, it.k, it.ve - it.k);
     s = it.next;
@@ -886,12 +969,18 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   p->warnings = 0;
   p->npollutants = p->nparams = 0;
   p->error_at = (struct hj212_str){seg, 0};
-  enum hj212_reason r;
-  sc->ready = fast;
-  memset(sc->codes, 0, sizeof sc->codes);
-  if ((!fast || scan_build(sc, seg, len)) && (r = check_text(seg, len))) FAIL(r, seg, len);
+  enum hj212_reason r, t;
   size_t pos;
-  if ((r = parse_header(p, sc, seg, len, &pos))) return r;
+  memset(sc->codes, 0, sizeof sc->codes);
+  if (!fast && (r = check_text(seg, len))) FAIL(r, seg, len);
+  /* the text is checked first: after the header, which has no control or
+  ** high byte if it is valid, or before reporting what is wrong with it */
+  if ((r = parse_header(p, fast, seg, len, &pos))) {
+    if (fast && (t = check_text(seg, len))) FAIL(t, seg, len);
+    return r;
+  }
+  sc->ready = fast;
+  if (fast && scan_build(sc, seg, pos, len) && (r = check_text(seg, len))) FAIL(r, seg, len);
   /* CP=&& <data area> && ends the segment */
   if (len - pos < 7 || memcmp(seg + pos, "CP=&&", 5) || memcmp(seg + len - 2, "&&", 2))
     FAIL(HJ212_E_BAD_SYNTAX, seg + pos, len - pos);

@@ -686,6 +686,67 @@ static void test_paths_agree_mutations(void **state) {
   }
 }
 
+/* The header, read by its fields' first bytes and 8 bytes at a time:
+** every byte of two headers (2017 with PNUM/PNO, and 2005) replaced by
+** each byte that means something, and fields of every length to 26. */
+static void test_paths_agree_header(void **state) {
+  (void)state;
+  static const char *const SEGS[] = {
+      "QN=20240123123205877;ST=32;CN=2011;PW=123456;MN=000101;Flag=7;PNUM=2;PNO=1;"
+      "CP=&&DataTime=20240123123200&&",
+      "ST=32;CN=2011;PW=1_3-5;MN=LD130133000015;CP=&&011-Rtd=231.0&&",
+  };
+  static const char BYTES[] = "=;,&- _/0A\x01\x7f\x80\xe6";
+  char seg[256];
+  for (size_t i = 0; i < sizeof SEGS / sizeof SEGS[0]; i++) {
+    size_t len = strlen(SEGS[i]), head = (size_t)(strstr(SEGS[i], "CP=") - SEGS[i]);
+    for (size_t at = 0; at <= head + 3; at++)
+      for (size_t b = 0; b < sizeof BYTES - 1; b++) {
+        memcpy(seg, SEGS[i], len);
+        seg[at] = BYTES[b];
+        agree_n(seg, len);
+      }
+  }
+  struct buf b = {0};
+  static const char *const FIELDS[] = {"QN=", "ST=", "CN=", "PW=", "MN=", "Flag=", "PNUM=", "PNO="};
+  for (size_t f = 0; f < sizeof FIELDS / sizeof FIELDS[0]; f++)
+    for (int n = 0; n <= 26; n++) {
+      buf_reset(&b);
+      buf_puts(&b, "ST=32;CN=2011;PW=1;MN=1;Flag=7;PNUM=2;PNO=1;");
+      buf_puts(&b, FIELDS[f]);
+      for (int i = 0; i < n; i++) buf_puts(&b, i % 5 ? "1" : "a");
+      buf_puts(&b, ";CP=&&&&");
+      agree(buf_str(&b));
+    }
+  buf_free(&b);
+}
+
+/* The header's byte tests, 8 at a time, against their definitions: every
+** byte value at every place of every length. */
+static void test_header_bytes(void **state) {
+  (void)state;
+  char text[40];
+  for (size_t n = 0; n <= 26; n++)
+    for (size_t at = 0; at < (n ? n : 1); at++)
+      for (unsigned c = 0; c < 256; c++) {
+        memset(text, 'a', sizeof text);
+        text[at] = (char)c;
+        int pw = n >= 1 && n <= HJ212_PW_MAX, mn = n >= 1 && n <= HJ212_MN_MAX;
+        for (size_t i = 0; i < n; i++) {
+          unsigned char x = (unsigned char)text[i];
+          pw &= x > ' ' && x < 0x7F && x != '&' && x != '=' && x != ',';
+          mn &= (x >= '0' && x <= '9') || ((x | 0x20) >= 'a' && (x | 0x20) <= 'z') || x == '_' ||
+                x == '-';
+        }
+        /* the text ends right after the value, or goes on */
+        for (int end = 0; end < 2; end++) {
+          const char *lim = end ? text + n : text + sizeof text;
+          if (valid_pw(text, n, lim) != pw || valid_mn(text, n, lim) != mn)
+            fail_msg("byte %#x at %zu of %zu: pw %d mn %d", c, at, n, pw, mn);
+        }
+      }
+}
+
 /* The parser's number conversion before it took 8 bytes at a time. */
 static int number_reference(const char *s, size_t n, double *out) {
   if (n == 0 || n > 30) return -1;
@@ -831,14 +892,17 @@ static void test_field_names(void **state) {
     memset(text, '=', sizeof text);
     memcpy(text, e->name, e->len);
     assert_int_equal(SUFFIX_HASH(le64(e->name)), i);
-    int value = -1;
-    assert_int_equal(classify(text, e->len, text + sizeof text, &value), e->kind);
-    if (e->kind == FK_VALUE) assert_int_equal(value, e->value);
-    assert_int_equal(classify(text, e->len - 1, text + e->len - 1, &value), FK_UNKNOWN);
+    assert_ptr_equal(classify(text, e->len, text + sizeof text), e);
+    assert_int_equal(e->bit, e->kind == FK_VALUE      ? 1u << e->value
+                             : e->kind == FK_FLAG     ? HJ212_HAS_FLAG
+                             : e->kind == FK_EFLAG    ? HJ212_HAS_EFLAG
+                             : e->kind == FK_PARAM    ? 0
+                                                      : HJ212_HAS_SAMPLETIME);
+    assert_null(classify(text, e->len - 1, text + e->len - 1));   /* at the segment's end */
     text[e->len] = 'x';
-    assert_int_equal(classify(text, e->len + 1, text + sizeof text, &value), FK_UNKNOWN);
+    assert_null(classify(text, e->len + 1, text + sizeof text));
     text[0] ^= 0x20;
-    assert_int_equal(classify(text, e->len, text + sizeof text, &value), FK_UNKNOWN);
+    assert_null(classify(text, e->len, text + sizeof text));
   }
 }
 
@@ -1021,6 +1085,8 @@ int main(void) {
       cmocka_unit_test(test_lenient_forms),
       cmocka_unit_test(test_paths_agree_alignments),
       cmocka_unit_test(test_paths_agree_mutations),
+      cmocka_unit_test(test_paths_agree_header),
+      cmocka_unit_test(test_header_bytes),
       cmocka_unit_test(test_numbers),
       cmocka_unit_test(test_times),
       cmocka_unit_test(test_field_names),
