@@ -33,6 +33,7 @@ static int hexval(unsigned char c) {
 ** as a possible start, so it is kept for the next read. */
 static size_t find_start(const char *p, size_t n) {
   size_t i = 0;
+  if (n >= 2 && p[0] == '#' && p[1] == '#') return 0;   /* the usual case: no call */
   while (i < n) {
     const char *h = memchr(p + i, '#', n - i);
     if (!h) return n;
