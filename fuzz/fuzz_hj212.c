@@ -4,12 +4,14 @@
 ** CRC would otherwise stop almost every mutation before the parser), and
 ** as a TCP stream cut into reads of a size taken from its first byte. Every
 ** packet accepted must give a reply that the parser accepts in turn, and
-** split packets go through the reassembler. Every segment is also parsed
+** split packets go through the reassembler, and its stored form (the
+** record of migration 0008) must fit and be JSON. Every segment is also parsed
 ** by a second copy of src/hj212/parse.c compiled here with the portable
 ** classifier, fast and with its scalar path alone: the three must agree.
 ** Build and run with scripts/fuzz.sh (clang -fsanitize=fuzzer,address,undefined).
 */
 #include "hj212/hj212.h"
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +103,14 @@ static void check(const char *seg, size_t len) {
   char out[HJ212_FRAME_MAX + 1];
   size_t n = hj212_build_reply(out, sizeof out, &pkt, 9014, 0);
   if (n == 0 || hj212_parse(out + 6, n - 12, codes, &reply) != HJ212_OK) abort();
+  /* the stored form of any segment the framer passes fits and is JSON
+     (the database no longer checks it row by row: migration 0008) */
+  static char record[HJ212_RECORD_MAX];
+  size_t rn = hj212_record_json(&pkt, record, sizeof record);
+  if (len <= HJ212_SEGMENT_MAX && rn == 0) abort();
+  json_t *j = rn ? json_loadb(record, rn, JSON_DECODE_INT_AS_REAL, NULL) : NULL;   /* big integers are JSON too */
+  if (rn && !json_is_object(j)) abort();
+  json_decref(j);
   int group;
   if (pkt.pnum && pkt.has_datatime &&
       hj212_reasm_add(reasm, &pkt, (int64_t)len, &group) == HJ212_REASM_COMPLETE)
