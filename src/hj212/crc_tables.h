@@ -6,6 +6,6 @@
 #include <stdint.h>
 
 extern const uint16_t hj212_crc_t[256];
-extern const uint8_t hj212_crc_h[16][256];
+extern const uint8_t hj212_crc_h[8][256];
 
 #endif
