@@ -345,6 +345,41 @@ static int64_t next_data_time(struct station *st) {
   return st->clock = t;
 }
 
+/* V with DECIMALS digits after the point, as %.*f would write it (but for
+** ties, which simulated values do not care about) into OUT; returns the
+** length. printf's float formatting was the simulator's largest cost of
+** its own, a seventh of its time per packet at full load. */
+static size_t format_fixed(char *out, double v, int decimals) {
+  static const double SCALE[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  char digits[32];
+  size_t n = 0, len = 0;
+  if (v < 0) { out[len++] = '-'; v = -v; }
+  unsigned long long x = (unsigned long long)llround(v * SCALE[decimals]);
+  do { digits[n++] = (char)('0' + x % 10); x /= 10; } while (x || n <= (size_t)decimals);
+  while (n > 0) {
+    if (n == (size_t)decimals) out[len++] = '.';
+    out[len++] = digits[--n];
+  }
+  return len;
+}
+
+/* ";CODE-Rtd=V,CODE-Flag=F" of factor F appended to CP at N; the new length.
+** A profile's factors fit a segment many times over. */
+static size_t put_factor(char *cp, size_t n, const struct factor *f, double v, char flag) {
+  size_t code = strlen(f->code);
+  cp[n++] = ';';
+  memcpy(cp + n, f->code, code);
+  memcpy(cp + n + code, "-Rtd=", 5);
+  n += code + 5;
+  n += format_fixed(cp + n, v, f->decimals);
+  cp[n++] = ',';
+  memcpy(cp + n, f->code, code);
+  memcpy(cp + n + code, "-Flag=", 6);
+  n += code + 6;
+  cp[n++] = flag;
+  return n;
+}
+
 /* Build the station's next upload into P. */
 static int build_upload(struct station *st, struct pending *p) {
   int64_t t = next_data_time(st);
@@ -357,12 +392,12 @@ static int build_upload(struct station *st, struct pending *p) {
   advance_episodes(st);
   double hour = tm.tm_hour + tm.tm_min / 60.0;
   char cp[HJ212_SEGMENT_MAX];
-  int n = snprintf(cp, sizeof cp, "DataTime=%s", when);
-  for (int i = 0; i < st->profile->n && n < (int)sizeof cp; i++) {
+  size_t n = (size_t)snprintf(cp, sizeof cp, "DataTime=%s", when);
+  for (int i = 0; i < st->profile->n; i++) {
     const struct factor *f = &st->profile->factors[i];
-    n += snprintf(cp + n, sizeof cp - (size_t)n, ";%s-Rtd=%.*f,%s-Flag=%c", f->code, f->decimals,
-                  factor_value(st, f, hour), f->code, st->maint_left ? 'M' : 'N');
+    n = put_factor(cp, n, f, factor_value(st, f, hour), st->maint_left ? 'M' : 'N');
   }
+  cp[n] = 0;
   struct hj212_target target = {p->qn, st->profile->st, st->pw, st->mn, HJ212_V2017, 1};
   p->len = hj212_build_command(p->frame, sizeof p->frame, &target, 2011, cp);
   return p->len ? 0 : -1;
