@@ -590,7 +590,9 @@ static struct job *make_job(const struct hj212_packet *p, const struct station *
   for (size_t i = 0; i < p->npollutants; i++) {
     const struct hj212_pollutant *x = &p->pollutants[i];
     struct reading *r = &j->readings[j->n++];
-    snprintf(r->code, sizeof r->code, "%.*s", (int)x->code2017.len, x->code2017.p);
+    size_t n = x->code2017.len < sizeof r->code ? x->code2017.len : sizeof r->code - 1;
+    memcpy(r->code, x->code2017.p, n);   /* at most 16 bytes (parser) */
+    r->code[n] = 0;
     r->present = x->present;
     r->flag = x->flag;
     memcpy(r->v, x->v, sizeof r->v);
