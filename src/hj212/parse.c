@@ -15,13 +15,15 @@
 ** its value checked 8 bytes at a time. The data area (CP) goes in two
 ** stages, in the manner of simdjson. First it is classified 16 bytes at a
 ** time (SSE2; a portable loop elsewhere) into bitmaps: the marks '=' ';'
-** ',' that end keys and values, the bytes that cannot be in a key
-** (anything but [0-9A-Za-z_-]) and '-'; control and high bytes are noted
+** ',' that end keys and values, and '-'; control and high bytes are noted
 ** in the same pass. Then the walk takes the marks in order (count trailing
 ** zeros, clear the lowest bit): a plain item is its '=' and the next
-** mark, its key is checked and its last '-' found with one window of a
-** bitmap, so no branch depends on a length (a loop per byte mispredicts
-** at every field's end) and no step waits for a byte-by-byte search.
+** mark, its key's last '-' is found with one window of a bitmap, so no
+** branch depends on a length (a loop per byte mispredicts at every
+** field's end) and no step waits for a byte-by-byte search. The usual
+** key's bytes need no test: its field is a name of the table, its code
+** one met before in the packet or one of the code table; only other keys
+** are checked, 8 bytes at a time.
 **
 ** Whatever is unusual (spaces around items, //opaque// values, '=' in a
 ** value, a malformed field, a key of more than 48 bytes) is handed, field
@@ -45,6 +47,10 @@
 #include <emmintrin.h>
 #define SCAN_SSE2 1
 #endif
+
+/* Not a reason the caller sees: the item is not what the fast path took it
+** for, and the scalar path reads it again. */
+#define NOT_PLAIN HJ212_REASON_COUNT
 
 /* Header fields, as bits for duplicate detection. */
 enum { F_QN = 1, F_ST = 2, F_CN = 4, F_PW = 8, F_MN = 16, F_FLAG = 32, F_PNUM = 64, F_PNO = 128 };
@@ -230,9 +236,9 @@ struct scan {
   int ready;                     /* the bitmaps hold the CP (else: scalar path alone) */
   size_t base;                   /* the offset of bit 0 of the bitmaps */
   uint64_t mark[SCAN_WORDS];     /* '=' ';' ',': where keys and values end */
-  /* not [0-9A-Za-z_-], and '-': bitmaps as little-endian bytes, so that
-  ** the 57 bits from any offset are one load and one shift */
-  unsigned char nonkey[8 * SCAN_WORDS], dash[8 * SCAN_WORDS];
+  /* '-': a bitmap as little-endian bytes, so that the 57 bits from any
+  ** offset are one load and one shift */
+  unsigned char dash[8 * SCAN_WORDS];
   /* the packet's pollutants by hash of their code (index + 1, 0 = free):
   ** a new code is not compared with every code before it */
   unsigned char codes[CODE_SLOTS];
@@ -240,56 +246,46 @@ struct scan {
 
 /* The classes of 64 bytes, bit J for byte J. */
 struct block {
-  uint64_t mark, nonkey, dash;
+  uint64_t mark, dash;
   int odd;                       /* a control or high byte is there */
 };
 
 /* Store the bitmaps of block K. */
 static void put_block(struct scan *sc, size_t k, struct block b) {
   sc->mark[k] = b.mark;
-  put_le64(sc->nonkey + 8 * k, b.nonkey);
   put_le64(sc->dash + 8 * k, b.dash);
 }
 
 #ifdef SCAN_SSE2
-/* Signed compares only: a range test is an add that moves the range to
-** the bottom (-128...) and one compare; a byte >= 0x80 is negative, so it
-** falls in no range, and is "odd" with the control characters. */
-#define BELOW(x, lo, n) _mm_cmplt_epi8(_mm_add_epi8((x), _mm_set1_epi8((char)(0x80 - (lo)))), \
-                                       _mm_set1_epi8((char)(-128 + (n))))
-
+/* Signed compares: a byte >= 0x80 is negative, so it is "odd" with the
+** control characters. */
 static struct block classify64(const unsigned char *b) {
-  uint64_t mark = 0, key = 0, dash = 0;
+  uint64_t mark = 0, dash = 0;
   __m128i odd = _mm_setzero_si128();
   for (unsigned j = 0; j < 4; j++) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
-    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
     __m128i minus = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
-    __m128i name = _mm_or_si128(_mm_or_si128(BELOW(x, '0', 10), BELOW(lower, 'a', 26)),
-                                _mm_or_si128(minus, _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
     __m128i m = _mm_or_si128(
         _mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')), _mm_cmpeq_epi8(x, _mm_set1_epi8(','))));
     odd = _mm_or_si128(odd, _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
     mark |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << 16 * j;
-    key |= (uint64_t)(unsigned)_mm_movemask_epi8(name) << 16 * j;
     dash |= (uint64_t)(unsigned)_mm_movemask_epi8(minus) << 16 * j;
   }
-  return (struct block){mark, ~key, dash, _mm_movemask_epi8(odd)};
+  return (struct block){mark, dash, _mm_movemask_epi8(odd)};
 }
 #else
 /* The portable classifier, a byte at a time. */
 static struct block classify64(const unsigned char *b) {
-  uint64_t mark = 0, nonkey = 0, dash = 0;
+  uint64_t mark = 0, dash = 0;
   int odd = 0;
   for (unsigned j = 0; j < 64; j++) {
     unsigned c = b[j], cl = CLASS[c];
     mark |= (uint64_t)((cl & (K_STOP | K_EQ)) != 0) << j;
-    nonkey |= (uint64_t)!(cl & (K_NAME | K_DASH)) << j;
     dash |= (uint64_t)(cl == K_DASH) << j;
     odd |= c < 0x20 || c >= 0x80;
   }
-  return (struct block){mark, nonkey, dash, odd};
+  return (struct block){mark, dash, odd};
 }
 #endif
 
@@ -320,7 +316,7 @@ static size_t next_mark(struct walk *w) {
 }
 
 /* Classify bytes FROM..LEN of SEG (LEN <= HJ212_SEGMENT_MAX) in blocks
-** of 64. Past the end, bytes count as non-key only (as '&' would). A
+** of 64. Past the end, bytes are neither marks nor '-' (as '&'). A
 ** last, partial block is the end of the segment's last 64 bytes shifted
 ** down (no copy; the bytes before FROM are a valid header, so no odd one
 ** is among them), or, in a segment shorter than 64, a padded copy.
@@ -341,7 +337,6 @@ static int scan_build(struct scan *sc, const char *seg, size_t from, size_t len)
     if (len >= 64) {
       b = classify64(s + len - 64);
       b.mark >>= 64 - part;
-      b.nonkey = b.nonkey >> (64 - part) | ~0ull << part;
       b.dash >>= 64 - part;
     } else {
       unsigned char tail[64];
@@ -352,7 +347,7 @@ static int scan_build(struct scan *sc, const char *seg, size_t from, size_t len)
     put_block(sc, whole++, b);
     odd |= b.odd;
   }
-  struct block end = {~0ull, ~0ull, ~0ull, 0};
+  struct block end = {~0ull, ~0ull, 0};
   put_block(sc, whole, end);
   put_block(sc, whole + 1, end);
   return odd;
@@ -696,41 +691,52 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
   return n <= 8 || is(x->code.p + 8, n - 8, code + 8, n - 8);
 }
 
-/* The pollutant CODE of P, created (looked up in CODES) if new: the last
-** one (a pollutant's fields are usually together), else by hash. */
-static struct hj212_pollutant *pollutant(struct hj212_packet *p, const struct hj212_codes *codes,
-                                         struct scan *sc, const char *code, size_t n) {
+/* The pollutant CODE of P into *OUT, created (looked up in CODES) if new:
+** the last one (a pollutant's fields are usually together), else by hash.
+** A code met before, or found in CODES, is a plain name; any other is
+** checked here unless CHECKED (NOT_PLAIN if it is not one). */
+static enum hj212_reason pollutant(struct hj212_packet *p, const struct hj212_codes *codes,
+                                   struct scan *sc, const char *code, size_t n, int checked,
+                                   struct hj212_pollutant **out) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
-  uint64_t key = load(code, n < 8 ? n : 8, p->segment.p + p->segment.len);
+  const char *lim = p->segment.p + p->segment.len;
+  uint64_t key = load(code, n < 8 ? n : 8, lim);
   size_t np = p->npollutants;
-  if (np && same_code(&p->pollutants[np - 1], key, code, n)) return &p->pollutants[np - 1];
+  if (np && same_code(&p->pollutants[np - 1], key, code, n)) {
+    *out = &p->pollutants[np - 1];
+    return HJ212_OK;
+  }
   size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
   for (; sc->codes[h]; h = (h + 1) % CODE_SLOTS)
-    if (same_code(&p->pollutants[sc->codes[h] - 1], key, code, n))
-      return &p->pollutants[sc->codes[h] - 1];
-  if (np == HJ212_MAX_POLLUTANTS) return NULL;
+    if (same_code(&p->pollutants[sc->codes[h] - 1], key, code, n)) {
+      *out = &p->pollutants[sc->codes[h] - 1];
+      return HJ212_OK;
+    }
+  enum hj212_code_status status = HJ212_CODE_KNOWN;
+  const struct hj212_code *info = hj212_codes_find(codes, code, n);
+  if (!info && (info = hj212_codes_find_old(codes, code, n))) status = HJ212_CODE_MAPPED;
+  if (!info) {
+    if (!checked && !all_bytes(code, n, lim, non_name)) return NOT_PLAIN;
+    status = HJ212_CODE_UNKNOWN;
+  }
+  if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
   sc->codes[h] = (unsigned char)(np + 1);
-  struct hj212_pollutant *x = &p->pollutants[p->npollutants++];
+  struct hj212_pollutant *x = *out = &p->pollutants[p->npollutants++];
   /* code2017 from the value, not from x->code: reading back a struct
      just stored in two parts stalls store forwarding */
   x->code = x->code2017 = (struct hj212_str){code, (uint32_t)n};
   x->key = key;
   x->present = 0;
   x->flag = 0;
-  x->info = hj212_codes_find(codes, code, n);
-  x->status = HJ212_CODE_KNOWN;
-  if (!x->info) {
-    x->info = hj212_codes_find_old(codes, code, n);
-    if (x->info) {
-      x->status = HJ212_CODE_MAPPED;
-      x->code2017 = (struct hj212_str){x->info->code, (uint32_t)strlen(x->info->code)};
-      p->warnings |= HJ212_WARN_MAPPED_2005;
-    } else {
-      x->status = HJ212_CODE_UNKNOWN;
-      p->warnings |= HJ212_WARN_UNKNOWN_CODE;
-    }
+  x->info = info;
+  x->status = status;
+  if (status == HJ212_CODE_MAPPED) {
+    x->code2017 = (struct hj212_str){info->code, (uint32_t)strlen(info->code)};
+    p->warnings |= HJ212_WARN_MAPPED_2005;
+  } else if (status == HJ212_CODE_UNKNOWN) {
+    p->warnings |= HJ212_WARN_UNKNOWN_CODE;
   }
-  return x;
+  return HJ212_OK;
 }
 
 static int valid_data_flag(char c, enum hj212_version v) {
@@ -766,10 +772,11 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
 
 /* A pollutant field: KEY is CODE-FIELD. */
 static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj212_codes *codes,
-                                         struct scan *sc, const char *code, size_t cn,
+                                         struct scan *sc, const char *code, size_t cn, int checked,
                                          const struct suffix *field, const char *v, size_t n) {
-  struct hj212_pollutant *x = pollutant(p, codes, sc, code, cn);
-  if (!x) return HJ212_E_TOO_MANY_ITEMS;
+  struct hj212_pollutant *x;
+  enum hj212_reason r = pollutant(p, codes, sc, code, cn, checked, &x);
+  if (r) return r;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
   x->present |= field->bit;
   switch (field->kind) {
@@ -800,17 +807,27 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
 /* A CP item as found: key [K, KE), value [V, VE); DASH is the offset of
 ** the key's last '-' (0 if none): "a21026-i22004-Info" is code
 ** "a21026-i22004", field "Info". MULTI says the key has several. NEXT is
-** where the following item is looked for. */
+** where the following item is looked for. CHECKED: the key is known to be
+** [0-9A-Za-z_-] (the scalar path reads it so; the fast path does not
+** look, as a usual key's bytes are vouched for by the tables it is found
+** in). */
 struct cp_item {
   const char *k, *ke, *v, *ve, *next;
   size_t dash;
-  int multi;
+  int multi, checked;
 };
 
-/* One CP item: a header-like DataTime, a parameter or a pollutant field. */
+/* The key of IT is [0-9A-Za-z_-]: checked now if it was not. */
+static int plain_key(const struct cp_item *it, const char *lim) {
+  return it->checked || all_bytes(it->k, (size_t)(it->ke - it->k), lim, non_name);
+}
+
+/* One CP item: a header-like DataTime, a parameter or a pollutant field.
+** NOT_PLAIN if the key holds other bytes than [0-9A-Za-z_-] (not
+** checked before): the scalar path reads the item again, its way. */
 static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *codes,
                               struct scan *sc, const struct cp_item *it) {
-  const char *k = it->k, *v = it->v;
+  const char *k = it->k, *v = it->v, *lim = p->segment.p + p->segment.len;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
   if (dash == 0) {
     if (IS(k, kn, "DataTime")) {
@@ -820,17 +837,20 @@ static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *
       p->has_datatime = 1;
       return HJ212_OK;
     }
+    if (!plain_key(it, lim)) return NOT_PLAIN;
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
-  if (dash + 1 == kn || kn > 48) return HJ212_E_BAD_KEY;
-  const struct suffix *field = classify(k + dash + 1, kn - dash - 1, p->segment.p + p->segment.len);
+  if (dash + 1 == kn || kn > 48) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
+  const struct suffix *field = classify(k + dash + 1, kn - dash - 1, lim);
   if (!field || field->kind == FK_PARAM) {
+    if (!plain_key(it, lim)) return NOT_PLAIN;
     if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
   /* a pollutant code is a plain name: no '-' inside */
-  if (it->multi || dash > 16) return HJ212_E_BAD_KEY;
-  return pollutant_field(p, codes, sc, k, dash, field, v, vn);
+  if (it->multi || dash > 16) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
+  /* the field is a name of the table: the code alone may need a look */
+  return pollutant_field(p, codes, sc, k, dash, it->checked, field, v, vn);
 }
 
 static const char *skip_spaces(const char *s, const char *end) {
@@ -872,6 +892,7 @@ static const char *key_end(const char *s, const char *end, size_t *dash, int *mu
 COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *end, struct cp_item *it) {
   const char *k = it->k, *s;
   it->ke = key_end(k, end, &it->dash, &it->multi);
+  it->checked = 1;
   s = it->ke < end && *it->ke == ' ' ? skip_spaces(it->ke, end) : it->ke;
   if (s == end || *s != '=' || it->ke == k || *k == '-') FAIL(HJ212_E_BAD_KEY, k, s - k);
   it->v = s + 1 < end && s[1] == ' ' ? skip_spaces(s + 1, end) : s + 1;
@@ -885,7 +906,8 @@ COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *en
 }
 
 /* The item at IT->k (offset K) from the marks, if it is plain: KEY=VALUE
-** with a key of 1..48 [0-9A-Za-z_-] not starting with '-', a value
+** with a key of 1..48 bytes not starting with '-' (item() sees to the
+** rest: [0-9A-Za-z_-]), a value
 ** without '=' that neither starts with a space or "//" nor ends with a
 ** space, ended by ',' or ';' (then IT->next is past it) or the end of CP
 ** (offset END). Returns 0 if it is not (then scalar_item takes it, and
@@ -895,13 +917,14 @@ static int fast_item(const struct scan *sc, struct walk *w, const char *seg, siz
   size_t e = next_mark(w), ve = next_mark(w), kn = e - k;
   if (ve > end) ve = end;   /* the last value runs to the "&&" */
   if (e >= end || seg[e] != '=' || kn - 1 >= 48) return 0;
-  uint64_t in = (1ull << kn) - 1, d = window(sc, sc->dash, k) & in;
-  if ((window(sc, sc->nonkey, k) & in) || (d & 1)) return 0;
+  uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
+  if (d & 1) return 0;
   const char *v = seg + e + 1, *vend = seg + ve;
   if (seg[ve] == '=' || v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (vend > v && vend[-1] == ' '))
     return 0;
   it->dash = d ? top64(d) : 0;
   it->multi = (d & (d - 1)) != 0;
+  it->checked = 0;
   it->ke = seg + e;
   it->v = v;
   it->ve = vend;
@@ -924,14 +947,21 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_cod
     struct cp_item it;
     enum hj212_reason r;
     it.k = s;
-    if (!(sc->ready && fast_item(sc, &w, seg, (size_t)(s - seg), (size_t)(end - seg), &it))) {
-      struct cp_item t = it;   /* IT's address is not taken: it stays in registers */
-      if ((r = scalar_item(p, end, &t))) return r;
-      it = t;
-      /* its separator, if any, is skipped below: the marks restart after it */
-      if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
+    int fast = sc->ready && fast_item(sc, &w, seg, (size_t)(s - seg), (size_t)(end - seg), &it);
+    /* one call of item(), so that it is inlined: a second round if the
+       fast path's item was not plain after all */
+    for (;;) {
+      if (!fast) {
+        struct cp_item t = it;   /* IT's address is not taken: it stays in registers */
+        if ((r = scalar_item(p, end, &t))) return r;
+        it = t;
+        /* its separator, if any, is skipped below: the marks restart after it */
+        if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
+      }
+      if ((r = item(p, codes, sc, &it)) != NOT_PLAIN) break;
+      fast = 0;
     }
-    if ((r = item(p, codes, sc, &it))) FAIL(r, it.k, it.ve - it.k);
+    if (r) FAIL(r, it.k, it.ve - it.k);
     s = it.next;
   }
 }
