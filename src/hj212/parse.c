@@ -290,27 +290,29 @@ static struct block classify64(const unsigned char *b) {
 #endif
 
 /* A walk over the marks, in a local of its own so that it can live in
-** registers. */
+** registers: three of them, as the item loop has many other values. */
 struct walk {
-  const uint64_t *mark;
-  size_t base, block;            /* the block of the next mark... */
+  const uint64_t *mark;          /* the word of the next mark... */
+  size_t at;                     /* ...the offset of its bit 0... */
   uint64_t left;                 /* ...and its marks not yet taken */
 };
 
 /* Start the walk at offset I (after a field the scalar way, too: so the
 ** fast and the scalar paths can take turns). */
 static void walk_from(struct walk *w, const struct scan *sc, size_t i) {
-  i -= sc->base;
-  w->mark = sc->mark;
-  w->base = sc->base;
-  w->block = i >> 6;
-  w->left = sc->mark[i >> 6] & ~0ull << (i & 63);
+  size_t k = (i - sc->base) >> 6;
+  w->mark = sc->mark + k;
+  w->at = sc->base + 64 * k;
+  w->left = *w->mark & ~0ull << ((i - sc->base) & 63);
 }
 
 /* The offset of the next mark; past the last, offsets >= the length. */
 static size_t next_mark(struct walk *w) {
-  while (!w->left) w->left = w->mark[++w->block];
-  size_t at = w->base + w->block * 64 + ctz64(w->left);
+  while (!w->left) {
+    w->left = *++w->mark;
+    w->at += 64;
+  }
+  size_t at = w->at + ctz64(w->left);
   w->left &= w->left - 1;
   return at;
 }
@@ -756,6 +758,34 @@ static int valid_eflag(const char *s, size_t n) {
   return 1;
 }
 
+/* A CP item as found: key [K, KE), value [V, VE); DASH is the offset of
+** the key's last '-' (0 if none): "a21026-i22004-Info" is code
+** "a21026-i22004", field "Info". MULTI says the key has several. NEXT is
+** where the following item is looked for. CHECKED: the scalar path read
+** it, so the key is [0-9A-Za-z_-] and the value has no spaces around it
+** (the fast path looks only when it must: a usual key's bytes are vouched
+** for by the tables it is found in, a usual value's by its parse; an
+** error sends the item to the scalar path if the value is not plain). */
+struct cp_item {
+  const char *k, *ke, *v, *ve, *next;
+  size_t dash;
+  int multi, checked;
+};
+
+/* The key of IT is [0-9A-Za-z_-]: checked now if it was not. */
+static int plain_key(const struct cp_item *it, const char *lim) {
+  return it->checked || all_bytes(it->k, (size_t)(it->ke - it->k), lim, non_name);
+}
+
+/* The value of IT is as the scalar path would read it: it neither starts
+** with a space or "//" nor ends with a space (the fast path does not look
+** until the value has been found wrong, or is kept as text). */
+static int plain_value(const struct cp_item *it) {
+  const char *v = it->v;
+  return it->checked ||
+         !(v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (it->ve > v && it->ve[-1] == ' '));
+}
+
 /* One numeric value: checked against the code's physical bounds, which
 ** apply to concentrations (not to the cumulative Cou). A bound that is
 ** NAN (none) fails both comparisons, so it needs no test of its own. */
@@ -770,29 +800,36 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
   return HJ212_OK;
 }
 
-/* A pollutant field: KEY is CODE-FIELD. */
+/* A pollutant field of IT, whose key is CODE-FIELD. The field's bit is
+** set only once its value is taken: a value the fast path read wrong (its
+** spaces, "//") leaves the pollutant as the scalar path's second reading
+** needs it (a new pollutant is the same whichever path makes it). */
 static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj212_codes *codes,
-                                         struct scan *sc, const char *code, size_t cn, int checked,
-                                         const struct suffix *field, const char *v, size_t n) {
+                                         struct scan *sc, const struct cp_item *it,
+                                         const struct suffix *field) {
+  const char *v = it->v;
+  size_t n = (size_t)(it->ve - v);
   struct hj212_pollutant *x;
-  enum hj212_reason r = pollutant(p, codes, sc, code, cn, checked, &x);
+  enum hj212_reason r = pollutant(p, codes, sc, it->k, it->dash, it->checked, &x);
   if (r) return r;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
-  x->present |= field->bit;
   switch (field->kind) {
   case FK_VALUE:
-    return set_value(x, field->value, v, n, p->segment.p + p->segment.len);
+    if ((r = set_value(x, field->value, v, n, p->segment.p + p->segment.len))) return r;
+    break;
   case FK_FLAG:
     if (n != 1 || !valid_data_flag(v[0], p->version)) return HJ212_E_BAD_DATA_FLAG;
     x->flag = v[0];
-    return HJ212_OK;
+    break;
   case FK_EFLAG:
     if (!valid_eflag(v, n)) return HJ212_E_BAD_DATA_FLAG;
     x->eflag = (struct hj212_str){v, (uint32_t)n};
-    return HJ212_OK;
+    break;
   default:
-    return hj212_parse_time(v, n, 1, &x->sample_time) ? HJ212_E_BAD_DATATIME : HJ212_OK;
+    if (hj212_parse_time(v, n, 1, &x->sample_time)) return HJ212_E_BAD_DATATIME;
   }
+  x->present |= field->bit;
+  return HJ212_OK;
 }
 
 static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t kn,
@@ -802,24 +839,6 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
   x->key = (struct hj212_str){k, (uint32_t)kn};
   x->value = (struct hj212_str){v, (uint32_t)vn};
   return HJ212_OK;
-}
-
-/* A CP item as found: key [K, KE), value [V, VE); DASH is the offset of
-** the key's last '-' (0 if none): "a21026-i22004-Info" is code
-** "a21026-i22004", field "Info". MULTI says the key has several. NEXT is
-** where the following item is looked for. CHECKED: the key is known to be
-** [0-9A-Za-z_-] (the scalar path reads it so; the fast path does not
-** look, as a usual key's bytes are vouched for by the tables it is found
-** in). */
-struct cp_item {
-  const char *k, *ke, *v, *ve, *next;
-  size_t dash;
-  int multi, checked;
-};
-
-/* The key of IT is [0-9A-Za-z_-]: checked now if it was not. */
-static int plain_key(const struct cp_item *it, const char *lim) {
-  return it->checked || all_bytes(it->k, (size_t)(it->ke - it->k), lim, non_name);
 }
 
 /* One CP item: a header-like DataTime, a parameter or a pollutant field.
@@ -837,20 +856,20 @@ static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *
       p->has_datatime = 1;
       return HJ212_OK;
     }
-    if (!plain_key(it, lim)) return NOT_PLAIN;
+    if (!plain_key(it, lim) || !plain_value(it)) return NOT_PLAIN;
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
   if (dash + 1 == kn || kn > 48) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
   const struct suffix *field = classify(k + dash + 1, kn - dash - 1, lim);
   if (!field || field->kind == FK_PARAM) {
-    if (!plain_key(it, lim)) return NOT_PLAIN;
+    if (!plain_key(it, lim) || !plain_value(it)) return NOT_PLAIN;
     if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
   /* a pollutant code is a plain name: no '-' inside */
   if (it->multi || dash > 16) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
   /* the field is a name of the table: the code alone may need a look */
-  return pollutant_field(p, codes, sc, k, dash, it->checked, field, v, vn);
+  return pollutant_field(p, codes, sc, it, field);
 }
 
 static const char *skip_spaces(const char *s, const char *end) {
@@ -906,12 +925,10 @@ COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *en
 }
 
 /* The item at IT->k (offset K) from the marks, if it is plain: KEY=VALUE
-** with a key of 1..48 bytes not starting with '-' (item() sees to the
-** rest: [0-9A-Za-z_-]), a value
-** without '=' that neither starts with a space or "//" nor ends with a
-** space, ended by ',' or ';' (then IT->next is past it) or the end of CP
-** (offset END). Returns 0 if it is not (then scalar_item takes it, and
-** finds the same or an error). */
+** with a key of 1..48 bytes not starting with '-', a value without '=',
+** ended by ',' or ';' (then IT->next is past it) or the end of CP (offset
+** END); item() sees to the rest (plain_key, plain_value). Returns 0 if it
+** is not (then scalar_item takes it, and finds the same or an error). */
 static int fast_item(const struct scan *sc, struct walk *w, const char *seg, size_t k, size_t end,
                      struct cp_item *it) {
   size_t e = next_mark(w), ve = next_mark(w), kn = e - k;
@@ -920,8 +937,7 @@ static int fast_item(const struct scan *sc, struct walk *w, const char *seg, siz
   uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
   if (d & 1) return 0;
   const char *v = seg + e + 1, *vend = seg + ve;
-  if (seg[ve] == '=' || v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (vend > v && vend[-1] == ' '))
-    return 0;
+  if (seg[ve] == '=') return 0;
   it->dash = d ? top64(d) : 0;
   it->multi = (d & (d - 1)) != 0;
   it->checked = 0;
@@ -938,7 +954,7 @@ static int fast_item(const struct scan *sc, struct walk *w, const char *seg, siz
 static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_codes *codes,
                                   struct scan *sc, const char *s, const char *end) {
   const char *seg = p->segment.p;
-  struct walk w = {sc->mark, 0, 0, 0};   /* (set again below; for the compiler) */
+  struct walk w = {sc->mark, 0, 0};   /* (set again below; for the compiler) */
   if (sc->ready) walk_from(&w, sc, (size_t)(s - seg));
   for (;;) {
     s = skip_spaces(s, end);
@@ -958,7 +974,9 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_cod
         /* its separator, if any, is skipped below: the marks restart after it */
         if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
       }
-      if ((r = item(p, codes, sc, &it)) != NOT_PLAIN) break;
+      r = item(p, codes, sc, &it);
+      /* an error is reported where the scalar path puts it */
+      if (r != NOT_PLAIN && (!r || plain_value(&it))) break;
       fast = 0;
     }
     if (r) FAIL(r, it.k, it.ve - it.k);
