@@ -173,19 +173,19 @@ int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time 
   if (non_digits(a) | non_digits(b) | non_digits(c)) return -1;
   uint64_t pa = digit_pairs(a), pb = digit_pairs(b);   /* YYYYMMDD, DDhhmmss */
   int y = (int)(pa & 0xFF) * 100 + (int)(pa >> 16 & 0xFF), mo = (int)(pa >> 32 & 0xFF);
-  int d = (int)(pb & 0xFF), h = (int)(pb >> 16 & 0xFF), mi = (int)(pb >> 32 & 0xFF);
-  int se = (int)(pb >> 48);
-  int ms = (int)(c >> 40 & 0xFF) * 100 + (int)(c >> 48 & 0xFF) * 10 + (int)(c >> 56);
-  if (y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
-    return -1;
-  if (d > days_in_month(y, mo)) return -1;
+  int d = (int)(pb & 0xFF);
+  /* DD hh mm ss over 31 23 59 59 at once: a pair is at most 99, so adding
+     127 - max sets its byte's high bit only if it is over */
+  uint64_t over = (pb + (96 | 104ull << 16 | 68ull << 32 | 68ull << 48)) & 0x0080008000800080ull;
+  if ((unsigned)(y - 1970) > 129 || (unsigned)(mo - 1) > 11 || d == 0 || over) return -1;
+  if (d > 28 && d > days_in_month(y, mo)) return -1;
   t->year = (int16_t)y;
   t->month = (uint8_t)mo;
   t->day = (uint8_t)d;
-  t->hour = (uint8_t)h;
-  t->minute = (uint8_t)mi;
-  t->second = (uint8_t)se;
-  t->ms = (uint16_t)ms;
+  t->hour = (uint8_t)(pb >> 16);
+  t->minute = (uint8_t)(pb >> 32);
+  t->second = (uint8_t)(pb >> 48);
+  t->ms = (uint16_t)(len == 17 ? (c >> 40 & 0xFF) * 100 + (c >> 48 & 0xFF) * 10 + (c >> 56) : 0);
   return 0;
 }
 
