@@ -371,6 +371,12 @@ static uint64_t load(const char *p, size_t n, const char *lim) {
   return w;
 }
 
+/* The N = 1..8 bytes that end at P as a little-endian word, zero-extended:
+** one load of the 8 bytes before P, with no test of the segment's end. In
+** CP, 8 bytes before any byte are in the segment: the header before it has
+** ST, CN, PW and MN (at least 24 bytes). */
+static uint64_t load_before(const char *p, size_t n) { return le64(p - 8) >> (64 - 8 * n); }
+
 /* ---- numbers ---- */
 
 static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -401,17 +407,18 @@ static int short_number(uint64_t w, size_t n, uint64_t *mant, int *frac) {
   return 0;
 }
 
-/* A decimal number: [+-]digits[.digits] or [+-].digits, at most 30 bytes.
-** Mantissas below 2^53 with at most 22 decimals are exact in a double, and
-** one IEEE division rounds correctly, so strtod is needed only beyond. */
-static int parse_number(const char *s, size_t n, const char *lim, double *out) {
+/* A decimal number: [+-]digits[.digits] or [+-].digits, at most 30 bytes,
+** in CP (load_before). Mantissas below 2^53 with at most 22 decimals are
+** exact in a double, and one IEEE division rounds correctly, so strtod is
+** needed only beyond. */
+static int parse_number(const char *s, size_t n, double *out) {
   if (n == 0 || n > 30) return -1;
   size_t i = 0;
   int neg = 0;
   if (s[0] == '-' || s[0] == '+') { neg = s[0] == '-'; i = 1; }
   uint64_t mant = 0;
   int ndig = 0, frac = -1, big = 0;
-  if (n - i >= 1 && n - i <= 8 && !short_number(load(s + i, n - i, lim), n - i, &mant, &frac)) {
+  if (n - i >= 1 && n - i <= 8 && !short_number(load_before(s + n, n - i), n - i, &mant, &frac)) {
     ndig = 1;
   } else {
     for (; i < n; i++) {
@@ -713,9 +720,9 @@ static const struct suffix {
 };
 
 /* The field named by the part after the last '-' of a CP key (N >= 1
-** bytes at S, before LIM); NULL if the standard has no such field. */
-static const struct suffix *classify(const char *s, size_t n, const char *lim) {
-  uint64_t key = load(s, n < 8 ? n : 8, lim);
+** bytes at S); NULL if the standard has no such field. */
+static const struct suffix *classify(const char *s, size_t n) {
+  uint64_t key = n <= 8 ? load_before(s + n, n) : le64(s);
   const struct suffix *e = &SUFFIXES[SUFFIX_HASH(key)];
   if (e->len != n || le64(e->name) != key || (n > 8 && memcmp(e->name + 8, s + 8, n - 8)))
     return NULL;
@@ -736,7 +743,7 @@ static enum hj212_reason pollutant(struct hj212_packet *p, const struct hj212_co
                                    struct hj212_pollutant **out) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
   const char *lim = p->segment.p + p->segment.len;
-  uint64_t key = load(code, n < 8 ? n : 8, lim);
+  uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
   size_t np = p->npollutants;
   if (np && same_code(&p->pollutants[np - 1], key, code, n)) {
     *out = &p->pollutants[np - 1];
@@ -823,10 +830,10 @@ static int plain_value(const struct cp_item *it) {
 /* One numeric value: checked against the code's physical bounds, which
 ** apply to concentrations (not to the cumulative Cou). A bound that is
 ** NAN (none) fails both comparisons, so it needs no test of its own. */
-static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v, size_t n,
-                                   const char *lim) {
+static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v,
+                                   size_t n) {
   double d;
-  if (parse_number(v, n, lim, &d)) return HJ212_E_BAD_NUMBER;
+  if (parse_number(v, n, &d)) return HJ212_E_BAD_NUMBER;
   if (x->info && which != HJ212_COU && (d < x->info->min || d > x->info->max))
     return HJ212_E_OUT_OF_RANGE;
   x->v[which] = d;
@@ -849,7 +856,7 @@ static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
   switch (field->kind) {
   case FK_VALUE:
-    if ((r = set_value(x, field->value, v, n, p->segment.p + p->segment.len))) return r;
+    if ((r = set_value(x, field->value, v, n))) return r;
     break;
   case FK_FLAG:
     if (n != 1 || !valid_data_flag(v[0], p->version)) return HJ212_E_BAD_DATA_FLAG;
@@ -894,7 +901,7 @@ static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
   if (dash + 1 == kn || kn > 48) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
-  const struct suffix *field = classify(k + dash + 1, kn - dash - 1, lim);
+  const struct suffix *field = classify(k + dash + 1, kn - dash - 1);
   if (!field || field->kind == FK_PARAM) {
     if (!plain_key(it, lim) || !plain_value(it)) return NOT_PLAIN;
     if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
