@@ -243,6 +243,9 @@ struct scan {
   /* the packet's pollutants by hash of their code (index + 1, 0 = free):
   ** a new code is not compared with every code before it */
   unsigned char codes[CODE_SLOTS];
+  /* the code table, here rather than an argument: the item loop is short
+  ** of registers, and the table is wanted only for a new pollutant */
+  const struct hj212_codes *table;
 };
 
 /* The classes of 64 bytes, bit J for byte J. */
@@ -738,9 +741,8 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
 ** the last one (a pollutant's fields are usually together), else by hash.
 ** A code met before, or found in CODES, is a plain name; any other is
 ** checked here unless CHECKED (NOT_PLAIN if it is not one). */
-static enum hj212_reason pollutant(struct hj212_packet *p, const struct hj212_codes *codes,
-                                   struct scan *sc, const char *code, size_t n, int checked,
-                                   struct hj212_pollutant **out) {
+static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
+                                   size_t n, int checked, struct hj212_pollutant **out) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
   const char *lim = p->segment.p + p->segment.len;
   uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
@@ -756,8 +758,8 @@ static enum hj212_reason pollutant(struct hj212_packet *p, const struct hj212_co
       return HJ212_OK;
     }
   enum hj212_code_status status = HJ212_CODE_KNOWN;
-  const struct hj212_code *info = hj212_codes_find(codes, code, n);
-  if (!info && (info = hj212_codes_find_old(codes, code, n))) status = HJ212_CODE_MAPPED;
+  const struct hj212_code *info = hj212_codes_find(sc->table, code, n);
+  if (!info && (info = hj212_codes_find_old(sc->table, code, n))) status = HJ212_CODE_MAPPED;
   if (!info) {
     if (!checked && !all_bytes(code, n, lim, non_name)) return NOT_PLAIN;
     status = HJ212_CODE_UNKNOWN;
@@ -845,13 +847,12 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
 ** set only once its value is taken: a value the fast path read wrong (its
 ** spaces, "//") leaves the pollutant as the scalar path's second reading
 ** needs it (a new pollutant is the same whichever path makes it). */
-static enum hj212_reason pollutant_field(struct hj212_packet *p, const struct hj212_codes *codes,
-                                         struct scan *sc, const struct cp_item *it,
-                                         const struct suffix *field) {
+static enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
+                                         const struct cp_item *it, const struct suffix *field) {
   const char *v = it->v;
   size_t n = (size_t)(it->ve - v);
   struct hj212_pollutant *x;
-  enum hj212_reason r = pollutant(p, codes, sc, it->k, it->dash, it->checked, &x);
+  enum hj212_reason r = pollutant(p, sc, it->k, it->dash, it->checked, &x);
   if (r) return r;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
   switch (field->kind) {
@@ -885,8 +886,7 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
 /* One CP item: a header-like DataTime, a parameter or a pollutant field.
 ** NOT_PLAIN if the key holds other bytes than [0-9A-Za-z_-] (not
 ** checked before): the scalar path reads the item again, its way. */
-static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *codes,
-                              struct scan *sc, const struct cp_item *it) {
+static enum hj212_reason item(struct hj212_packet *p, struct scan *sc, const struct cp_item *it) {
   const char *k = it->k, *v = it->v, *lim = p->segment.p + p->segment.len;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
   if (dash == 0) {
@@ -910,7 +910,7 @@ static enum hj212_reason item(struct hj212_packet *p, const struct hj212_codes *
   /* a pollutant code is a plain name: no '-' inside */
   if (it->multi || dash > 16) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
   /* the field is a name of the table: the code alone may need a look */
-  return pollutant_field(p, codes, sc, it, field);
+  return pollutant_field(p, sc, it, field);
 }
 
 static const char *skip_spaces(const char *s, const char *end) {
@@ -992,8 +992,8 @@ static int fast_item(const struct scan *sc, struct walk *w, const char *seg, siz
 /* The items of CP's data area [S, END). The marks are taken in step with
 ** S: a fast item takes its '=' and its separator, anything else restarts
 ** them after it. */
-static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_codes *codes,
-                                  struct scan *sc, const char *s, const char *end) {
+static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const char *s,
+                                  const char *end) {
   const char *seg = p->segment.p;
   struct walk w = {sc->mark, 0, 0};   /* (set again below; for the compiler) */
   if (sc->ready) walk_from(&w, sc, (size_t)(s - seg));
@@ -1015,7 +1015,7 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, const struct hj212_cod
         /* its separator, if any, is skipped below: the marks restart after it */
         if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
       }
-      r = item(p, codes, sc, &it);
+      r = item(p, sc, &it);
       /* an error is reported where the scalar path puts it */
       if (r != NOT_PLAIN && (!r || plain_value(&it))) break;
       fast = 0;
@@ -1061,6 +1061,7 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   enum hj212_reason r, t;
   size_t pos;
   memset(sc->codes, 0, sizeof sc->codes);
+  sc->table = codes;
   if (!fast && (r = check_text(seg, len))) FAIL(r, seg, len);
   /* the text is checked first: after the header, which has no control or
   ** high byte if it is valid, or before reporting what is wrong with it */
@@ -1074,7 +1075,7 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   if (len - pos < 7 || memcmp(seg + pos, "CP=&&", 5) || memcmp(seg + len - 2, "&&", 2))
     FAIL(HJ212_E_BAD_SYNTAX, seg + pos, len - pos);
   p->cp = (struct hj212_str){seg + pos + 5, (uint32_t)(len - pos - 7)};
-  return parse_cp(p, codes, sc, p->cp.p, p->cp.p + p->cp.len);
+  return parse_cp(p, sc, p->cp.p, p->cp.p + p->cp.len);
 }
 
 enum hj212_reason hj212_parse(const char *seg, size_t len, const struct hj212_codes *codes,
