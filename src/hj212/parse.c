@@ -634,8 +634,9 @@ static size_t usual_header(struct hj212_packet *p, const char *seg, size_t len, 
   /* "ST=..;CN" and "=....;", the values' bytes masked out */
   uint64_t a = le64(seg + i), b = le64(seg + i + 8);
   uint64_t x = (b >> 8 & 0xFFFFFFFF) ^ '0' * 0x01010101ull;   /* CN's digit values */
-  if ((a & 0xFFFFFF0000FFFFFFull) !=
-          (NAME('S', 'T', '=', 0, 0) | (uint64_t)';' << 40 | (uint64_t)'C' << 48 | (uint64_t)'N' << 56) ||
+  uint64_t st_cn = NAME('S', 'T', '=', 0, 0) | (uint64_t)';' << 40 | (uint64_t)'C' << 48 |
+                   (uint64_t)'N' << 56;
+  if ((a & 0xFFFFFF0000FFFFFFull) != st_cn ||
       (b & 0xFF00000000FFull) != ('=' | (uint64_t)';' << 40) || non_digits(x) ||
       !valid_st(seg + i + 3, 2))
     return 0;
