@@ -728,8 +728,9 @@ static const struct suffix {
 static const struct suffix *classify(const char *s, size_t n) {
   uint64_t key = n <= 8 ? load_before(s + n, n) : le64(s);
   const struct suffix *e = &SUFFIXES[SUFFIX_HASH(key)];
-  if (e->len != n || le64(e->name) != key || (n > 8 && memcmp(e->name + 8, s + 8, n - 8)))
-    return NULL;
+  /* names have no zero byte: below 8 bytes, equal words are equal lengths */
+  if (le64(e->name) != key) return NULL;
+  if (n >= 8 && (e->len != n || (n > 8 && memcmp(e->name + 8, s + 8, n - 8)))) return NULL;
   return e;
 }
 
@@ -999,9 +1000,12 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const
   struct walk w = {sc->mark, 0, 0};   /* (set again below; for the compiler) */
   if (sc->ready) walk_from(&w, sc, (size_t)(s - seg));
   for (;;) {
-    s = skip_spaces(s, end);
-    if (s == end) return HJ212_OK;
-    if (*s == ';' || *s == ',') { s++; continue; }   /* empty item: "...;" before && */
+    /* one test for the usual start of an item (END is at "&&": readable) */
+    if (CLS(*s) != K_NAME) {
+      s = skip_spaces(s, end);
+      if (s == end) return HJ212_OK;
+      if (*s == ';' || *s == ',') { s++; continue; }   /* empty item: "...;" before && */
+    }
     struct cp_item it;
     enum hj212_reason r;
     it.k = s;
