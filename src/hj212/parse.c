@@ -564,9 +564,10 @@ static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v
 static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
   static const struct { int bit; const char *name; } REQUIRED[] = {
       {F_ST, "ST"}, {F_CN, "CN"}, {F_PW, "PW"}, {F_MN, "MN"}};
-  for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
-    if (!(seen & REQUIRED[i].bit))
-      FAIL(HJ212_E_MISSING_FIELD, REQUIRED[i].name, 2);
+  if ((seen & (F_ST | F_CN | F_PW | F_MN)) != (F_ST | F_CN | F_PW | F_MN))
+    for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
+      if (!(seen & REQUIRED[i].bit))
+        FAIL(HJ212_E_MISSING_FIELD, REQUIRED[i].name, 2);
   int v = p->flag < 0 ? 0 : p->flag >> 2;
   p->version = v > HJ212_VFUTURE ? HJ212_VFUTURE : (enum hj212_version)v;
   if (p->version != HJ212_V2005 && !p->has_qn) FAIL(HJ212_E_MISSING_FIELD, "QN", 2);
@@ -696,7 +697,7 @@ enum field_kind { FK_VALUE, FK_FLAG, FK_EFLAG, FK_SAMPLETIME, FK_PARAM };
 #define SUFFIX_HASH(key) ((size_t)(((key) * 0x4A40036E639A5ABDull) >> 59))
 #define VALUE(v) FK_VALUE, (v), 1u << (v)
 static const struct suffix {
-  char name[16];
+  _Alignas(32) char name[16];    /* 32-byte entries: an index is a shift */
   unsigned char len, kind, value;
   uint32_t bit;
 } SUFFIXES[32] = {
