@@ -246,6 +246,7 @@ struct scan {
   /* the code table, here rather than an argument: the item loop is short
   ** of registers, and the table is wanted only for a new pollutant */
   const struct hj212_codes *table;
+  struct hj212_pollutant *last;  /* the newest pollutant, NULL before the first */
 };
 
 /* The classes of 64 bytes, bit J for byte J. */
@@ -750,8 +751,8 @@ static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, cons
   const char *lim = p->segment.p + p->segment.len;
   uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
   size_t np = p->npollutants;
-  if (np && same_code(&p->pollutants[np - 1], key, code, n)) {
-    *out = &p->pollutants[np - 1];
+  if (sc->last && same_code(sc->last, key, code, n)) {
+    *out = sc->last;
     return HJ212_OK;
   }
   size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
@@ -769,7 +770,7 @@ static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, cons
   }
   if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
   sc->codes[h] = (unsigned char)(np + 1);
-  struct hj212_pollutant *x = *out = &p->pollutants[p->npollutants++];
+  struct hj212_pollutant *x = *out = sc->last = &p->pollutants[p->npollutants++];
   /* code2017 from the value, not from x->code: reading back a struct
      just stored in two parts stalls store forwarding */
   x->code = x->code2017 = (struct hj212_str){code, (uint32_t)n};
@@ -1068,6 +1069,7 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   size_t pos;
   memset(sc->codes, 0, sizeof sc->codes);
   sc->table = codes;
+  sc->last = NULL;
   if (!fast && (r = check_text(seg, len))) FAIL(r, seg, len);
   /* the text is checked first: after the header, which has no control or
   ** high byte if it is valid, or before reporting what is wrong with it */
