@@ -29,7 +29,10 @@
 ** Whatever is unusual (spaces around items, //opaque// values, '=' in a
 ** value, a malformed field, a key of more than 48 bytes) is handed, field
 ** by field, to the scalar code that looks at one byte at a time, and the
-** walk restarts after it. The scalar code alone parses segments longer
+** walk restarts after it. Some of it is noticed only late: a value with
+** spaces or "//" when it fails to parse or is kept as text, odd bytes in
+** a key when no table vouches for it; nothing the scalar code would do
+** otherwise is stored before. The scalar code alone parses segments longer
 ** than 1024 bytes (not from the framer), and it is the reference the unit
 ** tests and the fuzzer compare the fast path with (they compile this file
 ** a second time, with HJ212_NO_SIMD for the portable classifier, and call
