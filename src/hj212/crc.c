@@ -19,12 +19,23 @@
 #include <emmintrin.h>
 #endif
 
+static const union { uint16_t u; unsigned char c[2]; } ORDER = {1};
+#define LITTLE_ENDIAN_HOST (ORDER.c[0] != 0)   /* compilers fold the test away */
+
 /* Word W (8 bytes in memory order) without its first K = 1..7 bytes, the
-** rest moved to the front and zeros behind (compilers fold the order
-** test away). */
+** rest moved to the front and zeros behind. */
 static uint64_t drop_first(uint64_t w, unsigned k) {
-  static const union { uint16_t u; unsigned char c[2]; } order = {1};
-  return order.c[0] ? w >> 8 * k : w << 8 * k;
+  return LITTLE_ENDIAN_HOST ? w >> 8 * k : w << 8 * k;
+}
+
+static uint64_t swap_bytes(uint64_t w) {
+#if defined(__GNUC__)
+  return __builtin_bswap64(w);
+#else
+  w = (w & 0x00000000FFFFFFFFull) << 32 | w >> 32;
+  w = (w & 0x0000FFFF0000FFFFull) << 16 | (w >> 16 & 0x0000FFFF0000FFFFull);
+  return (w & 0x00FF00FF00FF00FFull) << 8 | (w >> 8 & 0x00FF00FF00FF00FFull);
+#endif
 }
 
 /* The XOR of the 8-byte words of P[0..N), the last one zero-padded:
@@ -60,7 +71,7 @@ static uint64_t fold(const unsigned char *p, size_t n) {
   if (i < n && n >= 8) {
     memcpy(&w, p + n - 8, 8);
     w = drop_first(w, (unsigned)(8 - (n - i)));
-  } else {
+  } else if (i < n) {
     memcpy(&w, p + i, n - i);
   }
   return a ^ b ^ w;
@@ -70,14 +81,17 @@ uint16_t hj212_crc16(const void *data, size_t len) {
   const unsigned char *p = data;
   if (len == 0) return 0xFFFF;
   size_t m = len - 1;   /* the last byte gives the full 16-bit result */
-  unsigned char lane[8];
-  uint64_t w = fold(p, m);
-  memcpy(lane, &w, 8);  /* bytes in memory order, whatever the host's */
+  uint64_t w = fold(p, m);   /* lane L: byte L in memory order */
   /* the state (register >> 8 = 0xFF) enters with byte 0; with m = 0 it
-     meets H^8, the identity, and stays 0xFF */
-  lane[0] ^= 0xFF;
-  /* lane L meets H^e, e = m - L mod 8 in 1..8: table hj212_crc_h[e - 1] */
+     meets H^8, the identity, and stays 0xFF. V: the lanes as a number,
+     lane 0 in the top byte */
+  uint64_t v = LITTLE_ENDIAN_HOST ? swap_bytes(w ^ 0xFF) : w ^ 0xFFull << 56;
+  /* lane L meets H^e, e = m - L mod 8 in 1..8: table hj212_crc_h[e - 1].
+     V rotated left by m mod 8 bytes has the lane for table J in byte J,
+     so no index is worked out per lane */
+  unsigned k = 8 * (unsigned)(m & 7);
+  v = v << k | v >> ((64 - k) & 63);
   unsigned s = 0;
-  for (size_t l = 0; l < 8; l++) s ^= hj212_crc_h[(m - l - 1) & 7][lane[l]];
+  for (unsigned j = 0; j < 8; j++) s ^= hj212_crc_h[j][v >> 8 * j & 0xFF];
   return hj212_crc_t[s ^ p[m]];
 }
