@@ -980,8 +980,9 @@ COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *en
 static int fast_item(const struct scan *sc, struct walk *w, const char *seg, size_t k, size_t end,
                      struct cp_item *it) {
   size_t e = next_mark(w), ve = next_mark(w), kn = e - k;
-  if (ve > end) ve = end;   /* the last value runs to the "&&" */
-  if (e >= end || seg[e] != '=' || kn - 1 >= 48) return 0;
+  /* END is a mark and seg[END] is '&': E is at most END, and VE too if E
+     is an '=' */
+  if (seg[e] != '=' || kn - 1 >= 48) return 0;
   uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
   if (d & 1) return 0;
   const char *v = seg + e + 1, *vend = seg + ve;
@@ -1086,6 +1087,9 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   if (len - pos < 7 || memcmp(seg + pos, "CP=&&", 5) || memcmp(seg + len - 2, "&&", 2))
     FAIL(HJ212_E_BAD_SYNTAX, seg + pos, len - pos);
   p->cp = (struct hj212_str){seg + pos + 5, (uint32_t)(len - pos - 7)};
+  /* the end of the data area, the first '&' of "&&", is a mark too: the
+     last value ends there, and no key's '=' is looked for past it */
+  if (fast) sc->mark[(len - 2 - pos) >> 6] |= 1ull << ((len - 2 - pos) & 63);
   return parse_cp(p, sc, p->cp.p, p->cp.p + p->cp.len);
 }
 
