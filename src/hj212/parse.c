@@ -862,20 +862,17 @@ static enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc
   enum hj212_reason r = pollutant(p, sc, it->k, it->dash, it->checked, &x);
   if (r) return r;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
-  switch (field->kind) {
-  case FK_VALUE:
+  /* tests, the usual kinds first, rather than a jump table */
+  if (field->kind == FK_VALUE) {
     if ((r = set_value(x, field->value, v, n))) return r;
-    break;
-  case FK_FLAG:
+  } else if (field->kind == FK_FLAG) {
     if (n != 1 || !valid_data_flag(v[0], p->version)) return HJ212_E_BAD_DATA_FLAG;
     x->flag = v[0];
-    break;
-  case FK_EFLAG:
+  } else if (field->kind == FK_EFLAG) {
     if (!valid_eflag(v, n)) return HJ212_E_BAD_DATA_FLAG;
     x->eflag = (struct hj212_str){v, (uint32_t)n};
-    break;
-  default:
-    if (hj212_parse_time(v, n, 1, &x->sample_time)) return HJ212_E_BAD_DATATIME;
+  } else if (hj212_parse_time(v, n, 1, &x->sample_time)) {
+    return HJ212_E_BAD_DATATIME;
   }
   x->present |= field->bit;
   return HJ212_OK;
