@@ -822,9 +822,10 @@ struct cp_item {
   int multi, checked;
 };
 
-/* The key of IT is [0-9A-Za-z_-]: checked now if it was not. */
-static int plain_key(const struct cp_item *it, const char *lim) {
-  return it->checked || all_bytes(it->k, (size_t)(it->ke - it->k), lim, non_name);
+/* The key of IT (in P) is [0-9A-Za-z_-]: checked now if it was not. */
+static int plain_key(const struct hj212_packet *p, const struct cp_item *it) {
+  return it->checked ||
+         all_bytes(it->k, (size_t)(it->ke - it->k), p->segment.p + p->segment.len, non_name);
 }
 
 /* The value of IT is as the scalar path would read it: it neither starts
@@ -891,7 +892,7 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
 ** NOT_PLAIN if the key holds other bytes than [0-9A-Za-z_-] (not
 ** checked before): the scalar path reads the item again, its way. */
 static enum hj212_reason item(struct hj212_packet *p, struct scan *sc, const struct cp_item *it) {
-  const char *k = it->k, *v = it->v, *lim = p->segment.p + p->segment.len;
+  const char *k = it->k, *v = it->v;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
   if (dash == 0) {
     if (IS(k, kn, "DataTime")) {
@@ -901,18 +902,18 @@ static enum hj212_reason item(struct hj212_packet *p, struct scan *sc, const str
       p->has_datatime = 1;
       return HJ212_OK;
     }
-    if (!plain_key(it, lim) || !plain_value(it)) return NOT_PLAIN;
+    if (!plain_key(p, it) || !plain_value(it)) return NOT_PLAIN;
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
-  if (dash + 1 == kn || kn > 48) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
+  if (dash + 1 == kn || kn > 48) return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
   const struct suffix *field = classify(k + dash + 1, kn - dash - 1);
   if (!field || field->kind == FK_PARAM) {
-    if (!plain_key(it, lim) || !plain_value(it)) return NOT_PLAIN;
+    if (!plain_key(p, it) || !plain_value(it)) return NOT_PLAIN;
     if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
   /* a pollutant code is a plain name: no '-' inside */
-  if (it->multi || dash > 16) return plain_key(it, lim) ? HJ212_E_BAD_KEY : NOT_PLAIN;
+  if (it->multi || dash > 16) return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
   /* the field is a name of the table: the code alone may need a look */
   return pollutant_field(p, sc, it, field);
 }
