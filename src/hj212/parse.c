@@ -751,7 +751,6 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
 static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
                                    size_t n, int checked, struct hj212_pollutant **out) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
-  const char *lim = p->segment.p + p->segment.len;
   uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
   size_t np = p->npollutants;
   if (sc->last && same_code(sc->last, key, code, n)) {
@@ -768,7 +767,7 @@ static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, cons
   const struct hj212_code *info = hj212_codes_find(sc->table, code, n);
   if (!info && (info = hj212_codes_find_old(sc->table, code, n))) status = HJ212_CODE_MAPPED;
   if (!info) {
-    if (!checked && !all_bytes(code, n, lim, non_name)) return NOT_PLAIN;
+    if (!checked && !all_bytes(code, n, p->segment.p + p->segment.len, non_name)) return NOT_PLAIN;
     status = HJ212_CODE_UNKNOWN;
   }
   if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
