@@ -16,22 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The second parser, its functions renamed (function-like macros:
-** hj212_pollutant is a struct too). */
-#define HJ212_NO_SIMD 1
-#define hj212_parse(...) portable_parse(__VA_ARGS__)
-#define hj212_parse_time(...) portable_parse_time(__VA_ARGS__)
-#define hj212_time_seconds(...) portable_time_seconds(__VA_ARGS__)
-#define hj212_wants_reply(...) portable_wants_reply(__VA_ARGS__)
-#define hj212_param(...) portable_param(__VA_ARGS__)
-#define hj212_pollutant(...) portable_pollutant(__VA_ARGS__)
-#include "hj212/parse.c"
-#undef hj212_parse
-#undef hj212_parse_time
-#undef hj212_time_seconds
-#undef hj212_wants_reply
-#undef hj212_param
-#undef hj212_pollutant
+#include "../tests/unit/portable_parser.h"   /* the second parser */
 
 static struct hj212_codes *codes;
 static struct hj212_reassembler *reasm;

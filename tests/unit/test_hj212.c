@@ -28,23 +28,8 @@
 #include "hj212/hj212.h"
 #include "util/buf.h"
 
-/* The parser again, portable, its functions renamed (function-like
-** macros: hj212_pollutant is a struct too). Before this file's own names,
-** so that none of them is shadowed. */
-#define HJ212_NO_SIMD 1
-#define hj212_parse(...) portable_parse(__VA_ARGS__)
-#define hj212_parse_time(...) portable_parse_time(__VA_ARGS__)
-#define hj212_time_seconds(...) portable_time_seconds(__VA_ARGS__)
-#define hj212_wants_reply(...) portable_wants_reply(__VA_ARGS__)
-#define hj212_param(...) portable_param(__VA_ARGS__)
-#define hj212_pollutant(...) portable_pollutant(__VA_ARGS__)
-#include "hj212/parse.c"
-#undef hj212_parse
-#undef hj212_parse_time
-#undef hj212_time_seconds
-#undef hj212_wants_reply
-#undef hj212_param
-#undef hj212_pollutant
+/* before this file's own names, so that none of them is shadowed */
+#include "portable_parser.h"
 
 #define EXAMPLE "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
 
