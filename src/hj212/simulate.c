@@ -306,7 +306,7 @@ struct sim {
   struct sockaddr_storage addr;
   struct station *st;
   uint64_t start_ms, stop_ms, end_ms, last_progress_ms;
-  int64_t load_start;           /* first DataTime, seconds (local wall clock) */
+  int64_t first_data_time;      /* seconds (local wall clock) */
   int stopping, closed;
   uint64_t sent, acked, acked_in_time, retried, gave_up, connect_failures, disconnects;
   uint64_t *hist, max_ns;
@@ -339,7 +339,7 @@ static int64_t next_data_time(struct station *st) {
   int64_t now = (int64_t)time(NULL) + TZ_SECONDS;
   int64_t t = st->clock + 1;
   const struct sim *s = st->sim;
-  int64_t run = s->load_start + (int64_t)(s->sent / s->o.stations);
+  int64_t run = s->first_data_time + (int64_t)(s->sent / s->o.stations);
   if (!load_mode(s) && t < now) t = now;
   else if (load_mode(s) && t < run) t = run;
   return st->clock = t;
@@ -550,7 +550,7 @@ static void init_station(struct sim *s, unsigned idx) {
   station_identity(s->o.seed, idx, st->mn, sizeof st->mn, st->pw, sizeof st->pw);
   st->rng = splitmix64(s->o.seed ^ ((uint64_t)idx << 32)) | 1;
   st->level = 0.6 + uniform(&st->rng);
-  st->clock = s->load_start - 1;
+  st->clock = s->first_data_time - 1;
   st->inflight = xcalloc(s->o.window, sizeof *st->inflight);
   uv_timer_init(&s->loop, &st->timer);
   st->timer.data = st;
@@ -682,7 +682,7 @@ static int run(struct sim *s) {
   s->hist = xcalloc(HIST_BUCKETS, sizeof *s->hist);
   s->st = xcalloc(s->o.stations, sizeof *s->st);
   s->start_ms = s->last_progress_ms = uv_now(&s->loop);
-  s->load_start = (int64_t)time(NULL) + TZ_SECONDS - (load_mode(s) ? LOAD_BACKFILL : 0);
+  s->first_data_time = (int64_t)time(NULL) + TZ_SECONDS - (load_mode(s) ? LOAD_BACKFILL : 0);
   for (unsigned i = 0; i < s->o.stations; i++) init_station(s, i);
   uv_timer_init(&s->loop, &s->tick);
   s->tick.data = s;
