@@ -17,6 +17,7 @@
 #include "water/cmd.h"
 #include <getopt.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
@@ -122,5 +123,8 @@ int main(int argc, char **argv) {
     cli_error("libsodium failed to initialise");
     return EXIT_FAILED;
   }
+  /* SQLite counts every allocation under a global mutex for statistics
+     that nothing here reads: 9% of the receiver's writer (writer.c). */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   return cli_dispatch("qingshui", commands, argc, argv);
 }

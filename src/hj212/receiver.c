@@ -9,11 +9,11 @@
 ** back committed: an acknowledged reading is always on disk. A third
 ** thread checkpoints the WAL, so that no batch waits for that.
 **
-** A packet is stored as one row (migration 0008: its record, built by the
-** loop thread, and its key) plus its station's hj212_latest row; the batch
-** is written in key order. Cost per packet, 1,000 stations one packet in
-** flight: 48 us in the writer with a row per pollutant keyed by station,
-** 10 us now (bench/bench_hj212_e2e.sh).
+** The loop thread builds each packet's record (its stored form); the
+** writer (writer.c) stores a batch of them in one transaction. Cost per
+** packet, 1,000 stations one packet in flight: 48 us in the writer with a
+** row per pollutant keyed by station, 10 us with a row per packet, 5 us
+** with several rows per statement (bench/bench_hj212_e2e.sh).
 **
 ** Bounded per connection: the framer holds at most one frame, reads go
 ** through one buffer of the loop, a connection's pending packets keep it
@@ -23,13 +23,14 @@
 */
 #include "hj212/receiver.h"
 #include "db/db.h"
-#include "hj212/feed.h"
 #include "hj212/hj212.h"
+#include "hj212/writer.h"
 #include "http/metrics.h"
 #include "util/buf.h"
 #include "util/embedded.h"
 #include "util/stream.h"
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,30 +47,6 @@
 /* Counters for /metrics: one process serves one receiver. */
 static atomic_ullong refused[HJ212_REASON_COUNT];
 static atomic_ullong accepted_packets, committed_packets, open_connections;
-
-/* What the water sections need of one pollutant (feed.h); the stored
-** form is the job's record. */
-struct reading {
-  char code[17];
-  unsigned present;
-  char flag;
-  double v[5];                  /* Rtd Avg Min Max Cou */
-};
-
-struct conn;
-
-struct job {
-  struct job *next;
-  struct conn *conn;            /* whom to answer; counted in conn->pending */
-  long long station_id;
-  int cn, pno;
-  char data_time[20], qn[18];
-  size_t n;
-  struct reading *readings;
-  char reply[200];
-  size_t reply_len;
-  char record[];                /* hj212_record_json */
-};
 
 struct station {
   char mn[HJ212_MN_MAX + 1], pw[HJ212_PW_MAX + 1], st[3];
@@ -123,7 +100,7 @@ struct hj212_receiver {
   /* queues */
   pthread_mutex_t mu;
   pthread_cond_t cond, checkpoint_cond;
-  struct job *q_head, *q_tail, *done, *done_tail;
+  struct hj212_job *q_head, *q_tail, *done, *done_tail;
   size_t q_len;
   struct timespec q_since;      /* when the oldest waiting packet came */
   int stop_writer;
@@ -206,116 +183,12 @@ static int str_eq(struct hj212_str s, const char *z) {
 
 /* ---- the writer thread ---- */
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The writer thread's state: its connection and statements, the water
-** sections fed by stations (feed.h), and the batch's jobs in key order. */
-struct writer {
-  sqlite3 *db;
-  sqlite3_stmt *ins, *latest;
-  struct hj212_feeds *feeds;
-  uint64_t feeds_at;            /* CLOCK_MONOTONIC ms of the last load */
-  struct job **order;
-  size_t cap;
-};
-
-/* Each new reading of a packet to the water sections its station feeds. */
-static int feed_job(const struct hj212_feed *feed, const struct job *j) {
-  for (size_t i = 0; i < j->n; i++) {
-    const struct reading *r = &j->readings[i];
-    if (hj212_feed_reading(feed, j->cn, j->data_time, r->code, r->flag, r->present, r->v))
-      return -1;
-  }
-  return 0;
-}
-
-/* Store one packet (INSERT OR IGNORE: a retransmission adds nothing); a
-** new one moves its station's latest row and feeds the water sections. */
-static int store_job(struct writer *w, const struct job *j, const char *now) {
-  sqlite3_stmt *ins = w->ins;
-  sqlite3_reset(ins);
-  sqlite3_bind_int64(ins, 1, j->station_id);
-  sqlite3_bind_int(ins, 2, j->cn);
-  sqlite3_bind_text(ins, 3, j->data_time, -1, SQLITE_STATIC);
-  sqlite3_bind_int(ins, 4, j->pno);
-  if (j->qn[0]) sqlite3_bind_text(ins, 5, j->qn, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(ins, 5);
-  sqlite3_bind_text(ins, 6, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text(ins, 7, j->record, -1, SQLITE_STATIC);
-  if (sqlite3_step(ins) != SQLITE_DONE) return -1;
-  if (!sqlite3_changes(w->db)) return 0;
-  sqlite3_stmt *l = w->latest;
-  sqlite3_reset(l);
-  sqlite3_bind_int64(l, 1, j->station_id);
-  sqlite3_bind_int(l, 2, j->cn);
-  sqlite3_bind_text(l, 3, j->data_time, -1, SQLITE_STATIC);
-  sqlite3_bind_text(l, 4, now, -1, SQLITE_STATIC);
-  if (sqlite3_step(l) != SQLITE_DONE) return -1;
-  const struct hj212_feed *feed = hj212_feeds_find(w->feeds, j->station_id);
-  return feed ? feed_job(feed, j) : 0;
-}
-
-/* Jobs in the order of the packets' key (DataTime first), so that the
-** batch's index entries go into their pages one after the other. */
-static int job_order(const void *a, const void *b) {
-  const struct job *x = *(struct job *const *)a, *y = *(struct job *const *)b;
-  int c = strcmp(x->data_time, y->data_time);
-  if (c) return c;
-  if (x->station_id != y->station_id) return x->station_id < y->station_id ? -1 : 1;
-  return x->cn != y->cn ? x->cn - y->cn : x->pno - y->pno;
-}
-
-/* The batch's jobs sorted into W->order; returns their count. */
-static size_t sort_batch(struct writer *w, struct job *batch) {
-  size_t n = 0;
-  for (struct job *j = batch; j; j = j->next) {
-    if (n == w->cap)
-      w->order = xrealloc(w->order, (w->cap = w->cap ? w->cap * 2 : 1024) * sizeof *w->order);
-    w->order[n++] = j;
-  }
-  qsort(w->order, n, sizeof *w->order, job_order);
-  return n;
-}
-
-static int store_batch(struct writer *w, struct job *batch, const char *now) {
-  size_t n = sort_batch(w, batch);
-  for (size_t i = 0; i < n; i++)
-    if (store_job(w, w->order[i], now)) return -1;
-  return hj212_feeds_flush(w->feeds);
-}
-
-/* Commit BATCH in one transaction; on failure nothing is answered and the
-** stations, unanswered, send again. Without the water feeds (they could
-** not be read) nothing is committed either: the readings would miss their
-** sections' aggregates for good. */
-static int commit_batch(struct writer *w, struct job *batch) {
-  if (!w->feeds) return -1;
-  char now[32];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S", &tm);
-  if (db_begin(w->db) != SQLITE_OK) return -1;
-  if (store_batch(w, batch, now) == 0 && db_commit(w->db) == SQLITE_OK) return 0;
-  fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(w->db));
-  db_rollback(w->db);
-  /* the water writer may hold sums of the rolled-back readings: read the
-     feeds afresh before the next batch */
-  hj212_feeds_free(w->feeds);
-  w->feeds = NULL;
-  return -1;
-}
-
 /* Wait for work: a batch is taken when BATCH_ROWS packets wait or the
 ** oldest has waited BATCH_MS, counted from its arrival: packets that came
 ** during the previous commit have waited already and go at once, so a
 ** busy writer commits back to back. Returns the jobs in arrival order, or
 ** NULL when stopping with nothing left. */
-static struct job *take_batch(struct hj212_receiver *rx) {
+static struct hj212_job *take_batch(struct hj212_receiver *rx) {
   pthread_mutex_lock(&rx->mu);
   while (!rx->q_head && !rx->stop_writer) pthread_cond_wait(&rx->cond, &rx->mu);
   if (rx->q_head && !rx->stop_writer) {
@@ -327,62 +200,11 @@ static struct job *take_batch(struct hj212_receiver *rx) {
            pthread_cond_timedwait(&rx->cond, &rx->mu, &deadline) == 0) {
     }
   }
-  struct job *batch = rx->q_head;
+  struct hj212_job *batch = rx->q_head;
   rx->q_head = rx->q_tail = NULL;
   rx->q_len = 0;
   pthread_mutex_unlock(&rx->mu);
   return batch;
-}
-
-static uint64_t monotonic_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Read the sections' feeds again on the loop's station schedule, so a
-** section or station added since is fed within RELOAD_MS. On error the
-** old table stays. */
-static void reload_feeds(struct writer *w) {
-  uint64_t now = monotonic_ms();
-  if (w->feeds && now - w->feeds_at < RELOAD_MS) return;
-  char err[256];
-  struct hj212_feeds *f = hj212_feeds_load(w->db, err, sizeof err);
-  if (!f) { fprintf(stderr, "hj212: water feeds: %s\n", err); return; }
-  hj212_feeds_free(w->feeds);
-  w->feeds = f;
-  w->feeds_at = now;
-}
-
-/* The writer's connection. It never checkpoints: a checkpoint copies the
-** WAL into the database and syncs it, tens of milliseconds that every
-** packet waiting for its acknowledgement would wait too; the checkpointer
-** thread does it beside the writer (checkpoint_main). */
-static int open_writer(struct writer *w, struct hj212_receiver *rx) {
-  char err[512];
-  w->db = db_open(rx->cfg.db_path, DB_EXISTING, err, sizeof err);
-  if (w->db && sqlite3_exec(w->db, "PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=0",
-                            NULL, NULL, NULL) != SQLITE_OK)
-    snprintf(err, sizeof err, "%s", sqlite3_errmsg(w->db));
-  else if (w->db && (w->ins = db_prepare(w->db,
-      "INSERT OR IGNORE INTO hj212_packet (station_id, cn, data_time, pno, qn, received_at, readings) "
-      "VALUES (?,?,?,?,?,?,?)", err, sizeof err)))
-    w->latest = db_prepare(w->db,
-        "INSERT INTO hj212_latest (station_id, cn, data_time, received_at) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (station_id, cn) DO UPDATE SET received_at = excluded.received_at, "
-        "data_time = max(data_time, excluded.data_time)", err, sizeof err);
-  if (w->latest) reload_feeds(w);
-  if (w->feeds) return 0;
-  fprintf(stderr, "hj212: writer cannot start: %s\n", w->latest ? "no water feeds" : err);
-  return -1;
-}
-
-static void close_writer(struct writer *w) {
-  hj212_feeds_free(w->feeds);
-  sqlite3_finalize(w->ins);
-  sqlite3_finalize(w->latest);
-  if (w->db) sqlite3_close_v2(w->db);
-  free(w->order);
 }
 
 /* The checkpointer: every CHECKPOINT_MS, copy what the WAL holds into the
@@ -394,6 +216,7 @@ static void close_writer(struct writer *w) {
 ** the little the passive ones left, and the WAL starts over. */
 static void *checkpoint_main(void *arg) {
   struct hj212_receiver *rx = arg;
+  prctl(PR_SET_NAME, "hj212-ckpt");
   char err[512];
   sqlite3 *db = db_open(rx->cfg.db_path, DB_EXISTING, err, sizeof err);
   if (!db) fprintf(stderr, "hj212: checkpointer cannot start: %s\n", err);
@@ -424,10 +247,10 @@ static void *checkpoint_main(void *arg) {
 }
 
 /* Hand a batch back to the loop for the replies. */
-static void hand_back(struct hj212_receiver *rx, struct job *batch, int ok) {
+static void hand_back(struct hj212_receiver *rx, struct hj212_job *batch, int ok) {
   size_t n = 0;
-  struct job *last = batch;
-  for (struct job *j = batch; j; j = j->next) {
+  struct hj212_job *last = batch;
+  for (struct hj212_job *j = batch; j; j = j->next) {
     if (!ok) j->reply_len = 0;   /* not committed: not acknowledged */
     n++;
     last = j;
@@ -445,19 +268,18 @@ static void hand_back(struct hj212_receiver *rx, struct job *batch, int ok) {
 
 static void *writer_main(void *arg) {
   struct hj212_receiver *rx = arg;
-  struct writer w = {0};
-  int ready = open_writer(&w, rx) == 0;
+  prctl(PR_SET_NAME, "hj212-writer");
+  struct hj212_writer *w = hj212_writer_open(rx->cfg.db_path);
   for (;;) {
-    struct job *batch = take_batch(rx);
+    struct hj212_job *batch = take_batch(rx);
     if (!batch) break;
-    if (ready) reload_feeds(&w);
-    hand_back(rx, batch, ready && commit_batch(&w, batch) == 0);
+    hand_back(rx, batch, w && hj212_writer_commit(w, batch) == 0);
   }
-  close_writer(&w);
+  hj212_writer_close(w);
   return NULL;
 }
 
-static void free_job(struct job *j) {
+static void free_job(struct hj212_job *j) {
   free(j->readings);
   free(j);
 }
@@ -543,11 +365,11 @@ static void queue_reply(struct hj212_receiver *rx, struct conn *c, const char *d
 static void on_done(uv_async_t *a) {
   struct hj212_receiver *rx = a->data;
   pthread_mutex_lock(&rx->mu);
-  struct job *j = rx->done;
+  struct hj212_job *j = rx->done;
   rx->done = rx->done_tail = NULL;
   pthread_mutex_unlock(&rx->mu);
   while (j) {
-    struct job *next = j->next;
+    struct hj212_job *next = j->next;
     struct conn *c = j->conn;
     if (c) {
       if (j->reply_len) queue_reply(rx, c, j->reply, j->reply_len);
@@ -571,11 +393,11 @@ static void on_done(uv_async_t *a) {
 ** the water sections need of each pollutant. NULL if the record does not
 ** fit, which hj212_record_json rules out for any segment the framer
 ** passes. */
-static struct job *make_job(const struct hj212_packet *p, const struct station *s) {
+static struct hj212_job *make_job(const struct hj212_packet *p, const struct station *s) {
   char record[HJ212_RECORD_MAX];
   size_t len = hj212_record_json(p, record, sizeof record);
   if (!len) return NULL;
-  struct job *j = xmalloc(sizeof *j + len + 1);
+  struct hj212_job *j = xmalloc(sizeof *j + len + 1);
   memset(j, 0, sizeof *j);
   memcpy(j->record, record, len + 1);
   j->station_id = s->id;
@@ -589,7 +411,7 @@ static struct job *make_job(const struct hj212_packet *p, const struct station *
   j->readings = xmalloc((p->npollutants ? p->npollutants : 1) * sizeof *j->readings);
   for (size_t i = 0; i < p->npollutants; i++) {
     const struct hj212_pollutant *x = &p->pollutants[i];
-    struct reading *r = &j->readings[j->n++];
+    struct hj212_job_reading *r = &j->readings[j->n++];
     size_t n = x->code2017.len < sizeof r->code ? x->code2017.len : sizeof r->code - 1;
     memcpy(r->code, x->code2017.p, n);   /* at most 16 bytes (parser) */
     r->code[n] = 0;
@@ -600,7 +422,7 @@ static struct job *make_job(const struct hj212_packet *p, const struct station *
   return j;
 }
 
-static int enqueue(struct hj212_receiver *rx, struct job *j) {
+static int enqueue(struct hj212_receiver *rx, struct hj212_job *j) {
   pthread_mutex_lock(&rx->mu);
   if (rx->q_len >= MAX_QUEUE) {
     pthread_mutex_unlock(&rx->mu);
@@ -617,6 +439,12 @@ static int enqueue(struct hj212_receiver *rx, struct job *j) {
   return 0;
 }
 
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* A parsed packet from a known station: store, answer, or both. */
 static void handle_upload(struct conn *c, const struct hj212_packet *p, const struct station *s) {
   struct hj212_receiver *rx = c->rx;
@@ -629,7 +457,7 @@ static void handle_upload(struct conn *c, const struct hj212_packet *p, const st
         HJ212_REASM_COMPLETE)
       hj212_reasm_release(rx->reasm, group);
   }
-  struct job *j = make_job(p, s);
+  struct hj212_job *j = make_job(p, s);
   if (!j) { refuse(c, HJ212_E_TOO_MANY_ITEMS, p); return; }
   if (hj212_wants_reply(p)) j->reply_len = hj212_build_reply(j->reply, sizeof j->reply, p, 9014, 0);
   j->conn = c;
@@ -751,6 +579,7 @@ static void on_stop(uv_async_t *a) { stop_all(a->data); }
 
 static void *loop_main(void *arg) {
   struct hj212_receiver *rx = arg;
+  prctl(PR_SET_NAME, "hj212-loop");   /* thread names, as top -H shows them */
   uv_run(&rx->loop, UV_RUN_DEFAULT);
   return NULL;
 }

@@ -99,6 +99,21 @@ class HJ212WaterCase(TempDbCase):
         self.assertEqual(self.open_alarms(), [])
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_reading WHERE code = 'w21003'")[0][0], 4)
 
+    def test_batch_with_retransmissions_feeds_each_reading_once(self):
+        # the writer stores a batch 16 rows a statement: 43 packets, two of
+        # them already stored, two sent twice in the same stream; each
+        # packet is stored once and each reading reaches the section once
+        self.rx.stop()
+        self.rx = Receiver(self.db, "--hj212-batch-ms", "200")
+        self.assertEqual(self.send(packet(qn(5), FEEDER, 5, "0.05"),
+                                   packet(qn(20), FEEDER, 20, "0.20")), [qn(5), qn(20)])
+        minutes = list(range(40)) + [5, 30, 30]
+        packets = [packet(qn(100 + i), FEEDER, m, f"{m / 100:.2f}") for i, m in enumerate(minutes)]
+        self.assertEqual(self.send(*packets), [qn(100 + i) for i in range(len(minutes))])
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet")[0][0], 40)
+        self.assertEqual(self.agg("NH3N")[0], ("day", "2024-01-23", 40, 7.8))
+        self.assertEqual(self.rows("SELECT data_time FROM hj212_latest"), [("2024-01-23 10:39:00",)])
+
     def test_hour_mean_and_section_added_while_running(self):
         self.import_sections(SECTIONS.replace("测试断面", "新断面").format(mn=FEEDER))
         time.sleep(2.5)   # the receiver's registry reload (RELOAD_MS)

@@ -1002,6 +1002,10 @@ static void test_build_replies(void **state) {
   parse_built(out, n);
   assert_str(*hj212_param(&pkt, "ExeRtn"), "100");
   parse_packet(0);
+  n = hj212_build_reply(out, sizeof out, &pkt, 9012, 0);
+  parse_built(out, n);
+  assert_str(*hj212_param(&pkt, "ExeRtn"), "0");
+  parse_packet(0);
   n = hj212_build_reply(out, sizeof out, &pkt, 9013, 0);
   parse_built(out, n);
   assert_int_equal(pkt.cn, 9013);

@@ -1,0 +1,52 @@
+/*
+** The HJ 212 receiver's writer (receiver.c): a batch of accepted packets
+** into the database in one transaction.
+**
+** A packet is stored as one row of hj212_packet (migration 0008: its key
+** and its record, built by the loop thread) plus its station's
+** hj212_latest row, and its readings pass to the water sections its
+** station feeds (feed.h). A retransmission (a key already stored) stores
+** nothing new, but is answered all the same: its data is on disk.
+*/
+#ifndef QS_HJ212_WRITER_H
+#define QS_HJ212_WRITER_H
+#include <stddef.h>
+
+/* What the water sections need of one pollutant (feed.h). */
+struct hj212_job_reading {
+  char code[17];
+  unsigned present;
+  char flag;
+  double v[5];                  /* Rtd Avg Min Max Cou */
+};
+
+struct conn;                    /* the receiver's connection */
+
+/* One accepted packet: made by the loop thread, stored by the writer,
+** answered by the loop thread once its batch is committed. */
+struct hj212_job {
+  struct hj212_job *next;
+  struct conn *conn;            /* whom to answer; counted in conn->pending */
+  long long station_id;
+  int cn, pno;
+  char data_time[20], qn[18];
+  size_t n;
+  struct hj212_job_reading *readings;
+  char reply[200];
+  size_t reply_len;
+  char record[];                /* hj212_record_json */
+};
+
+struct hj212_writer;
+
+/* The writer's own connection to the database at PATH; NULL (said on
+** stderr) when it cannot be opened or the water feeds cannot be read. */
+struct hj212_writer *hj212_writer_open(const char *path);
+void hj212_writer_close(struct hj212_writer *w);
+
+/* Store the jobs of BATCH (a list) in one transaction. 0 when committed;
+** -1 (said on stderr) when nothing was: leave them unanswered, and the
+** stations send them again. */
+int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch);
+
+#endif
