@@ -119,10 +119,8 @@ static int valid_target(const struct hj212_target *t) {
     return 0;
   if (st != 2 || pw == 0 || pw > HJ212_PW_MAX || mn == 0 || mn > HJ212_MN_MAX) return 0;
   for (const char *s = t->pw; *s; s++)
-    if (*s <= ' ' || *s >= 0x7F || strchr("&=,;", *s)) return 0;
-  for (const char *s = t->mn; *s; s++)
-    if (strchr(";&=, ", *s)) return 0;
-  return 1;
+    if (*s <= ' ' || *s >= 0x7F) return 0;
+  return !strpbrk(t->pw, "&=,;") && !strpbrk(t->mn, ";&=, ");
 }
 
 size_t hj212_build_command(char *out, size_t cap, const struct hj212_target *t, int cn,

@@ -279,11 +279,6 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-static void free_job(struct hj212_job *j) {
-  free(j->readings);
-  free(j);
-}
-
 /* ---- connections (loop thread) ---- */
 
 static unsigned addr_hash(const char *s) {
@@ -378,7 +373,7 @@ static void on_done(uv_async_t *a) {
         free_conn(c);
       }
     }
-    free_job(j);
+    free(j);
     j = next;
   }
   flush_replies(rx);
@@ -397,18 +392,20 @@ static struct hj212_job *make_job(const struct hj212_packet *p, const struct sta
   char record[HJ212_RECORD_MAX];
   size_t len = hj212_record_json(p, record, sizeof record);
   if (!len) return NULL;
-  struct hj212_job *j = xmalloc(sizeof *j + len + 1);
+  /* one allocation: the job, its readings, its record */
+  struct hj212_job *j = xmalloc(sizeof *j + p->npollutants * sizeof *j->readings + len + 1);
   memset(j, 0, sizeof *j);
+  j->record = (char *)(j->readings + p->npollutants);
   memcpy(j->record, record, len + 1);
   j->station_id = s->id;
   j->cn = p->cn;
   j->pno = p->pno;
+  j->at = hj212_time_seconds(&p->datatime);
   hj212_format_time(&p->datatime, j->data_time);
   if (p->has_qn) {
     memcpy(j->qn, p->qn.p, p->qn.len);   /* exactly HJ212_QN_LEN (parser) */
     j->qn[p->qn.len] = 0;
   }
-  j->readings = xmalloc((p->npollutants ? p->npollutants : 1) * sizeof *j->readings);
   for (size_t i = 0; i < p->npollutants; i++) {
     const struct hj212_pollutant *x = &p->pollutants[i];
     struct hj212_job_reading *r = &j->readings[j->n++];
@@ -461,7 +458,7 @@ static void handle_upload(struct conn *c, const struct hj212_packet *p, const st
   if (!j) { refuse(c, HJ212_E_TOO_MANY_ITEMS, p); return; }
   if (hj212_wants_reply(p)) j->reply_len = hj212_build_reply(j->reply, sizeof j->reply, p, 9014, 0);
   j->conn = c;
-  if (enqueue(rx, j)) { free_job(j); refuse(c, HJ212_E_OVERLOAD, p); return; }
+  if (enqueue(rx, j)) { free(j); refuse(c, HJ212_E_OVERLOAD, p); return; }
   c->pending++;
   atomic_fetch_add(&accepted_packets, 1);
 }

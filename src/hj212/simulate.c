@@ -383,16 +383,14 @@ static size_t put_factor(char *cp, size_t n, const struct factor *f, double v, c
 /* Build the station's next upload into P. */
 static int build_upload(struct station *st, struct pending *p) {
   int64_t t = next_data_time(st);
-  struct tm tm;
-  time_t secs = (time_t)t;
-  gmtime_r(&secs, &tm);
-  char when[16];
-  strftime(when, sizeof when, "%Y%m%d%H%M%S", &tm);
-  snprintf(p->qn, sizeof p->qn, "%.14s%03u", when, (unsigned)(uv_hrtime() / 1000000 % 1000));
+  /* QN: the DataTime's digits and the millisecond of sending */
+  hj212_format_qn(p->qn, t * 1000 + (int64_t)(uv_hrtime() / 1000000 % 1000), 0);
   advance_episodes(st);
-  double hour = tm.tm_hour + tm.tm_min / 60.0;
+  double hour = (double)(t % 86400) / 3600;
   char cp[HJ212_SEGMENT_MAX];
-  size_t n = (size_t)snprintf(cp, sizeof cp, "DataTime=%s", when);
+  memcpy(cp, "DataTime=", 9);
+  memcpy(cp + 9, p->qn, 14);
+  size_t n = 23;
   for (int i = 0; i < st->profile->n; i++) {
     const struct factor *f = &st->profile->factors[i];
     n = put_factor(cp, n, f, factor_value(st, f, hour), st->maint_left ? 'M' : 'N');

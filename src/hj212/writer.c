@@ -122,8 +122,7 @@ static int in_chunks(struct hj212_writer *w, struct hj212_job **jobs, size_t n,
 /* Jobs in the order of the packets' key. */
 static int job_order(const void *a, const void *b) {
   const struct hj212_job *x = *(struct hj212_job *const *)a, *y = *(struct hj212_job *const *)b;
-  int c = strcmp(x->data_time, y->data_time);
-  if (c) return c;
+  if (x->at != y->at) return x->at < y->at ? -1 : 1;
   if (x->station_id != y->station_id) return x->station_id < y->station_id ? -1 : 1;
   return x->cn != y->cn ? x->cn - y->cn : x->pno - y->pno;
 }

@@ -11,6 +11,7 @@
 #ifndef QS_HJ212_WRITER_H
 #define QS_HJ212_WRITER_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* What the water sections need of one pollutant (feed.h). */
 struct hj212_job_reading {
@@ -29,12 +30,13 @@ struct hj212_job {
   struct conn *conn;            /* whom to answer; counted in conn->pending */
   long long station_id;
   int cn, pno;
+  int64_t at;                   /* DataTime in seconds (hj212_time_seconds) */
   char data_time[20], qn[18];
-  size_t n;
-  struct hj212_job_reading *readings;
+  char *record;                 /* hj212_record_json, after the readings */
   char reply[200];
   size_t reply_len;
-  char record[];                /* hj212_record_json */
+  size_t n;
+  struct hj212_job_reading readings[];
 };
 
 struct hj212_writer;
