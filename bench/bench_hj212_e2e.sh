@@ -48,15 +48,22 @@ metric() {   # the value of one /metrics line
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 cpu_ticks() { awk '{print $14, $15}' "/proc/$SERVER/stat"; }   # user, system
+thread_ticks() {   # "name ticks" for each thread of the server (hj212-loop, hj212-writer, ...)
+  for t in /proc/"$SERVER"/task/*; do
+    echo "$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"
+  done
+}
 
 # One run of the simulator against $2 with $1 packets in flight per station,
 # labelled $3: throughput, latency, and CPU per packet of the server (the
 # process $SERVER) and of the simulator
 load() {
   cpu0=$(cpu_ticks)
+  threads0=$(thread_ticks)
   line=$("$Q" simulate --stations 1000 --interval 0 --window "$1" --duration "$SECONDS_EACH" \
            --progress 0 --target "$2" 2> /dev/null)
   cpu1=$(cpu_ticks)
+  threads1=$(thread_ticks)
   echo "$line" | awk -v label="$3" -v w="$1" -v cpu="$cpu0 $cpu1" -v hz="$(getconf CLK_TCK)" '{
     for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     split(cpu, t, " ")
@@ -65,6 +72,15 @@ load() {
       label, w, v["duration_s"], v["ack_per_s"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["retried"], v["gave_up"]
     printf "    CPU per acknowledged packet: server %.1f us user + %.1f us kernel, simulator %.1f us user + %.1f us kernel\n",
       (t[3] - t[1]) / hz * 1e6 / n, (t[4] - t[2]) / hz * 1e6 / n, v["user_s"] * 1e6 / n, v["sys_s"] * 1e6 / n }'
+  acked=$(echo "$line" | sed -n 's/.* acknowledged=\([0-9]*\).*/\1/p')
+  printf '%s\n--\n%s\n' "$threads0" "$threads1" | awk -v n="${acked:-0}" -v hz="$(getconf CLK_TCK)" '
+    $1 == "--" { after = 1; next }
+    { if (after) d[$1] += $2; else d[$1] -= $2 }
+    END {
+      out = ""
+      for (k in d) if (d[k] > 0 && n > 0) out = out sprintf("%s %.1f us, ", k, d[k] / hz * 1e6 / n)
+      if (out != "") print "    server threads per packet (user + kernel): " substr(out, 1, length(out) - 2)
+    }'
 }
 
 # (a) throughput, latency and CPU per packet
