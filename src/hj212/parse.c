@@ -61,8 +61,10 @@ enum { F_QN = 1, F_ST = 2, F_CN = 4, F_PW = 8, F_MN = 16, F_FLAG = 32, F_PNUM = 
 
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
+#define INLINE inline __attribute__((always_inline))
 #else
 #define COLD
+#define INLINE inline
 #endif
 
 #define FAIL(reason, ptr, n) \
@@ -398,48 +400,60 @@ static uint64_t eight_digits(uint64_t x) {
   return (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
 }
 
-/* The body of a number of N = 1..8 bytes, W (little-endian): digits with
-** at most one '.'. Sets the mantissa (< 10^8: always exact) and the count
-** of decimals; -1 if the body has any other form (the digit loop decides). */
-static int short_number(uint64_t w, size_t n, uint64_t *mant, int *frac) {
-  uint64_t in = low_bytes(n);
-  uint64_t x = (w ^ '0' * ONES8) & in;
+/* The body of a number of N = 1..8 bytes that ends at E (in CP, so the
+** 8 bytes before E are readable): digits with at most one '.'. Its bytes
+** are the top N of the word that ends at E, where eight_digits wants
+** them, so there is no shift but the dot's. Sets the mantissa (< 10^8:
+** always exact) and the count of decimals; -1 if the body has any other
+** form (the digit loop decides). */
+static INLINE int short_number(const char *e, size_t n, uint64_t *mant, int *frac) {
+  uint64_t in = ~0ull << (64 - 8 * n);
+  uint64_t x = le64(e - 8) ^ '0' * ONES8;
   uint64_t odd = non_digits(x) & in;
   uint64_t dot = zero_bytes(x ^ ('.' ^ '0') * ONES8) & in;
-  if (odd != dot || (dot & (dot - 1)) || (dot && n == 1)) return -1;
-  size_t at = dot ? ctz64(dot) / 8 : n, ndig = n - (dot != 0);
-  if (dot) x = (x & low_bytes(at)) | ((x >> (8 * at)) >> 8) << (8 * at);
-  *mant = eight_digits(x << (8 * (8 - ndig)));
-  *frac = dot ? (int)(n - at - 1) : 0;
+  int f = 0;
+  if (odd != dot) return -1;
+  if (dot) {
+    /* the digits before the dot move up into its byte */
+    uint64_t below = (dot >> 7) - 1;
+    if ((dot & (dot - 1)) || n == 1) return -1;
+    x = (x & ~(below << 8 | 0xFF)) | (x & below) << 8;
+    in <<= 8;
+    f = (int)(63 - top64(dot)) / 8;
+  }
+  *mant = eight_digits(x & in);
+  *frac = f;
   return 0;
 }
 
 /* A decimal number: [+-]digits[.digits] or [+-].digits, at most 30 bytes,
-** in CP (load_before). Mantissas below 2^53 with at most 22 decimals are
+** in CP (short_number). Mantissas below 2^53 with at most 22 decimals are
 ** exact in a double, and one IEEE division rounds correctly, so strtod is
 ** needed only beyond. */
-static int parse_number(const char *s, size_t n, double *out) {
+static INLINE int parse_number(const char *s, size_t n, double *out) {
   if (n == 0 || n > 30) return -1;
   size_t i = 0;
   int neg = 0;
   if (s[0] == '-' || s[0] == '+') { neg = s[0] == '-'; i = 1; }
   uint64_t mant = 0;
   int ndig = 0, frac = -1, big = 0;
-  if (n - i >= 1 && n - i <= 8 && !short_number(load_before(s + n, n - i), n - i, &mant, &frac)) {
-    ndig = 1;
-  } else {
-    for (; i < n; i++) {
-      unsigned char c = (unsigned char)s[i];
-      if (is_digit(c)) {
-        if (mant >= (1ull << 53) / 10) big = 1;
-        else mant = mant * 10 + (c - '0');
-        ndig++;
-        if (frac >= 0) frac++;
-      } else if (c == '.' && frac < 0) {
-        frac = 0;
-      } else {
-        return -1;
-      }
+  if (n - i - 1 < 8 && !short_number(s + n, n - i, &mant, &frac)) {
+    /* POW10[0] is 1: the division is exact */
+    double v = (double)mant / POW10[frac];
+    *out = neg ? -v : v;
+    return 0;
+  }
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (is_digit(c)) {
+      if (mant >= (1ull << 53) / 10) big = 1;
+      else mant = mant * 10 + (c - '0');
+      ndig++;
+      if (frac >= 0) frac++;
+    } else if (c == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      return -1;
     }
   }
   if (ndig == 0) return -1;
@@ -451,7 +465,7 @@ static int parse_number(const char *s, size_t n, double *out) {
     *out = strtod(tmp, NULL);
     return 0;
   }
-  double v = frac ? (double)mant / POW10[frac] : (double)mant;
+  double v = (double)mant / POW10[frac];
   *out = neg ? -v : v;
   return 0;
 }
@@ -748,7 +762,7 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
 ** the last one (a pollutant's fields are usually together), else by hash.
 ** A code met before, or found in CODES, is a plain name; any other is
 ** checked here unless CHECKED (NOT_PLAIN if it is not one). */
-static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
+static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
                                    size_t n, int checked, struct hj212_pollutant **out) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
   uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
@@ -839,7 +853,7 @@ static int plain_value(const struct cp_item *it) {
 /* One numeric value: checked against the code's physical bounds, which
 ** apply to concentrations (not to the cumulative Cou). A bound that is
 ** NAN (none) fails both comparisons, so it needs no test of its own. */
-static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v,
+static INLINE enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v,
                                    size_t n) {
   double d;
   if (parse_number(v, n, &d)) return HJ212_E_BAD_NUMBER;
@@ -854,7 +868,7 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
 ** set only once its value is taken: a value the fast path read wrong (its
 ** spaces, "//") leaves the pollutant as the scalar path's second reading
 ** needs it (a new pollutant is the same whichever path makes it). */
-static enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
+static INLINE enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
                                          const struct cp_item *it, const struct suffix *field) {
   const char *v = it->v;
   size_t n = (size_t)(it->ve - v);
@@ -890,7 +904,8 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
 /* One CP item: a header-like DataTime, a parameter or a pollutant field.
 ** NOT_PLAIN if the key holds other bytes than [0-9A-Za-z_-] (not
 ** checked before): the scalar path reads the item again, its way. */
-static enum hj212_reason item(struct hj212_packet *p, struct scan *sc, const struct cp_item *it) {
+static INLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
+                                     const struct cp_item *it) {
   const char *k = it->k, *v = it->v;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
   if (dash == 0) {
@@ -969,68 +984,74 @@ COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *en
   return HJ212_OK;
 }
 
-/* The item at IT->k (offset K) from the marks, if it is plain: KEY=VALUE
-** with a key of 1..48 bytes not starting with '-', a value without '=',
-** ended by ',' or ';' (then IT->next is past it) or the end of CP (offset
-** END); item() sees to the rest (plain_key, plain_value). Returns 0 if it
-** is not (then scalar_item takes it, and finds the same or an error). */
-static int fast_item(const struct scan *sc, struct walk *w, const char *seg, size_t k, size_t end,
-                     struct cp_item *it) {
-  size_t e = next_mark(w), ve = next_mark(w), kn = e - k;
-  /* END is a mark and seg[END] is '&': E is at most END, and VE too if E
-     is an '=' */
-  if (seg[e] != '=' || kn - 1 >= 48) return 0;
-  uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
-  if (d & 1) return 0;
-  const char *v = seg + e + 1, *vend = seg + ve;
-  if (seg[ve] == '=') return 0;
-  it->dash = d ? top64(d) : 0;
-  it->multi = (d & (d - 1)) != 0;
-  it->checked = 0;
-  it->ke = seg + e;
-  it->v = v;
-  it->ve = vend;
-  it->next = vend + (ve < end);
+/* The item at S the scalar way, then item(): any form. Out of line, so
+** that the walk over the marks keeps its registers. *NEXT gets where the
+** following item is looked for (its separator, if any). */
+COLD static enum hj212_reason slow_item(struct hj212_packet *p, struct scan *sc, const char *s,
+                                        const char *end, const char **next) {
+  struct cp_item it;
+  enum hj212_reason r;
+  it.k = s;
+  if ((r = scalar_item(p, end, &it))) return r;
+  if ((r = item(p, sc, &it))) FAIL(r, it.k, it.ve - it.k);
+  *next = it.next;
+  return HJ212_OK;
+}
+
+/* Skip what may come before an item at *S: spaces, and the separator of
+** an empty item ("...;" before &&). Returns 0 at the end of CP. */
+static int item_start(const char **s, const char *end) {
+  /* one test for the usual start of an item (END is at "&&": readable) */
+  while (CLS(**s) != K_NAME) {
+    *s = skip_spaces(*s, end);
+    if (*s == end) return 0;
+    if (**s != ';' && **s != ',') break;
+    ++*s;
+  }
   return 1;
 }
 
-/* The items of CP's data area [S, END). The marks are taken in step with
-** S: a fast item takes its '=' and its separator, anything else restarts
-** them after it. */
+/* The items of CP's data area [S, END). With the bitmaps, an item is
+** taken from its marks if it is plain: KEY=VALUE with a key of 1..48
+** bytes not starting with '-', a value without '=', ended by ',' or ';'
+** or by END (a mark too); item() sees to the rest (plain_key,
+** plain_value). Anything else, and any item that item() finds wrong and
+** that is not plain, goes to slow_item, and the marks restart after it. */
 static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const char *s,
                                   const char *end) {
   const char *seg = p->segment.p;
-  struct walk w = {sc->mark, 0, 0};   /* (set again below; for the compiler) */
-  if (sc->ready) walk_from(&w, sc, (size_t)(s - seg));
-  for (;;) {
-    /* one test for the usual start of an item (END is at "&&": readable) */
-    if (CLS(*s) != K_NAME) {
-      s = skip_spaces(s, end);
-      if (s == end) return HJ212_OK;
-      if (*s == ';' || *s == ',') { s++; continue; }   /* empty item: "...;" before && */
-    }
-    struct cp_item it;
-    enum hj212_reason r;
-    it.k = s;
-    int fast = sc->ready && fast_item(sc, &w, seg, (size_t)(s - seg), (size_t)(end - seg), &it);
-    /* one call of item(), so that it is inlined: a second round if the
-       fast path's item was not plain after all */
-    for (;;) {
-      if (!fast) {
-        struct cp_item t = it;   /* IT's address is not taken: it stays in registers */
-        if ((r = scalar_item(p, end, &t))) return r;
-        it = t;
-        /* its separator, if any, is skipped below: the marks restart after it */
-        if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
-      }
-      r = item(p, sc, &it);
-      /* an error is reported where the scalar path puts it */
-      if (r != NOT_PLAIN && (!r || plain_value(&it))) break;
-      fast = 0;
-    }
-    if (r) FAIL(r, it.k, it.ve - it.k);
-    s = it.next;
+  enum hj212_reason r;
+  if (!sc->ready) {
+    while (item_start(&s, end))
+      if ((r = slow_item(p, sc, s, end, &s))) return r;
+    return HJ212_OK;
   }
+  size_t last = (size_t)(end - seg);
+  struct walk w;
+  walk_from(&w, sc, (size_t)(s - seg));
+  while (item_start(&s, end)) {
+    size_t k = (size_t)(s - seg), e = next_mark(&w), ve = next_mark(&w), kn = e - k;
+    /* LAST is a mark and seg[LAST] is '&': E is at most LAST, and VE too
+       if E is an '=' */
+    if (seg[e] == '=' && kn - 1 < 48 && seg[ve] != '=') {
+      uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
+      if (!(d & 1)) {
+        struct cp_item it = {s, seg + e, seg + e + 1, seg + ve, seg + ve + (ve < last),
+                             d ? top64(d) : 0, (d & (d - 1)) != 0, 0};
+        r = item(p, sc, &it);
+        if (!r) {
+          s = it.next;
+          continue;
+        }
+        /* an error is reported where the scalar path puts it */
+        if (r != NOT_PLAIN && plain_value(&it)) FAIL(r, it.k, it.ve - it.k);
+      }
+    }
+    if ((r = slow_item(p, sc, s, end, &s))) return r;
+    /* its separator, if any, is skipped by item_start: the marks restart after it */
+    walk_from(&w, sc, (size_t)(s - seg) + (s < end));
+  }
+  return HJ212_OK;
 }
 
 /* Control characters are refused; bytes >= 0x80 must form valid UTF-8
