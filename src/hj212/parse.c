@@ -62,9 +62,11 @@ enum { F_QN = 1, F_ST = 2, F_CN = 4, F_PW = 8, F_MN = 16, F_FLAG = 32, F_PNUM = 
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
 #define INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
 #else
 #define COLD
 #define INLINE inline
+#define NOINLINE
 #endif
 
 #define FAIL(reason, ptr, n) \
@@ -841,13 +843,11 @@ static int plain_key(const struct hj212_packet *p, const struct cp_item *it) {
          all_bytes(it->k, (size_t)(it->ke - it->k), p->segment.p + p->segment.len, non_name);
 }
 
-/* The value of IT is as the scalar path would read it: it neither starts
-** with a space or "//" nor ends with a space (the fast path does not look
-** until the value has been found wrong, or is kept as text). */
-static int plain_value(const struct cp_item *it) {
-  const char *v = it->v;
-  return it->checked ||
-         !(v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (it->ve > v && it->ve[-1] == ' '));
+/* The value [V, VE) is as the scalar path would read it: it neither
+** starts with a space or "//" nor ends with a space (the fast path does
+** not look until the value has been found wrong, or is kept as text). */
+static int plain_value(const char *v, const char *ve) {
+  return !(v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (ve > v && ve[-1] == ' '));
 }
 
 /* One numeric value: checked against the code's physical bounds, which
@@ -869,11 +869,12 @@ static INLINE enum hj212_reason set_value(struct hj212_pollutant *x, int which, 
 ** spaces, "//") leaves the pollutant as the scalar path's second reading
 ** needs it (a new pollutant is the same whichever path makes it). */
 static INLINE enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
-                                         const struct cp_item *it, const struct suffix *field) {
-  const char *v = it->v;
-  size_t n = (size_t)(it->ve - v);
+                                                const char *code, size_t dash, int checked,
+                                                const char *v, const char *ve,
+                                                const struct suffix *field) {
+  size_t n = (size_t)(ve - v);
   struct hj212_pollutant *x;
-  enum hj212_reason r = pollutant(p, sc, it->k, it->dash, it->checked, &x);
+  enum hj212_reason r = pollutant(p, sc, code, dash, checked, &x);
   if (r) return r;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
   /* tests, the usual kinds first, rather than a jump table */
@@ -901,13 +902,26 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
   return HJ212_OK;
 }
 
+/* The field of a usual pollutant key of KN bytes at K, CODE-FIELD, whose
+** last '-' is at DASH (MULTI: there are several): a code of 1..16 bytes
+** without '-' and a pollutant field of the table. NULL for any other key
+** (item() sees to it). */
+static INLINE const struct suffix *usual_field(const char *k, size_t kn, size_t dash, int multi) {
+  if (dash == 0 || multi || dash > 16 || dash + 1 == kn || kn > 48) return NULL;
+  const struct suffix *field = classify(k + dash + 1, kn - dash - 1);
+  return field && field->kind != FK_PARAM ? field : NULL;
+}
+
 /* One CP item: a header-like DataTime, a parameter or a pollutant field.
 ** NOT_PLAIN if the key holds other bytes than [0-9A-Za-z_-] (not
-** checked before): the scalar path reads the item again, its way. */
-static INLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
-                                     const struct cp_item *it) {
+** checked before): the scalar path reads the item again, its way. Out of
+** line: the walk over the marks takes the usual pollutant field itself. */
+static NOINLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
+                                       const struct cp_item *it) {
   const char *k = it->k, *v = it->v;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
+  const struct suffix *field = usual_field(k, kn, dash, it->multi);
+  if (field) return pollutant_field(p, sc, k, dash, it->checked, v, it->ve, field);
   if (dash == 0) {
     if (IS(k, kn, "DataTime")) {
       if (p->has_datatime) return HJ212_E_DUPLICATE_FIELD;
@@ -916,20 +930,18 @@ static INLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
       p->has_datatime = 1;
       return HJ212_OK;
     }
-    if (!plain_key(p, it) || !plain_value(it)) return NOT_PLAIN;
+    if (!plain_key(p, it) || !(it->checked || plain_value(v, it->ve))) return NOT_PLAIN;
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
   if (dash + 1 == kn || kn > 48) return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
-  const struct suffix *field = classify(k + dash + 1, kn - dash - 1);
+  field = classify(k + dash + 1, kn - dash - 1);
   if (!field || field->kind == FK_PARAM) {
-    if (!plain_key(p, it) || !plain_value(it)) return NOT_PLAIN;
+    if (!plain_key(p, it) || !(it->checked || plain_value(v, it->ve))) return NOT_PLAIN;
     if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
-  /* a pollutant code is a plain name: no '-' inside */
-  if (it->multi || dash > 16) return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
-  /* the field is a name of the table: the code alone may need a look */
-  return pollutant_field(p, sc, it, field);
+  /* a pollutant field, but a code with '-' inside or too long */
+  return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
 }
 
 static const char *skip_spaces(const char *s, const char *end) {
@@ -1036,15 +1048,22 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const
     if (seg[e] == '=' && kn - 1 < 48 && seg[ve] != '=') {
       uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
       if (!(d & 1)) {
-        struct cp_item it = {s, seg + e, seg + e + 1, seg + ve, seg + ve + (ve < last),
-                             d ? top64(d) : 0, (d & (d - 1)) != 0, 0};
-        r = item(p, sc, &it);
+        size_t dash = d ? top64(d) : 0;
+        int multi = (d & (d - 1)) != 0;
+        const char *v = seg + e + 1, *vend = seg + ve;
+        const struct suffix *field = usual_field(s, kn, dash, multi);
+        if (field) {
+          r = pollutant_field(p, sc, s, dash, 0, v, vend, field);
+        } else {
+          struct cp_item it = {s, v - 1, v, vend, NULL, dash, multi, 0};
+          r = item(p, sc, &it);
+        }
         if (!r) {
-          s = it.next;
+          s = vend + (ve < last);
           continue;
         }
         /* an error is reported where the scalar path puts it */
-        if (r != NOT_PLAIN && plain_value(&it)) FAIL(r, it.k, it.ve - it.k);
+        if (r != NOT_PLAIN && plain_value(v, vend)) FAIL(r, s, vend - s);
       }
     }
     if ((r = slow_item(p, sc, s, end, &s))) return r;
