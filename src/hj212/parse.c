@@ -247,8 +247,11 @@ struct scan {
   /* '-': a bitmap as little-endian bytes, so that the 57 bits from any
   ** offset are one load and one shift */
   unsigned char dash[8 * SCAN_WORDS];
-  /* the packet's pollutants by hash of their code (index + 1, 0 = free):
-  ** a new code is not compared with every code before it */
+  /* the packet's pollutants by hash of their code (the index, where the
+  ** slot's bit in USED is set): a new code is not compared with every code
+  ** before it, and only the bits are cleared per packet (4 words, not 256
+  ** bytes) */
+  uint64_t used[CODE_SLOTS / 64];
   unsigned char codes[CODE_SLOTS];
   /* the code table, here rather than an argument: the item loop is short
   ** of registers, and the table is wanted only for a new pollutant */
@@ -774,9 +777,9 @@ static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *s
     return HJ212_OK;
   }
   size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
-  for (; sc->codes[h]; h = (h + 1) % CODE_SLOTS)
-    if (same_code(&p->pollutants[sc->codes[h] - 1], key, code, n)) {
-      *out = &p->pollutants[sc->codes[h] - 1];
+  for (; sc->used[h / 64] >> (h % 64) & 1; h = (h + 1) % CODE_SLOTS)
+    if (same_code(&p->pollutants[sc->codes[h]], key, code, n)) {
+      *out = &p->pollutants[sc->codes[h]];
       return HJ212_OK;
     }
   enum hj212_code_status status = HJ212_CODE_KNOWN;
@@ -787,7 +790,8 @@ static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *s
     status = HJ212_CODE_UNKNOWN;
   }
   if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
-  sc->codes[h] = (unsigned char)(np + 1);
+  sc->codes[h] = (unsigned char)np;
+  sc->used[h / 64] |= 1ull << (h % 64);
   struct hj212_pollutant *x = *out = sc->last = &p->pollutants[p->npollutants++];
   /* code2017 from the value, not from x->code: reading back a struct
      just stored in two parts stalls store forwarding */
@@ -1108,7 +1112,7 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   p->error_at = (struct hj212_str){seg, 0};
   enum hj212_reason r, t;
   size_t pos;
-  memset(sc->codes, 0, sizeof sc->codes);
+  memset(sc->used, 0, sizeof sc->used);
   sc->table = codes;
   sc->last = NULL;
   if (!fast && (r = check_text(seg, len))) FAIL(r, seg, len);
