@@ -43,7 +43,7 @@
 ** by digit. A packet's pollutants are found by a small hash of their code
 ** (the last one first), not by comparing each new code with all before.
 */
-#include "hj212/hj212.h"
+#include "hj212/codes_index.h"
 #include "util/utf8.h"
 #include <stdlib.h>
 #include <string.h>
@@ -782,9 +782,13 @@ static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *s
       *out = &p->pollutants[sc->codes[h]];
       return HJ212_OK;
     }
+  /* a code of the table has 1..7 bytes: then KEY is its packed form */
   enum hj212_code_status status = HJ212_CODE_KNOWN;
-  const struct hj212_code *info = hj212_codes_find(sc->table, code, n);
-  if (!info && (info = hj212_codes_find_old(sc->table, code, n))) status = HJ212_CODE_MAPPED;
+  const struct hj212_codes *t = sc->table;
+  const struct hj212_code *info = NULL;
+  if (t && n <= 7 && !(info = hj212_codes_lookup(t, t->keys, t->slots, key)) &&
+      (info = hj212_codes_lookup(t, t->old_keys, t->old_slots, key)))
+    status = HJ212_CODE_MAPPED;
   if (!info) {
     if (!checked && !all_bytes(code, n, p->segment.p + p->segment.len, non_name)) return NOT_PLAIN;
     status = HJ212_CODE_UNKNOWN;
