@@ -763,29 +763,20 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
   return n <= 8 || is(x->code.p + 8, n - 8, code + 8, n - 8);
 }
 
-/* The pollutant CODE of P into *OUT, created (looked up in CODES) if new:
-** the last one (a pollutant's fields are usually together), else by hash.
-** A code met before, or found in CODES, is a plain name; any other is
-** checked here unless CHECKED (NOT_PLAIN if it is not one). */
-static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
-                                   size_t n, int checked, struct hj212_pollutant **out) {
-  /* with the length, equal keys mean equal codes of up to 8 bytes */
-  uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
-  size_t np = p->npollutants;
-  if (sc->last && same_code(sc->last, key, code, n)) {
-    *out = sc->last;
-    return HJ212_OK;
-  }
-  size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
-  for (; sc->used[h / 64] >> (h % 64) & 1; h = (h + 1) % CODE_SLOTS)
-    if (same_code(&p->pollutants[sc->codes[h]], key, code, n)) {
-      *out = &p->pollutants[sc->codes[h]];
-      return HJ212_OK;
-    }
+/* A pollutant new to P: CODE (N bytes, KEY as in pollutant()) looked up
+** in the code table and added, its index put in hash slot H. A code found
+** in the table is a plain name; any other is checked here unless CHECKED
+** (NOT_PLAIN if it is not one). Out of line: a packet has a few, and the
+** item loop keeps its registers. */
+static NOINLINE enum hj212_reason new_pollutant(struct hj212_packet *p, struct scan *sc,
+                                                const char *code, size_t n, uint64_t key,
+                                                size_t h, int checked,
+                                                struct hj212_pollutant **out) {
   /* a code of the table has 1..7 bytes: then KEY is its packed form */
   enum hj212_code_status status = HJ212_CODE_KNOWN;
   const struct hj212_codes *t = sc->table;
   const struct hj212_code *info = NULL;
+  size_t np = p->npollutants;
   if (t && n <= 7 && !(info = hj212_codes_lookup(t, t->keys, t->slots, key)) &&
       (info = hj212_codes_lookup(t, t->old_keys, t->old_slots, key)))
     status = HJ212_CODE_MAPPED;
@@ -796,7 +787,8 @@ static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *s
   if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
   sc->codes[h] = (unsigned char)np;
   sc->used[h / 64] |= 1ull << (h % 64);
-  struct hj212_pollutant *x = *out = sc->last = &p->pollutants[p->npollutants++];
+  struct hj212_pollutant *x = *out = sc->last = &p->pollutants[np];
+  p->npollutants = np + 1;
   /* code2017 from the value, not from x->code: reading back a struct
      just stored in two parts stalls store forwarding */
   x->code = x->code2017 = (struct hj212_str){code, (uint32_t)n};
@@ -812,6 +804,25 @@ static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *s
     p->warnings |= HJ212_WARN_UNKNOWN_CODE;
   }
   return HJ212_OK;
+}
+
+/* The pollutant CODE of P into *OUT, created if new (new_pollutant): the
+** last one (a pollutant's fields are usually together), else by hash. */
+static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
+                                          size_t n, int checked, struct hj212_pollutant **out) {
+  /* with the length, equal keys mean equal codes of up to 8 bytes */
+  uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
+  if (sc->last && same_code(sc->last, key, code, n)) {
+    *out = sc->last;
+    return HJ212_OK;
+  }
+  size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
+  for (; sc->used[h / 64] >> (h % 64) & 1; h = (h + 1) % CODE_SLOTS)
+    if (same_code(&p->pollutants[sc->codes[h]], key, code, n)) {
+      *out = &p->pollutants[sc->codes[h]];
+      return HJ212_OK;
+    }
+  return new_pollutant(p, sc, code, n, key, h, checked, out);
 }
 
 static int valid_data_flag(char c, enum hj212_version v) {
