@@ -942,7 +942,7 @@ static NOINLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
   const struct suffix *field = usual_field(k, kn, dash, it->multi);
   if (field) return pollutant_field(p, sc, k, dash, it->checked, v, it->ve, field);
   if (dash == 0) {
-    if (IS(k, kn, "DataTime")) {
+    if (kn == 8 && le64(k) == le64("DataTime")) {   /* one compare: the key's 8 bytes */
       if (p->has_datatime) return HJ212_E_DUPLICATE_FIELD;
       if (hj212_parse_time(v, vn, 1, &p->datatime)) return HJ212_E_BAD_DATATIME;
       if (vn == 17) p->warnings |= HJ212_WARN_DATATIME_MS;
@@ -1045,9 +1045,11 @@ static int item_start(const char **s, const char *end) {
 /* The items of CP's data area [S, END). With the bitmaps, an item is
 ** taken from its marks if it is plain: KEY=VALUE with a key of 1..48
 ** bytes not starting with '-', a value without '=', ended by ',' or ';'
-** or by END (a mark too); item() sees to the rest (plain_key,
-** plain_value). Anything else, and any item that item() finds wrong and
-** that is not plain, goes to slow_item, and the marks restart after it. */
+** or by END (a mark too); usual_field(), pollutant_field() and item() see
+** to the rest (the key's bytes, plain_value). The usual item starts right
+** after the last one's separator; anything else there (spaces, an empty
+** item, the end) is not plain either. What is not goes to item_start and
+** slow_item, and the marks restart after it. */
 static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const char *s,
                                   const char *end) {
   const char *seg = p->segment.p;
@@ -1060,7 +1062,8 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const
   size_t last = (size_t)(end - seg);
   struct walk w;
   walk_from(&w, sc, (size_t)(s - seg));
-  while (item_start(&s, end)) {
+  /* END's mark is taken with the last value: no item is looked for past it */
+  while (s != end) {
     size_t k = (size_t)(s - seg), e = next_mark(&w), ve = next_mark(&w), kn = e - k;
     /* LAST is a mark and seg[LAST] is '&': E is at most LAST, and VE too
        if E is an '=' */
@@ -1085,9 +1088,10 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const
         if (r != NOT_PLAIN && plain_value(v, vend)) FAIL(r, s, vend - s);
       }
     }
+    if (!item_start(&s, end)) return HJ212_OK;
     if ((r = slow_item(p, sc, s, end, &s))) return r;
-    /* its separator, if any, is skipped by item_start: the marks restart after it */
-    walk_from(&w, sc, (size_t)(s - seg) + (s < end));
+    s += s < end;   /* its separator */
+    walk_from(&w, sc, (size_t)(s - seg));
   }
   return HJ212_OK;
 }
