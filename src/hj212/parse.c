@@ -510,12 +510,13 @@ static int all_bytes(const char *s, size_t n, const char *lim, uint64_t (*test)(
   return 1;
 }
 
-static int valid_pw(const char *s, size_t n, const char *lim) {
-  return n >= 1 && n <= HJ212_PW_MAX && all_bytes(s, n, lim, non_pw);
+/* CHECKED: the bytes were tested already (header_marks). */
+static int valid_pw(const char *s, size_t n, const char *lim, int checked) {
+  return n >= 1 && n <= HJ212_PW_MAX && (checked || all_bytes(s, n, lim, non_pw));
 }
 
-static int valid_mn(const char *s, size_t n, const char *lim) {
-  return n >= 1 && n <= HJ212_MN_MAX && all_bytes(s, n, lim, non_name);
+static int valid_mn(const char *s, size_t n, const char *lim, int checked) {
+  return n >= 1 && n <= HJ212_MN_MAX && (checked || all_bytes(s, n, lim, non_name));
 }
 
 static int valid_st(const char *s, size_t n) {
@@ -545,8 +546,10 @@ static int header_field(const char *k, size_t n) {
   return 0;
 }
 
-/* Store header field F with value V (N bytes) into P. */
-static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v, size_t n) {
+/* Store header field F with value V (N bytes) into P; CHECKED: the bytes
+** of a PW or MN were tested already. */
+static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v, size_t n,
+                                    int checked) {
   struct hj212_str s = {v, (uint32_t)n};
   long x;
   switch (f) {
@@ -564,11 +567,11 @@ static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v
     p->cn = (int)x;
     return HJ212_OK;
   case F_PW:
-    if (!valid_pw(v, n, p->segment.p + p->segment.len)) return HJ212_E_BAD_PW;
+    if (!valid_pw(v, n, p->segment.p + p->segment.len, checked)) return HJ212_E_BAD_PW;
     p->pw = s;
     return HJ212_OK;
   case F_MN:
-    if (!valid_mn(v, n, p->segment.p + p->segment.len)) return HJ212_E_BAD_MN;
+    if (!valid_mn(v, n, p->segment.p + p->segment.len, checked)) return HJ212_E_BAD_MN;
     p->mn = s;
     return HJ212_OK;
   case F_FLAG:
@@ -614,11 +617,31 @@ static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
 #define NAME(a, b, c, d, e) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | \
                              (uint64_t)(d) << 24 | (uint64_t)(e) << 32)
 
+/* Bytes of X that end a field: ';'. */
+static uint64_t semicolons(uint64_t x) { return zero_bytes(x ^ ';' * ONES8); }
+
+/* Bytes of X that end a password or may not be in one. */
+static uint64_t non_pw_or_end(uint64_t x) { return non_pw(x) | semicolons(x); }
+
+/* The offset of the first byte from V that TEST flags, 8 bytes at a time
+** while 8 remain before LEN; 0 if none. */
+static INLINE size_t first_flagged(const char *seg, size_t len, size_t v,
+                                   uint64_t (*test)(uint64_t)) {
+  for (size_t j = v; j + 8 <= len; j += 8) {
+    uint64_t t = test(le64(seg + j)) & HIGH8;
+    if (t) return j + ctz64(t) / 8;
+  }
+  return 0;
+}
+
 /* The header field at offset I, at least 8 bytes before the end, from its
 ** first bytes ("QN=", "Flag="...): *F its bit, *V the offset of its value,
-** and *SEMI of the first ';' after it, found 8 bytes at a time. Returns 0
-** for anything else (then memchr finds the same, or the error). */
-static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v, size_t *semi) {
+** and *SEMI of the first ';' after it, found 8 bytes at a time. A PW's or
+** an MN's bytes are tested in the same pass (*CHECKED): the first byte
+** that is not one of theirs must be the ';'. Returns 0 for anything else
+** (then memchr finds the same, or the error). */
+static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v, size_t *semi,
+                        int *checked) {
   uint64_t w = le64(seg + i);
   switch (w & 0xFFFFFF) {
   case NAME('Q', 'N', '=', 0, 0): *f = F_QN; break;
@@ -633,14 +656,13 @@ static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v
     else return 0;
   }
   *v = i + (*f >= F_FLAG ? (*f == F_PNO ? 4 : 5) : 3);
-  for (size_t j = *v; j + 8 <= len; j += 8) {
-    uint64_t zero = zero_bytes(le64(seg + j) ^ ';' * ONES8);
-    if (zero) {
-      *semi = j + ctz64(zero) / 8;
-      return 1;
-    }
-  }
-  return 0;
+  /* a call per test, so that each is inlined */
+  if (*f == F_PW) *semi = first_flagged(seg, len, *v, non_pw_or_end);
+  else if (*f == F_MN) *semi = first_flagged(seg, len, *v, non_name);
+  else *semi = first_flagged(seg, len, *v, semicolons);
+  if (!*semi || seg[*semi] != ';') return 0;
+  *checked = *f == F_PW || *f == F_MN;
+  return 1;
 }
 
 /* The usual start of a header, "QN=<17 digits>;ST=<2>;CN=<4 digits>;"
@@ -686,8 +708,8 @@ static enum hj212_reason parse_header(struct hj212_packet *p, int fast, const ch
   while (i + 3 > len || seg[i] != 'C' || seg[i + 1] != 'P' || seg[i + 2] != '=') {
     const char *k = seg + i, *eq, *semi;
     size_t v, s;
-    int f;
-    if (fast && i + 8 <= len && header_marks(seg, len, i, &f, &v, &s)) {
+    int f, checked = 0;
+    if (fast && i + 8 <= len && header_marks(seg, len, i, &f, &v, &s, &checked)) {
       eq = seg + v - 1;
       semi = seg + s;
     } else {
@@ -700,7 +722,7 @@ static enum hj212_reason parse_header(struct hj212_packet *p, int fast, const ch
     }
     if (seen & f) FAIL(HJ212_E_DUPLICATE_FIELD, k, eq - k);
     seen |= f;
-    enum hj212_reason r = set_header(p, f, eq + 1, (size_t)(semi - eq - 1));
+    enum hj212_reason r = set_header(p, f, eq + 1, (size_t)(semi - eq - 1), checked);
     if (r) FAIL(r, k, semi - k);
     i = (size_t)(semi - seg) + 1;
   }
