@@ -172,8 +172,9 @@ static int days_in_month(int y, int m) {
 static uint64_t digit_pairs(uint64_t x) { return (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull; }
 
 /* Three 8-byte loads cover the 14 or 17 digits (at 0, 6 and 9: they
-** overlap, and none reads past S + LEN); every digit is checked at once. */
-int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
+** overlap, and none reads past S + LEN); every digit is checked at once.
+** Inlined where every packet has one (QN, DataTime). */
+static INLINE int parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
   if (len != 14 && !(allow_ms && len == 17)) return -1;
   uint64_t zero = '0' * ONES8;
   uint64_t a = le64(s) ^ zero, b = le64(s + 6) ^ zero, c = len == 17 ? le64(s + 9) ^ zero : 0;
@@ -194,6 +195,10 @@ int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time 
   t->second = (uint8_t)(pb >> 48);
   t->ms = (uint16_t)(len == 17 ? (c >> 40 & 0xFF) * 100 + (c >> 48 & 0xFF) * 10 + (c >> 56) : 0);
   return 0;
+}
+
+int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
+  return parse_time(s, len, allow_ms, t);
 }
 
 int64_t hj212_time_seconds(const struct hj212_time *t) {
@@ -256,7 +261,9 @@ struct scan {
   /* the code table, here rather than an argument: the item loop is short
   ** of registers, and the table is wanted only for a new pollutant */
   const struct hj212_codes *table;
-  struct hj212_pollutant *last;  /* the newest pollutant, NULL before the first */
+  /* the newest pollutant; before the first, NONE, whose code has a length
+  ** no code has (so the item loop has no test for it) */
+  struct hj212_pollutant *last, none;
 };
 
 /* The classes of 64 bytes, bit J for byte J. */
@@ -674,7 +681,7 @@ static size_t usual_header(struct hj212_packet *p, const char *seg, size_t len, 
   size_t i = 0;
   if (len < 40) return 0;   /* the loads below stay inside */
   if ((le64(seg) & 0xFFFFFF) == NAME('Q', 'N', '=', 0, 0) && seg[20] == ';') {
-    if (hj212_parse_time(seg + 3, HJ212_QN_LEN, 1, &p->qn_time)) return 0;
+    if (parse_time(seg + 3, HJ212_QN_LEN, 1, &p->qn_time)) return 0;
     i = 21;
   }
   /* "ST=..;CN" and "=....;", the values' bytes masked out */
@@ -834,7 +841,7 @@ static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *s
                                           size_t n, int checked, struct hj212_pollutant **out) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
   uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
-  if (sc->last && same_code(sc->last, key, code, n)) {
+  if (same_code(sc->last, key, code, n)) {
     *out = sc->last;
     return HJ212_OK;
   }
@@ -966,7 +973,7 @@ static NOINLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
   if (dash == 0) {
     if (kn == 8 && le64(k) == le64("DataTime")) {   /* one compare: the key's 8 bytes */
       if (p->has_datatime) return HJ212_E_DUPLICATE_FIELD;
-      if (hj212_parse_time(v, vn, 1, &p->datatime)) return HJ212_E_BAD_DATATIME;
+      if (parse_time(v, vn, 1, &p->datatime)) return HJ212_E_BAD_DATATIME;
       if (vn == 17) p->warnings |= HJ212_WARN_DATATIME_MS;
       p->has_datatime = 1;
       return HJ212_OK;
@@ -1155,7 +1162,8 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   size_t pos;
   memset(sc->used, 0, sizeof sc->used);
   sc->table = codes;
-  sc->last = NULL;
+  sc->none.code.len = UINT32_MAX;
+  sc->last = &sc->none;
   if (!fast && (r = check_text(seg, len))) FAIL(r, seg, len);
   /* the text is checked first: after the header, which has no control or
   ** high byte if it is valid, or before reporting what is wrong with it */
