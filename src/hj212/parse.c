@@ -261,8 +261,8 @@ struct scan {
   /* the code table, here rather than an argument: the item loop is short
   ** of registers, and the table is wanted only for a new pollutant */
   const struct hj212_codes *table;
-  /* the newest pollutant; before the first, NONE, whose code has a length
-  ** no code has (so the item loop has no test for it) */
+  /* the pollutant of the last item; before the first, NONE, whose code
+  ** has a length no code has (so the item loop has no test for it) */
   struct hj212_pollutant *last, none;
 };
 
@@ -793,14 +793,14 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
 }
 
 /* A pollutant new to P: CODE (N bytes, KEY as in pollutant()) looked up
-** in the code table and added, its index put in hash slot H. A code found
-** in the table is a plain name; any other is checked here unless CHECKED
-** (NOT_PLAIN if it is not one). Out of line: a packet has a few, and the
-** item loop keeps its registers. */
+** in the code table and added as SC->last, its index put in hash slot H.
+** A code found in the table is a plain name; any other is checked here
+** (NOT_PLAIN if it is not one; a code the scalar path read is). Out of
+** line, with few arguments: a packet has a few, and the item loop keeps
+** its registers. */
 static NOINLINE enum hj212_reason new_pollutant(struct hj212_packet *p, struct scan *sc,
                                                 const char *code, size_t n, uint64_t key,
-                                                size_t h, int checked,
-                                                struct hj212_pollutant **out) {
+                                                size_t h) {
   /* a code of the table has 1..7 bytes: then KEY is its packed form */
   enum hj212_code_status status = HJ212_CODE_KNOWN;
   const struct hj212_codes *t = sc->table;
@@ -810,13 +810,13 @@ static NOINLINE enum hj212_reason new_pollutant(struct hj212_packet *p, struct s
       (info = hj212_codes_lookup(t, t->old_keys, t->old_slots, key)))
     status = HJ212_CODE_MAPPED;
   if (!info) {
-    if (!checked && !all_bytes(code, n, p->segment.p + p->segment.len, non_name)) return NOT_PLAIN;
+    if (!all_bytes(code, n, p->segment.p + p->segment.len, non_name)) return NOT_PLAIN;
     status = HJ212_CODE_UNKNOWN;
   }
   if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
   sc->codes[h] = (unsigned char)np;
   sc->used[h / 64] |= 1ull << (h % 64);
-  struct hj212_pollutant *x = *out = sc->last = &p->pollutants[np];
+  struct hj212_pollutant *x = sc->last = &p->pollutants[np];
   p->npollutants = np + 1;
   /* code2017 from the value, not from x->code: reading back a struct
      just stored in two parts stalls store forwarding */
@@ -827,7 +827,8 @@ static NOINLINE enum hj212_reason new_pollutant(struct hj212_packet *p, struct s
   x->info = info;
   x->status = status;
   if (status == HJ212_CODE_MAPPED) {
-    x->code2017 = (struct hj212_str){info->code, (uint32_t)strlen(info->code)};
+    /* the table's code is 1..7 bytes, NUL-padded to 8 */
+    x->code2017 = (struct hj212_str){info->code, top64(le64(info->code)) / 8 + 1};
     p->warnings |= HJ212_WARN_MAPPED_2005;
   } else if (status == HJ212_CODE_UNKNOWN) {
     p->warnings |= HJ212_WARN_UNKNOWN_CODE;
@@ -835,23 +836,20 @@ static NOINLINE enum hj212_reason new_pollutant(struct hj212_packet *p, struct s
   return HJ212_OK;
 }
 
-/* The pollutant CODE of P into *OUT, created if new (new_pollutant): the
-** last one (a pollutant's fields are usually together), else by hash. */
+/* The pollutant CODE of P as SC->last, created if new (new_pollutant):
+** the last one (a pollutant's fields are usually together), else by hash. */
 static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
-                                          size_t n, int checked, struct hj212_pollutant **out) {
+                                          size_t n) {
   /* with the length, equal keys mean equal codes of up to 8 bytes */
   uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
-  if (same_code(sc->last, key, code, n)) {
-    *out = sc->last;
-    return HJ212_OK;
-  }
+  if (same_code(sc->last, key, code, n)) return HJ212_OK;
   size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
   for (; sc->used[h / 64] >> (h % 64) & 1; h = (h + 1) % CODE_SLOTS)
     if (same_code(&p->pollutants[sc->codes[h]], key, code, n)) {
-      *out = &p->pollutants[sc->codes[h]];
+      sc->last = &p->pollutants[sc->codes[h]];
       return HJ212_OK;
     }
-  return new_pollutant(p, sc, code, n, key, h, checked, out);
+  return new_pollutant(p, sc, code, n, key, h);
 }
 
 static int valid_data_flag(char c, enum hj212_version v) {
@@ -917,13 +915,12 @@ static INLINE enum hj212_reason set_value(struct hj212_pollutant *x, int which, 
 ** spaces, "//") leaves the pollutant as the scalar path's second reading
 ** needs it (a new pollutant is the same whichever path makes it). */
 static INLINE enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
-                                                const char *code, size_t dash, int checked,
-                                                const char *v, const char *ve,
-                                                const struct suffix *field) {
+                                                const char *code, size_t dash, const char *v,
+                                                const char *ve, const struct suffix *field) {
   size_t n = (size_t)(ve - v);
-  struct hj212_pollutant *x;
-  enum hj212_reason r = pollutant(p, sc, code, dash, checked, &x);
+  enum hj212_reason r = pollutant(p, sc, code, dash);
   if (r) return r;
+  struct hj212_pollutant *x = sc->last;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
   /* tests, the usual kinds first, rather than a jump table */
   if (field->kind == FK_VALUE) {
@@ -969,7 +966,7 @@ static NOINLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
   const char *k = it->k, *v = it->v;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
   const struct suffix *field = usual_field(k, kn, dash, it->multi);
-  if (field) return pollutant_field(p, sc, k, dash, it->checked, v, it->ve, field);
+  if (field) return pollutant_field(p, sc, k, dash, v, it->ve, field);
   if (dash == 0) {
     if (kn == 8 && le64(k) == le64("DataTime")) {   /* one compare: the key's 8 bytes */
       if (p->has_datatime) return HJ212_E_DUPLICATE_FIELD;
@@ -1104,7 +1101,7 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const
         const char *v = seg + e + 1, *vend = seg + ve;
         const struct suffix *field = usual_field(s, kn, dash, multi);
         if (field) {
-          r = pollutant_field(p, sc, s, dash, 0, v, vend, field);
+          r = pollutant_field(p, sc, s, dash, v, vend, field);
         } else {
           struct cp_item it = {s, v - 1, v, vend, NULL, dash, multi, 0};
           r = item(p, sc, &it);
