@@ -1096,14 +1096,13 @@ static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const
     if (seg[e] == '=' && kn - 1 < 48 && seg[ve] != '=') {
       uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
       if (!(d & 1)) {
-        size_t dash = d ? top64(d) : 0;
-        int multi = (d & (d - 1)) != 0;
         const char *v = seg + e + 1, *vend = seg + ve;
-        const struct suffix *field = usual_field(s, kn, dash, multi);
+        /* a usual key has one '-' */
+        const struct suffix *field = d && !(d & (d - 1)) ? usual_field(s, kn, ctz64(d), 0) : NULL;
         if (field) {
-          r = pollutant_field(p, sc, s, dash, v, vend, field);
+          r = pollutant_field(p, sc, s, ctz64(d), v, vend, field);
         } else {
-          struct cp_item it = {s, v - 1, v, vend, NULL, dash, multi, 0};
+          struct cp_item it = {s, v - 1, v, vend, NULL, d ? top64(d) : 0, (d & (d - 1)) != 0, 0};
           r = item(p, sc, &it);
         }
         if (!r) {
