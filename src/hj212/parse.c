@@ -12,24 +12,29 @@
 **
 ** The header's usual start (QN, ST, CN) is read at its fixed places; the
 ** rest a field at a time: its name from its first bytes ("PW=",
-** "Flag="), its end by looking for ';' 8 bytes at a time (SWAR), its
-** value checked 8 bytes at a time. The data area (CP) goes in two
+** "Flag="), its end by looking for ';' 8 bytes at a time (SWAR); a PW's
+** or an MN's bytes are tested in the same pass (the first byte that may
+** not be in the field must be the ';'). The data area (CP) goes in two
 ** stages, in the manner of simdjson. First it is classified 16 bytes at a
 ** time (SSE2; a portable loop elsewhere) into bitmaps: the marks '=' ';'
 ** ',' that end keys and values, and '-'; control and high bytes are noted
 ** in the same pass. Then the walk takes the marks in order (count trailing
 ** zeros, clear the lowest bit): a plain item is its '=' and the next
-** mark, its key's last '-' is found with one window of a bitmap, so no
+** mark, its key's '-' are found with one window of a bitmap, so no
 ** branch depends on a length (a loop per byte mispredicts at every
-** field's end) and no step waits for a byte-by-byte search. The usual
-** key's bytes need no test: its field is a name of the table, its code
-** one met before in the packet or one of the code table; only other keys
-** are checked, 8 bytes at a time.
+** field's end) and no step waits for a byte-by-byte search. The walk
+** tries the marks first at every item (the usual one starts right after
+** the last one's separator) and takes the usual pollutant field,
+** CODE-Field with one '-', itself; other keys go to item(), out of line.
+** The usual key's bytes need no test: its field is a name of the table,
+** its code one met before in the packet or one of the code table; only
+** other keys are checked, 8 bytes at a time.
 **
 ** Whatever is unusual (spaces around items, //opaque// values, '=' in a
 ** value, a malformed field, a key of more than 48 bytes) is handed, field
-** by field, to the scalar code that looks at one byte at a time, and the
-** walk restarts after it. Some of it is noticed only late: a value with
+** by field, to the scalar code that looks at one byte at a time (out of
+** line, so that the walk keeps its registers), and the walk restarts
+** after it. Some of it is noticed only late: a value with
 ** spaces or "//" when it fails to parse or is kept as text, odd bytes in
 ** a key when no table vouches for it; nothing the scalar code would do
 ** otherwise is stored before. The scalar code alone parses segments longer
@@ -39,9 +44,11 @@
 ** parse() with FAST off).
 **
 ** Values are converted 8 bytes at a time too: dates (QN, DataTime,
-** SampleTime) and numbers of up to 8 characters; longer numbers go digit
-** by digit. A packet's pollutants are found by a small hash of their code
-** (the last one first), not by comparing each new code with all before.
+** SampleTime) and numbers of up to 8 characters (from the word that ends
+** at them); longer numbers go digit by digit. A packet's pollutants are
+** found by a small hash of their code (the last one first), not by
+** comparing each new code with all before; a new one is looked up in the
+** code table by the key it was hashed with (codes_index.h), out of line.
 */
 #include "hj212/codes_index.h"
 #include "util/utf8.h"
