@@ -412,11 +412,14 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* 1 to 8 digit values at the top of X (the first in the lowest byte that
-** is used, leading bytes 0) as a number: pairs, then quads, then the 8. */
+** is used, leading bytes 0) as a number: pairs, then quads, then the 8,
+** each step one multiply (by 10 * 256 + 1: byte J gets 10 * byte J + byte
+** J+1, and likewise by 100 * 2^16 + 1, 10000 * 2^32 + 1; no sum carries
+** into the part that is kept). */
 static uint64_t eight_digits(uint64_t x) {
-  x = digit_pairs(x);
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;
-  return (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
+  x = (x * 2561 >> 8) & 0x00FF00FF00FF00FFull;
+  x = (x * 6553601 >> 16) & 0x0000FFFF0000FFFFull;
+  return x * 42949672960001ull >> 32;
 }
 
 /* The body of a number of N = 1..8 bytes that ends at E (in CP, so the
