@@ -6,21 +6,13 @@
 ** packet. A slot holds the key itself beside the row, so a probe is one
 ** load, and packing takes two loads, not a copy of variable length.
 */
-#include "hj212/hj212.h"
+#include "hj212/codes_index.h"
 #include "util/buf.h"
 #include "util/csv.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct hj212_codes {
-  struct hj212_code *rows;
-  size_t n;
-  uint64_t *keys, *old_keys;    /* packed code per slot, 0 = empty */
-  uint32_t *slots, *old_slots;  /* row index per slot */
-  uint32_t mask;
-};
 
 /* Bytes 0..3 at P, byte I at bits 8I (compilers make this one load). */
 static uint64_t le32(const unsigned char *p) {
@@ -38,32 +30,20 @@ static inline uint64_t pack(const char *s, size_t len) {
   return u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) | (uint64_t)u[len - 1] << (8 * (len - 1));
 }
 
-static uint32_t hash(uint64_t k, uint32_t mask) {
-  return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 40) & mask;
-}
-
 static void insert(uint64_t *keys, uint32_t *slots, uint32_t mask, uint64_t key, uint32_t row) {
-  uint32_t h = hash(key, mask);
+  uint32_t h = hj212_codes_hash(key, mask);
   while (keys[h]) h = (h + 1) & mask;
   keys[h] = key;
   slots[h] = row;
 }
 
-static const struct hj212_code *find(const struct hj212_codes *c, const uint64_t *keys,
-                                     const uint32_t *slots, uint64_t key) {
-  if (!key) return NULL;
-  for (uint32_t h = hash(key, c->mask); keys[h]; h = (h + 1) & c->mask)
-    if (keys[h] == key) return &c->rows[slots[h]];
-  return NULL;
-}
-
 const struct hj212_code *hj212_codes_find(const struct hj212_codes *c, const char *code, size_t len) {
-  return c ? find(c, c->keys, c->slots, pack(code, len)) : NULL;
+  return c ? hj212_codes_lookup(c, c->keys, c->slots, pack(code, len)) : NULL;
 }
 
 const struct hj212_code *hj212_codes_find_old(const struct hj212_codes *c, const char *code,
                                               size_t len) {
-  return c ? find(c, c->old_keys, c->old_slots, pack(code, len)) : NULL;
+  return c ? hj212_codes_lookup(c, c->old_keys, c->old_slots, pack(code, len)) : NULL;
 }
 
 size_t hj212_codes_count(const struct hj212_codes *c) { return c ? c->n : 0; }
@@ -176,7 +156,8 @@ static int index_rows(struct hj212_codes *c, char *err, size_t errlen) {
     const struct hj212_code *row = &c->rows[i];
     uint64_t k = pack(row->code, strlen(row->code));
     uint64_t ok = pack(row->old_code, strlen(row->old_code));
-    if (find(c, c->keys, c->slots, k) || (ok && find(c, c->old_keys, c->old_slots, ok))) {
+    if (hj212_codes_lookup(c, c->keys, c->slots, k) ||
+        (ok && hj212_codes_lookup(c, c->old_keys, c->old_slots, ok))) {
       snprintf(err, errlen, "code %s: given twice", row->code);
       return -1;
     }

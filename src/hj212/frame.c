@@ -44,15 +44,16 @@ static size_t find_start(const char *p, size_t n) {
   return n;
 }
 
-/* Segment length of a header P[0..6) starting with "##", or -1. */
+/* Segment length of a header P[0..6) starting with "##", or -1: the 4
+** digits at once (every frame has them), the first in the low byte of X,
+** whatever the host's byte order (compilers make X one load). */
 static int header_length(const char *p) {
-  int n = 0;
-  for (int i = 2; i < HEAD; i++) {
-    unsigned d = (unsigned char)p[i] - '0';
-    if (d > 9) return -1;
-    n = n * 10 + (int)d;
-  }
-  return n;
+  const unsigned char *u = (const unsigned char *)p + 2;
+  uint32_t x = ((uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+                (uint32_t)u[3] << 24) ^ 0x30303030u;   /* digit values */
+  if ((((x & 0x7F7F7F7Fu) + 0x76767676u) | x) & 0x80808080u) return -1;
+  x = (x * 10 + (x >> 8)) & 0x00FF00FFu;   /* bytes 0 and 2: two digits each */
+  return (int)((x & 0xFF) * 100 + (x >> 16));
 }
 
 /* Check a whole frame P of TOTAL bytes (header known good). */

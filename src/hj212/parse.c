@@ -12,24 +12,29 @@
 **
 ** The header's usual start (QN, ST, CN) is read at its fixed places; the
 ** rest a field at a time: its name from its first bytes ("PW=",
-** "Flag="), its end by looking for ';' 8 bytes at a time (SWAR), its
-** value checked 8 bytes at a time. The data area (CP) goes in two
+** "Flag="), its end by looking for ';' 8 bytes at a time (SWAR); a PW's
+** or an MN's bytes are tested in the same pass (the first byte that may
+** not be in the field must be the ';'). The data area (CP) goes in two
 ** stages, in the manner of simdjson. First it is classified 16 bytes at a
 ** time (SSE2; a portable loop elsewhere) into bitmaps: the marks '=' ';'
 ** ',' that end keys and values, and '-'; control and high bytes are noted
 ** in the same pass. Then the walk takes the marks in order (count trailing
 ** zeros, clear the lowest bit): a plain item is its '=' and the next
-** mark, its key's last '-' is found with one window of a bitmap, so no
+** mark, its key's '-' are found with one window of a bitmap, so no
 ** branch depends on a length (a loop per byte mispredicts at every
-** field's end) and no step waits for a byte-by-byte search. The usual
-** key's bytes need no test: its field is a name of the table, its code
-** one met before in the packet or one of the code table; only other keys
-** are checked, 8 bytes at a time.
+** field's end) and no step waits for a byte-by-byte search. The walk
+** tries the marks first at every item (the usual one starts right after
+** the last one's separator) and takes the usual pollutant field,
+** CODE-Field with one '-', itself; other keys go to item(), out of line.
+** The usual key's bytes need no test: its field is a name of the table,
+** its code one met before in the packet or one of the code table; only
+** other keys are checked, 8 bytes at a time.
 **
 ** Whatever is unusual (spaces around items, //opaque// values, '=' in a
 ** value, a malformed field, a key of more than 48 bytes) is handed, field
-** by field, to the scalar code that looks at one byte at a time, and the
-** walk restarts after it. Some of it is noticed only late: a value with
+** by field, to the scalar code that looks at one byte at a time (out of
+** line, so that the walk keeps its registers), and the walk restarts
+** after it. Some of it is noticed only late: a value with
 ** spaces or "//" when it fails to parse or is kept as text, odd bytes in
 ** a key when no table vouches for it; nothing the scalar code would do
 ** otherwise is stored before. The scalar code alone parses segments longer
@@ -39,11 +44,13 @@
 ** parse() with FAST off).
 **
 ** Values are converted 8 bytes at a time too: dates (QN, DataTime,
-** SampleTime) and numbers of up to 8 characters; longer numbers go digit
-** by digit. A packet's pollutants are found by a small hash of their code
-** (the last one first), not by comparing each new code with all before.
+** SampleTime) and numbers of up to 8 characters (from the word that ends
+** at them); longer numbers go digit by digit. A packet's pollutants are
+** found by a small hash of their code (the last one first), not by
+** comparing each new code with all before; a new one is looked up in the
+** code table by the key it was hashed with (codes_index.h), out of line.
 */
-#include "hj212/hj212.h"
+#include "hj212/codes_index.h"
 #include "util/utf8.h"
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +68,12 @@ enum { F_QN = 1, F_ST = 2, F_CN = 4, F_PW = 8, F_MN = 16, F_FLAG = 32, F_PNUM = 
 
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline, cold))
+#define INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
 #else
 #define COLD
+#define INLINE inline
+#define NOINLINE
 #endif
 
 #define FAIL(reason, ptr, n) \
@@ -168,8 +179,9 @@ static int days_in_month(int y, int m) {
 static uint64_t digit_pairs(uint64_t x) { return (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull; }
 
 /* Three 8-byte loads cover the 14 or 17 digits (at 0, 6 and 9: they
-** overlap, and none reads past S + LEN); every digit is checked at once. */
-int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
+** overlap, and none reads past S + LEN); every digit is checked at once.
+** Inlined where every packet has one (QN, DataTime). */
+static INLINE int parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
   if (len != 14 && !(allow_ms && len == 17)) return -1;
   uint64_t zero = '0' * ONES8;
   uint64_t a = le64(s) ^ zero, b = le64(s + 6) ^ zero, c = len == 17 ? le64(s + 9) ^ zero : 0;
@@ -190,6 +202,10 @@ int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time 
   t->second = (uint8_t)(pb >> 48);
   t->ms = (uint16_t)(len == 17 ? (c >> 40 & 0xFF) * 100 + (c >> 48 & 0xFF) * 10 + (c >> 56) : 0);
   return 0;
+}
+
+int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t) {
+  return parse_time(s, len, allow_ms, t);
 }
 
 int64_t hj212_time_seconds(const struct hj212_time *t) {
@@ -243,13 +259,18 @@ struct scan {
   /* '-': a bitmap as little-endian bytes, so that the 57 bits from any
   ** offset are one load and one shift */
   unsigned char dash[8 * SCAN_WORDS];
-  /* the packet's pollutants by hash of their code (index + 1, 0 = free):
-  ** a new code is not compared with every code before it */
+  /* the packet's pollutants by hash of their code (the index, where the
+  ** slot's bit in USED is set): a new code is not compared with every code
+  ** before it, and only the bits are cleared per packet (4 words, not 256
+  ** bytes) */
+  uint64_t used[CODE_SLOTS / 64];
   unsigned char codes[CODE_SLOTS];
   /* the code table, here rather than an argument: the item loop is short
   ** of registers, and the table is wanted only for a new pollutant */
   const struct hj212_codes *table;
-  struct hj212_pollutant *last;  /* the newest pollutant, NULL before the first */
+  /* the pollutant of the last item; before the first, NONE, whose code
+  ** has a length no code has (so the item loop has no test for it) */
+  struct hj212_pollutant *last, none;
 };
 
 /* The classes of 64 bytes, bit J for byte J. */
@@ -391,55 +412,70 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* 1 to 8 digit values at the top of X (the first in the lowest byte that
-** is used, leading bytes 0) as a number: pairs, then quads, then the 8. */
+** is used, leading bytes 0) as a number: pairs, then quads, then the 8,
+** each step one multiply (by 10 * 256 + 1: byte J gets 10 * byte J + byte
+** J+1, and likewise by 100 * 2^16 + 1, 10000 * 2^32 + 1; no sum carries
+** into the part that is kept). */
 static uint64_t eight_digits(uint64_t x) {
-  x = digit_pairs(x);
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;
-  return (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
+  x = (x * 2561 >> 8) & 0x00FF00FF00FF00FFull;
+  x = (x * 6553601 >> 16) & 0x0000FFFF0000FFFFull;
+  return x * 42949672960001ull >> 32;
 }
 
-/* The body of a number of N = 1..8 bytes, W (little-endian): digits with
-** at most one '.'. Sets the mantissa (< 10^8: always exact) and the count
-** of decimals; -1 if the body has any other form (the digit loop decides). */
-static int short_number(uint64_t w, size_t n, uint64_t *mant, int *frac) {
-  uint64_t in = low_bytes(n);
-  uint64_t x = (w ^ '0' * ONES8) & in;
+/* The body of a number of N = 1..8 bytes that ends at E (in CP, so the
+** 8 bytes before E are readable): digits with at most one '.'. Its bytes
+** are the top N of the word that ends at E, where eight_digits wants
+** them, so there is no shift but the dot's. Sets the mantissa (< 10^8:
+** always exact) and the count of decimals; -1 if the body has any other
+** form (the digit loop decides). */
+static INLINE int short_number(const char *e, size_t n, uint64_t *mant, int *frac) {
+  uint64_t in = ~0ull << (64 - 8 * n);
+  uint64_t x = le64(e - 8) ^ '0' * ONES8;
   uint64_t odd = non_digits(x) & in;
   uint64_t dot = zero_bytes(x ^ ('.' ^ '0') * ONES8) & in;
-  if (odd != dot || (dot & (dot - 1)) || (dot && n == 1)) return -1;
-  size_t at = dot ? ctz64(dot) / 8 : n, ndig = n - (dot != 0);
-  if (dot) x = (x & low_bytes(at)) | ((x >> (8 * at)) >> 8) << (8 * at);
-  *mant = eight_digits(x << (8 * (8 - ndig)));
-  *frac = dot ? (int)(n - at - 1) : 0;
+  int f = 0;
+  if (odd != dot) return -1;
+  if (dot) {
+    /* the digits before the dot move up into its byte */
+    uint64_t below = (dot >> 7) - 1;
+    if ((dot & (dot - 1)) || n == 1) return -1;
+    x = (x & ~(below << 8 | 0xFF)) | (x & below) << 8;
+    in <<= 8;
+    f = (int)(63 - top64(dot)) / 8;
+  }
+  *mant = eight_digits(x & in);
+  *frac = f;
   return 0;
 }
 
 /* A decimal number: [+-]digits[.digits] or [+-].digits, at most 30 bytes,
-** in CP (load_before). Mantissas below 2^53 with at most 22 decimals are
+** in CP (short_number). Mantissas below 2^53 with at most 22 decimals are
 ** exact in a double, and one IEEE division rounds correctly, so strtod is
 ** needed only beyond. */
-static int parse_number(const char *s, size_t n, double *out) {
+static INLINE int parse_number(const char *s, size_t n, double *out) {
   if (n == 0 || n > 30) return -1;
   size_t i = 0;
   int neg = 0;
   if (s[0] == '-' || s[0] == '+') { neg = s[0] == '-'; i = 1; }
   uint64_t mant = 0;
   int ndig = 0, frac = -1, big = 0;
-  if (n - i >= 1 && n - i <= 8 && !short_number(load_before(s + n, n - i), n - i, &mant, &frac)) {
-    ndig = 1;
-  } else {
-    for (; i < n; i++) {
-      unsigned char c = (unsigned char)s[i];
-      if (is_digit(c)) {
-        if (mant >= (1ull << 53) / 10) big = 1;
-        else mant = mant * 10 + (c - '0');
-        ndig++;
-        if (frac >= 0) frac++;
-      } else if (c == '.' && frac < 0) {
-        frac = 0;
-      } else {
-        return -1;
-      }
+  if (n - i - 1 < 8 && !short_number(s + n, n - i, &mant, &frac)) {
+    /* POW10[0] is 1: the division is exact */
+    double v = (double)mant / POW10[frac];
+    *out = neg ? -v : v;
+    return 0;
+  }
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (is_digit(c)) {
+      if (mant >= (1ull << 53) / 10) big = 1;
+      else mant = mant * 10 + (c - '0');
+      ndig++;
+      if (frac >= 0) frac++;
+    } else if (c == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      return -1;
     }
   }
   if (ndig == 0) return -1;
@@ -451,7 +487,7 @@ static int parse_number(const char *s, size_t n, double *out) {
     *out = strtod(tmp, NULL);
     return 0;
   }
-  double v = frac ? (double)mant / POW10[frac] : (double)mant;
+  double v = (double)mant / POW10[frac];
   *out = neg ? -v : v;
   return 0;
 }
@@ -491,12 +527,13 @@ static int all_bytes(const char *s, size_t n, const char *lim, uint64_t (*test)(
   return 1;
 }
 
-static int valid_pw(const char *s, size_t n, const char *lim) {
-  return n >= 1 && n <= HJ212_PW_MAX && all_bytes(s, n, lim, non_pw);
+/* CHECKED: the bytes were tested already (header_marks). */
+static int valid_pw(const char *s, size_t n, const char *lim, int checked) {
+  return n >= 1 && n <= HJ212_PW_MAX && (checked || all_bytes(s, n, lim, non_pw));
 }
 
-static int valid_mn(const char *s, size_t n, const char *lim) {
-  return n >= 1 && n <= HJ212_MN_MAX && all_bytes(s, n, lim, non_name);
+static int valid_mn(const char *s, size_t n, const char *lim, int checked) {
+  return n >= 1 && n <= HJ212_MN_MAX && (checked || all_bytes(s, n, lim, non_name));
 }
 
 static int valid_st(const char *s, size_t n) {
@@ -526,8 +563,10 @@ static int header_field(const char *k, size_t n) {
   return 0;
 }
 
-/* Store header field F with value V (N bytes) into P. */
-static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v, size_t n) {
+/* Store header field F with value V (N bytes) into P; CHECKED: the bytes
+** of a PW or MN were tested already. */
+static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v, size_t n,
+                                    int checked) {
   struct hj212_str s = {v, (uint32_t)n};
   long x;
   switch (f) {
@@ -545,11 +584,11 @@ static enum hj212_reason set_header(struct hj212_packet *p, int f, const char *v
     p->cn = (int)x;
     return HJ212_OK;
   case F_PW:
-    if (!valid_pw(v, n, p->segment.p + p->segment.len)) return HJ212_E_BAD_PW;
+    if (!valid_pw(v, n, p->segment.p + p->segment.len, checked)) return HJ212_E_BAD_PW;
     p->pw = s;
     return HJ212_OK;
   case F_MN:
-    if (!valid_mn(v, n, p->segment.p + p->segment.len)) return HJ212_E_BAD_MN;
+    if (!valid_mn(v, n, p->segment.p + p->segment.len, checked)) return HJ212_E_BAD_MN;
     p->mn = s;
     return HJ212_OK;
   case F_FLAG:
@@ -595,11 +634,31 @@ static enum hj212_reason check_header(struct hj212_packet *p, int seen) {
 #define NAME(a, b, c, d, e) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | \
                              (uint64_t)(d) << 24 | (uint64_t)(e) << 32)
 
+/* Bytes of X that end a field: ';'. */
+static uint64_t semicolons(uint64_t x) { return zero_bytes(x ^ ';' * ONES8); }
+
+/* Bytes of X that end a password or may not be in one. */
+static uint64_t non_pw_or_end(uint64_t x) { return non_pw(x) | semicolons(x); }
+
+/* The offset of the first byte from V that TEST flags, 8 bytes at a time
+** while 8 remain before LEN; 0 if none. */
+static INLINE size_t first_flagged(const char *seg, size_t len, size_t v,
+                                   uint64_t (*test)(uint64_t)) {
+  for (size_t j = v; j + 8 <= len; j += 8) {
+    uint64_t t = test(le64(seg + j)) & HIGH8;
+    if (t) return j + ctz64(t) / 8;
+  }
+  return 0;
+}
+
 /* The header field at offset I, at least 8 bytes before the end, from its
 ** first bytes ("QN=", "Flag="...): *F its bit, *V the offset of its value,
-** and *SEMI of the first ';' after it, found 8 bytes at a time. Returns 0
-** for anything else (then memchr finds the same, or the error). */
-static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v, size_t *semi) {
+** and *SEMI of the first ';' after it, found 8 bytes at a time. A PW's or
+** an MN's bytes are tested in the same pass (*CHECKED): the first byte
+** that is not one of theirs must be the ';'. Returns 0 for anything else
+** (then memchr finds the same, or the error). */
+static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v, size_t *semi,
+                        int *checked) {
   uint64_t w = le64(seg + i);
   switch (w & 0xFFFFFF) {
   case NAME('Q', 'N', '=', 0, 0): *f = F_QN; break;
@@ -614,14 +673,13 @@ static int header_marks(const char *seg, size_t len, size_t i, int *f, size_t *v
     else return 0;
   }
   *v = i + (*f >= F_FLAG ? (*f == F_PNO ? 4 : 5) : 3);
-  for (size_t j = *v; j + 8 <= len; j += 8) {
-    uint64_t zero = zero_bytes(le64(seg + j) ^ ';' * ONES8);
-    if (zero) {
-      *semi = j + ctz64(zero) / 8;
-      return 1;
-    }
-  }
-  return 0;
+  /* a call per test, so that each is inlined */
+  if (*f == F_PW) *semi = first_flagged(seg, len, *v, non_pw_or_end);
+  else if (*f == F_MN) *semi = first_flagged(seg, len, *v, non_name);
+  else *semi = first_flagged(seg, len, *v, semicolons);
+  if (!*semi || seg[*semi] != ';') return 0;
+  *checked = *f == F_PW || *f == F_MN;
+  return 1;
 }
 
 /* The usual start of a header, "QN=<17 digits>;ST=<2>;CN=<4 digits>;"
@@ -633,7 +691,7 @@ static size_t usual_header(struct hj212_packet *p, const char *seg, size_t len, 
   size_t i = 0;
   if (len < 40) return 0;   /* the loads below stay inside */
   if ((le64(seg) & 0xFFFFFF) == NAME('Q', 'N', '=', 0, 0) && seg[20] == ';') {
-    if (hj212_parse_time(seg + 3, HJ212_QN_LEN, 1, &p->qn_time)) return 0;
+    if (parse_time(seg + 3, HJ212_QN_LEN, 1, &p->qn_time)) return 0;
     i = 21;
   }
   /* "ST=..;CN" and "=....;", the values' bytes masked out */
@@ -667,8 +725,8 @@ static enum hj212_reason parse_header(struct hj212_packet *p, int fast, const ch
   while (i + 3 > len || seg[i] != 'C' || seg[i + 1] != 'P' || seg[i + 2] != '=') {
     const char *k = seg + i, *eq, *semi;
     size_t v, s;
-    int f;
-    if (fast && i + 8 <= len && header_marks(seg, len, i, &f, &v, &s)) {
+    int f, checked = 0;
+    if (fast && i + 8 <= len && header_marks(seg, len, i, &f, &v, &s, &checked)) {
       eq = seg + v - 1;
       semi = seg + s;
     } else {
@@ -681,7 +739,7 @@ static enum hj212_reason parse_header(struct hj212_packet *p, int fast, const ch
     }
     if (seen & f) FAIL(HJ212_E_DUPLICATE_FIELD, k, eq - k);
     seen |= f;
-    enum hj212_reason r = set_header(p, f, eq + 1, (size_t)(semi - eq - 1));
+    enum hj212_reason r = set_header(p, f, eq + 1, (size_t)(semi - eq - 1), checked);
     if (r) FAIL(r, k, semi - k);
     i = (size_t)(semi - seg) + 1;
   }
@@ -744,35 +802,32 @@ static int same_code(const struct hj212_pollutant *x, uint64_t key, const char *
   return n <= 8 || is(x->code.p + 8, n - 8, code + 8, n - 8);
 }
 
-/* The pollutant CODE of P into *OUT, created (looked up in CODES) if new:
-** the last one (a pollutant's fields are usually together), else by hash.
-** A code met before, or found in CODES, is a plain name; any other is
-** checked here unless CHECKED (NOT_PLAIN if it is not one). */
-static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
-                                   size_t n, int checked, struct hj212_pollutant **out) {
-  /* with the length, equal keys mean equal codes of up to 8 bytes */
-  uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
-  size_t np = p->npollutants;
-  if (sc->last && same_code(sc->last, key, code, n)) {
-    *out = sc->last;
-    return HJ212_OK;
-  }
-  size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
-  for (; sc->codes[h]; h = (h + 1) % CODE_SLOTS)
-    if (same_code(&p->pollutants[sc->codes[h] - 1], key, code, n)) {
-      *out = &p->pollutants[sc->codes[h] - 1];
-      return HJ212_OK;
-    }
+/* A pollutant new to P: CODE (N bytes, KEY as in pollutant()) looked up
+** in the code table and added as SC->last, its index put in hash slot H.
+** A code found in the table is a plain name; any other is checked here
+** (NOT_PLAIN if it is not one; a code the scalar path read is). Out of
+** line, with few arguments: a packet has a few, and the item loop keeps
+** its registers. */
+static NOINLINE enum hj212_reason new_pollutant(struct hj212_packet *p, struct scan *sc,
+                                                const char *code, size_t n, uint64_t key,
+                                                size_t h) {
+  /* a code of the table has 1..7 bytes: then KEY is its packed form */
   enum hj212_code_status status = HJ212_CODE_KNOWN;
-  const struct hj212_code *info = hj212_codes_find(sc->table, code, n);
-  if (!info && (info = hj212_codes_find_old(sc->table, code, n))) status = HJ212_CODE_MAPPED;
+  const struct hj212_codes *t = sc->table;
+  const struct hj212_code *info = NULL;
+  size_t np = p->npollutants;
+  if (t && n <= 7 && !(info = hj212_codes_lookup(t, t->keys, t->slots, key)) &&
+      (info = hj212_codes_lookup(t, t->old_keys, t->old_slots, key)))
+    status = HJ212_CODE_MAPPED;
   if (!info) {
-    if (!checked && !all_bytes(code, n, p->segment.p + p->segment.len, non_name)) return NOT_PLAIN;
+    if (!all_bytes(code, n, p->segment.p + p->segment.len, non_name)) return NOT_PLAIN;
     status = HJ212_CODE_UNKNOWN;
   }
   if (np == HJ212_MAX_POLLUTANTS) return HJ212_E_TOO_MANY_ITEMS;
-  sc->codes[h] = (unsigned char)(np + 1);
-  struct hj212_pollutant *x = *out = sc->last = &p->pollutants[p->npollutants++];
+  sc->codes[h] = (unsigned char)np;
+  sc->used[h / 64] |= 1ull << (h % 64);
+  struct hj212_pollutant *x = sc->last = &p->pollutants[np];
+  p->npollutants = np + 1;
   /* code2017 from the value, not from x->code: reading back a struct
      just stored in two parts stalls store forwarding */
   x->code = x->code2017 = (struct hj212_str){code, (uint32_t)n};
@@ -782,12 +837,29 @@ static enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, cons
   x->info = info;
   x->status = status;
   if (status == HJ212_CODE_MAPPED) {
-    x->code2017 = (struct hj212_str){info->code, (uint32_t)strlen(info->code)};
+    /* the table's code is 1..7 bytes, NUL-padded to 8 */
+    x->code2017 = (struct hj212_str){info->code, top64(le64(info->code)) / 8 + 1};
     p->warnings |= HJ212_WARN_MAPPED_2005;
   } else if (status == HJ212_CODE_UNKNOWN) {
     p->warnings |= HJ212_WARN_UNKNOWN_CODE;
   }
   return HJ212_OK;
+}
+
+/* The pollutant CODE of P as SC->last, created if new (new_pollutant):
+** the last one (a pollutant's fields are usually together), else by hash. */
+static INLINE enum hj212_reason pollutant(struct hj212_packet *p, struct scan *sc, const char *code,
+                                          size_t n) {
+  /* with the length, equal keys mean equal codes of up to 8 bytes */
+  uint64_t key = n <= 8 ? load_before(code + n, n) : le64(code);
+  if (same_code(sc->last, key, code, n)) return HJ212_OK;
+  size_t h = (size_t)(((key ^ n) * 0x9E3779B97F4A7C15ull) >> 56);
+  for (; sc->used[h / 64] >> (h % 64) & 1; h = (h + 1) % CODE_SLOTS)
+    if (same_code(&p->pollutants[sc->codes[h]], key, code, n)) {
+      sc->last = &p->pollutants[sc->codes[h]];
+      return HJ212_OK;
+    }
+  return new_pollutant(p, sc, code, n, key, h);
 }
 
 static int valid_data_flag(char c, enum hj212_version v) {
@@ -827,19 +899,17 @@ static int plain_key(const struct hj212_packet *p, const struct cp_item *it) {
          all_bytes(it->k, (size_t)(it->ke - it->k), p->segment.p + p->segment.len, non_name);
 }
 
-/* The value of IT is as the scalar path would read it: it neither starts
-** with a space or "//" nor ends with a space (the fast path does not look
-** until the value has been found wrong, or is kept as text). */
-static int plain_value(const struct cp_item *it) {
-  const char *v = it->v;
-  return it->checked ||
-         !(v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (it->ve > v && it->ve[-1] == ' '));
+/* The value [V, VE) is as the scalar path would read it: it neither
+** starts with a space or "//" nor ends with a space (the fast path does
+** not look until the value has been found wrong, or is kept as text). */
+static int plain_value(const char *v, const char *ve) {
+  return !(v[0] == ' ' || (v[0] == '/' && v[1] == '/') || (ve > v && ve[-1] == ' '));
 }
 
 /* One numeric value: checked against the code's physical bounds, which
 ** apply to concentrations (not to the cumulative Cou). A bound that is
 ** NAN (none) fails both comparisons, so it needs no test of its own. */
-static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v,
+static INLINE enum hj212_reason set_value(struct hj212_pollutant *x, int which, const char *v,
                                    size_t n) {
   double d;
   if (parse_number(v, n, &d)) return HJ212_E_BAD_NUMBER;
@@ -854,13 +924,13 @@ static enum hj212_reason set_value(struct hj212_pollutant *x, int which, const c
 ** set only once its value is taken: a value the fast path read wrong (its
 ** spaces, "//") leaves the pollutant as the scalar path's second reading
 ** needs it (a new pollutant is the same whichever path makes it). */
-static enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
-                                         const struct cp_item *it, const struct suffix *field) {
-  const char *v = it->v;
-  size_t n = (size_t)(it->ve - v);
-  struct hj212_pollutant *x;
-  enum hj212_reason r = pollutant(p, sc, it->k, it->dash, it->checked, &x);
+static INLINE enum hj212_reason pollutant_field(struct hj212_packet *p, struct scan *sc,
+                                                const char *code, size_t dash, const char *v,
+                                                const char *ve, const struct suffix *field) {
+  size_t n = (size_t)(ve - v);
+  enum hj212_reason r = pollutant(p, sc, code, dash);
   if (r) return r;
+  struct hj212_pollutant *x = sc->last;
   if (x->present & field->bit) return HJ212_E_DUPLICATE_FIELD;
   /* tests, the usual kinds first, rather than a jump table */
   if (field->kind == FK_VALUE) {
@@ -887,34 +957,46 @@ static enum hj212_reason add_param(struct hj212_packet *p, const char *k, size_t
   return HJ212_OK;
 }
 
+/* The field of a usual pollutant key of KN bytes at K, CODE-FIELD, whose
+** last '-' is at DASH (MULTI: there are several): a code of 1..16 bytes
+** without '-' and a pollutant field of the table. NULL for any other key
+** (item() sees to it). */
+static INLINE const struct suffix *usual_field(const char *k, size_t kn, size_t dash, int multi) {
+  if (dash == 0 || multi || dash > 16 || dash + 1 == kn || kn > 48) return NULL;
+  const struct suffix *field = classify(k + dash + 1, kn - dash - 1);
+  return field && field->kind != FK_PARAM ? field : NULL;
+}
+
 /* One CP item: a header-like DataTime, a parameter or a pollutant field.
 ** NOT_PLAIN if the key holds other bytes than [0-9A-Za-z_-] (not
-** checked before): the scalar path reads the item again, its way. */
-static enum hj212_reason item(struct hj212_packet *p, struct scan *sc, const struct cp_item *it) {
+** checked before): the scalar path reads the item again, its way. Out of
+** line: the walk over the marks takes the usual pollutant field itself. */
+static NOINLINE enum hj212_reason item(struct hj212_packet *p, struct scan *sc,
+                                       const struct cp_item *it) {
   const char *k = it->k, *v = it->v;
   size_t kn = (size_t)(it->ke - k), vn = (size_t)(it->ve - v), dash = it->dash;
+  const struct suffix *field = usual_field(k, kn, dash, it->multi);
+  if (field) return pollutant_field(p, sc, k, dash, v, it->ve, field);
   if (dash == 0) {
-    if (IS(k, kn, "DataTime")) {
+    if (kn == 8 && le64(k) == le64("DataTime")) {   /* one compare: the key's 8 bytes */
       if (p->has_datatime) return HJ212_E_DUPLICATE_FIELD;
-      if (hj212_parse_time(v, vn, 1, &p->datatime)) return HJ212_E_BAD_DATATIME;
+      if (parse_time(v, vn, 1, &p->datatime)) return HJ212_E_BAD_DATATIME;
       if (vn == 17) p->warnings |= HJ212_WARN_DATATIME_MS;
       p->has_datatime = 1;
       return HJ212_OK;
     }
-    if (!plain_key(p, it) || !plain_value(it)) return NOT_PLAIN;
+    if (!plain_key(p, it) || !(it->checked || plain_value(v, it->ve))) return NOT_PLAIN;
     return kn > 32 ? HJ212_E_BAD_KEY : add_param(p, k, kn, v, vn);
   }
   if (dash + 1 == kn || kn > 48) return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
-  const struct suffix *field = classify(k + dash + 1, kn - dash - 1);
+  field = classify(k + dash + 1, kn - dash - 1);
   if (!field || field->kind == FK_PARAM) {
-    if (!plain_key(p, it) || !plain_value(it)) return NOT_PLAIN;
+    if (!plain_key(p, it) || !(it->checked || plain_value(v, it->ve))) return NOT_PLAIN;
     if (!field) p->warnings |= HJ212_WARN_UNKNOWN_FIELD;
     return add_param(p, k, kn, v, vn);
   }
-  /* a pollutant code is a plain name: no '-' inside */
-  if (it->multi || dash > 16) return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
-  /* the field is a name of the table: the code alone may need a look */
-  return pollutant_field(p, sc, it, field);
+  /* a pollutant field, but a code with '-' inside or too long */
+  return plain_key(p, it) ? HJ212_E_BAD_KEY : NOT_PLAIN;
 }
 
 static const char *skip_spaces(const char *s, const char *end) {
@@ -969,68 +1051,84 @@ COLD static enum hj212_reason scalar_item(struct hj212_packet *p, const char *en
   return HJ212_OK;
 }
 
-/* The item at IT->k (offset K) from the marks, if it is plain: KEY=VALUE
-** with a key of 1..48 bytes not starting with '-', a value without '=',
-** ended by ',' or ';' (then IT->next is past it) or the end of CP (offset
-** END); item() sees to the rest (plain_key, plain_value). Returns 0 if it
-** is not (then scalar_item takes it, and finds the same or an error). */
-static int fast_item(const struct scan *sc, struct walk *w, const char *seg, size_t k, size_t end,
-                     struct cp_item *it) {
-  size_t e = next_mark(w), ve = next_mark(w), kn = e - k;
-  /* END is a mark and seg[END] is '&': E is at most END, and VE too if E
-     is an '=' */
-  if (seg[e] != '=' || kn - 1 >= 48) return 0;
-  uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
-  if (d & 1) return 0;
-  const char *v = seg + e + 1, *vend = seg + ve;
-  if (seg[ve] == '=') return 0;
-  it->dash = d ? top64(d) : 0;
-  it->multi = (d & (d - 1)) != 0;
-  it->checked = 0;
-  it->ke = seg + e;
-  it->v = v;
-  it->ve = vend;
-  it->next = vend + (ve < end);
+/* The item at S the scalar way, then item(): any form. Out of line, so
+** that the walk over the marks keeps its registers. *NEXT gets where the
+** following item is looked for (its separator, if any). */
+COLD static enum hj212_reason slow_item(struct hj212_packet *p, struct scan *sc, const char *s,
+                                        const char *end, const char **next) {
+  struct cp_item it;
+  enum hj212_reason r;
+  it.k = s;
+  if ((r = scalar_item(p, end, &it))) return r;
+  if ((r = item(p, sc, &it))) FAIL(r, it.k, it.ve - it.k);
+  *next = it.next;
+  return HJ212_OK;
+}
+
+/* Skip what may come before an item at *S: spaces, and the separator of
+** an empty item ("...;" before &&). Returns 0 at the end of CP. */
+static int item_start(const char **s, const char *end) {
+  /* one test for the usual start of an item (END is at "&&": readable) */
+  while (CLS(**s) != K_NAME) {
+    *s = skip_spaces(*s, end);
+    if (*s == end) return 0;
+    if (**s != ';' && **s != ',') break;
+    ++*s;
+  }
   return 1;
 }
 
-/* The items of CP's data area [S, END). The marks are taken in step with
-** S: a fast item takes its '=' and its separator, anything else restarts
-** them after it. */
+/* The items of CP's data area [S, END). With the bitmaps, an item is
+** taken from its marks if it is plain: KEY=VALUE with a key of 1..48
+** bytes not starting with '-', a value without '=', ended by ',' or ';'
+** or by END (a mark too); usual_field(), pollutant_field() and item() see
+** to the rest (the key's bytes, plain_value). The usual item starts right
+** after the last one's separator; anything else there (spaces, an empty
+** item, the end) is not plain either. What is not goes to item_start and
+** slow_item, and the marks restart after it. */
 static enum hj212_reason parse_cp(struct hj212_packet *p, struct scan *sc, const char *s,
                                   const char *end) {
   const char *seg = p->segment.p;
-  struct walk w = {sc->mark, 0, 0};   /* (set again below; for the compiler) */
-  if (sc->ready) walk_from(&w, sc, (size_t)(s - seg));
-  for (;;) {
-    /* one test for the usual start of an item (END is at "&&": readable) */
-    if (CLS(*s) != K_NAME) {
-      s = skip_spaces(s, end);
-      if (s == end) return HJ212_OK;
-      if (*s == ';' || *s == ',') { s++; continue; }   /* empty item: "...;" before && */
-    }
-    struct cp_item it;
-    enum hj212_reason r;
-    it.k = s;
-    int fast = sc->ready && fast_item(sc, &w, seg, (size_t)(s - seg), (size_t)(end - seg), &it);
-    /* one call of item(), so that it is inlined: a second round if the
-       fast path's item was not plain after all */
-    for (;;) {
-      if (!fast) {
-        struct cp_item t = it;   /* IT's address is not taken: it stays in registers */
-        if ((r = scalar_item(p, end, &t))) return r;
-        it = t;
-        /* its separator, if any, is skipped below: the marks restart after it */
-        if (sc->ready) walk_from(&w, sc, (size_t)(it.next - seg) + (it.next < end));
-      }
-      r = item(p, sc, &it);
-      /* an error is reported where the scalar path puts it */
-      if (r != NOT_PLAIN && (!r || plain_value(&it))) break;
-      fast = 0;
-    }
-    if (r) FAIL(r, it.k, it.ve - it.k);
-    s = it.next;
+  enum hj212_reason r;
+  if (!sc->ready) {
+    while (item_start(&s, end))
+      if ((r = slow_item(p, sc, s, end, &s))) return r;
+    return HJ212_OK;
   }
+  size_t last = (size_t)(end - seg);
+  struct walk w;
+  walk_from(&w, sc, (size_t)(s - seg));
+  /* END's mark is taken with the last value: no item is looked for past it */
+  while (s != end) {
+    size_t k = (size_t)(s - seg), e = next_mark(&w), ve = next_mark(&w), kn = e - k;
+    /* LAST is a mark and seg[LAST] is '&': E is at most LAST, and VE too
+       if E is an '=' */
+    if (seg[e] == '=' && kn - 1 < 48 && seg[ve] != '=') {
+      uint64_t d = window(sc, sc->dash, k) & ((1ull << kn) - 1);
+      if (!(d & 1)) {
+        const char *v = seg + e + 1, *vend = seg + ve;
+        /* a usual key has one '-' */
+        const struct suffix *field = d && !(d & (d - 1)) ? usual_field(s, kn, ctz64(d), 0) : NULL;
+        if (field) {
+          r = pollutant_field(p, sc, s, ctz64(d), v, vend, field);
+        } else {
+          struct cp_item it = {s, v - 1, v, vend, NULL, d ? top64(d) : 0, (d & (d - 1)) != 0, 0};
+          r = item(p, sc, &it);
+        }
+        if (!r) {
+          s = vend + (ve < last);
+          continue;
+        }
+        /* an error is reported where the scalar path puts it */
+        if (r != NOT_PLAIN && plain_value(v, vend)) FAIL(r, s, vend - s);
+      }
+    }
+    if (!item_start(&s, end)) return HJ212_OK;
+    if ((r = slow_item(p, sc, s, end, &s))) return r;
+    s += s < end;   /* its separator */
+    walk_from(&w, sc, (size_t)(s - seg));
+  }
+  return HJ212_OK;
 }
 
 /* Control characters are refused; bytes >= 0x80 must form valid UTF-8
@@ -1068,9 +1166,10 @@ static enum hj212_reason parse(const char *seg, size_t len, const struct hj212_c
   p->error_at = (struct hj212_str){seg, 0};
   enum hj212_reason r, t;
   size_t pos;
-  memset(sc->codes, 0, sizeof sc->codes);
+  memset(sc->used, 0, sizeof sc->used);
   sc->table = codes;
-  sc->last = NULL;
+  sc->none.code.len = UINT32_MAX;
+  sc->last = &sc->none;
   if (!fast && (r = check_text(seg, len))) FAIL(r, seg, len);
   /* the text is checked first: after the header, which has no control or
   ** high byte if it is valid, or before reporting what is wrong with it */

@@ -753,7 +753,7 @@ static void test_header_bytes(void **state) {
         /* the text ends right after the value, or goes on */
         for (int end = 0; end < 2; end++) {
           const char *lim = end ? text + n : text + sizeof text;
-          if (valid_pw(text, n, lim) != pw || valid_mn(text, n, lim) != mn)
+          if (valid_pw(text, n, lim, 0) != pw || valid_mn(text, n, lim, 0) != mn)
             fail_msg("byte %#x at %zu of %zu: pw %d mn %d", c, at, n, pw, mn);
         }
       }
