@@ -187,10 +187,21 @@ static int str_eq(struct hj212_str s, const char *z) {
 ** oldest has waited BATCH_MS, counted from its arrival: packets that came
 ** during the previous commit have waited already and go at once, so a
 ** busy writer commits back to back. Returns the jobs in arrival order, or
-** NULL when stopping with nothing left. */
-static struct hj212_job *take_batch(struct hj212_receiver *rx) {
+** NULL when stopping with nothing left (*STOPPING set) or when nothing came
+** within IDLE_MS (unless it is -1). */
+static struct hj212_job *take_batch(struct hj212_receiver *rx, int idle_ms, int *stopping) {
   pthread_mutex_lock(&rx->mu);
-  while (!rx->q_head && !rx->stop_writer) pthread_cond_wait(&rx->cond, &rx->mu);
+  if (idle_ms >= 0) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)idle_ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    while (!rx->q_head && !rx->stop_writer &&
+           pthread_cond_timedwait(&rx->cond, &rx->mu, &until) == 0) {
+    }
+  }
+  while (!rx->q_head && !rx->stop_writer && idle_ms < 0) pthread_cond_wait(&rx->cond, &rx->mu);
   if (rx->q_head && !rx->stop_writer) {
     struct timespec deadline = rx->q_since;
     deadline.tv_nsec += (long)rx->cfg.batch_ms * 1000000L;
@@ -203,6 +214,7 @@ static struct hj212_job *take_batch(struct hj212_receiver *rx) {
   struct hj212_job *batch = rx->q_head;
   rx->q_head = rx->q_tail = NULL;
   rx->q_len = 0;
+  *stopping = rx->stop_writer;
   pthread_mutex_unlock(&rx->mu);
   return batch;
 }
@@ -271,9 +283,11 @@ static void *writer_main(void *arg) {
   prctl(PR_SET_NAME, "hj212-writer");
   struct hj212_writer *w = hj212_writer_open(rx->cfg.db_path);
   for (;;) {
-    struct hj212_job *batch = take_batch(rx);
-    if (!batch) break;
-    hand_back(rx, batch, w && hj212_writer_commit(w, batch) == 0);
+    int stopping;
+    struct hj212_job *batch = take_batch(rx, w ? hj212_writer_idle_ms(w) : -1, &stopping);
+    if (batch) hand_back(rx, batch, w && hj212_writer_commit(w, batch) == 0);
+    else if (stopping) break;
+    else hj212_writer_tick(w);
   }
   hj212_writer_close(w);
   return NULL;

@@ -12,6 +12,17 @@
 ** instructions per packet one row a statement, 14,000 sixteen at a time
 ** with SQLite's memory statistics off (main.c).
 **
+** hj212_latest is written in bulk (migration 0009): the writer keeps each
+** station's newest DataTime per CN in memory (LATEST). A batch of fewer
+** than BUSY_BATCH packets writes them in its transaction, so that at such
+** rates the table is current when a packet is acknowledged; under load
+** (hundreds of packets a batch) they are written at most every
+** LATEST_WRITE_MS, and that long after the last batch when packets stop
+** (hj212_writer_tick). The writer numbers the packets itself, and
+** hj212_latest_mark says up to which one the table is current, so that
+** after a crash (or a rollback, which loses what LATEST held) the table is
+** brought up to date from the packets above the mark.
+**
 ** A retransmission (a key already stored, or twice in one statement) is
 ** left out by INSERT OR IGNORE. Its latest row and water readings go
 ** through as any packet's: hj212_latest keeps the newest DataTime and
@@ -32,6 +43,8 @@
 
 #define CHUNK 16                /* rows per statement */
 #define FEEDS_RELOAD_MS 2000    /* as the receiver reloads its stations */
+#define LATEST_WRITE_MS 500     /* under load, hj212_latest at most this far behind */
+#define BUSY_BATCH 32           /* a batch this large leaves hj212_latest for later */
 
 enum { INSERT_PACKETS, UPSERT_LATEST, STATEMENT_KINDS };
 
@@ -42,8 +55,8 @@ static const struct {
 } statement_text[STATEMENT_KINDS] = {
   [INSERT_PACKETS] = {
     "INSERT OR IGNORE INTO hj212_packet "
-    "(station_id, cn, data_time, pno, qn, received_at, readings) VALUES ",
-    "(?,?,?,?,?,?,?)", ""},
+    "(id, station_id, cn, data_time, pno, qn, received_at, readings) VALUES ",
+    "(?,?,?,?,?,?,?,?)", ""},
   [UPSERT_LATEST] = {
     "INSERT INTO hj212_latest (station_id, cn, data_time, received_at) VALUES ",
     "(?,?,?,?)",
@@ -51,15 +64,34 @@ static const struct {
     "data_time = max(data_time, excluded.data_time)"},
 };
 
+/* A station's newest packet of one CN since hj212_latest was written. */
+struct latest {
+  long long station_id;         /* 0: a free slot */
+  int cn;
+  char data_time[20], received_at[20];
+};
+
 struct hj212_writer {
   sqlite3 *db;
   sqlite3_stmt *rows[STATEMENT_KINDS][CHUNK + 1];   /* prepared when first used */
+  sqlite3_stmt *set_mark;
   struct hj212_feeds *feeds;
   uint64_t feeds_at;            /* CLOCK_MONOTONIC ms of the last load */
   struct hj212_job **order;     /* the batch in key order */
   size_t cap;
   char now[20];                 /* the batch's received_at, UTC */
+  long long next_id;            /* the next packet's id */
+  struct latest *latest;        /* open addressing by station and CN */
+  size_t latest_cap, latest_n;
+  uint64_t latest_at;           /* CLOCK_MONOTONIC ms hj212_latest was written */
+  int latest_lost;              /* a rollback dropped what LATEST held */
 };
+
+static uint64_t monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* The statement of KIND for K rows, prepared on first use. */
 static sqlite3_stmt *rows_statement(struct hj212_writer *w, int kind, size_t k) {
@@ -83,22 +115,63 @@ static int insert_chunk(struct hj212_writer *w, struct hj212_job **chunk, size_t
   sqlite3_stmt *st = rows_statement(w, INSERT_PACKETS, k);
   if (!st) return -1;
   sqlite3_reset(st);
-  for (size_t i = 0, p = 1; i < k; i++, p += 7) {
+  for (size_t i = 0, p = 1; i < k; i++, p += 8) {
     const struct hj212_job *j = chunk[i];
-    sqlite3_bind_int64(st, (int)p, j->station_id);
-    sqlite3_bind_int(st, (int)p + 1, j->cn);
-    sqlite3_bind_text(st, (int)p + 2, j->data_time, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, (int)p + 3, j->pno);
-    if (j->qn[0]) sqlite3_bind_text(st, (int)p + 4, j->qn, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, (int)p + 4);
-    sqlite3_bind_text(st, (int)p + 5, w->now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, (int)p + 6, j->record, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, (int)p, w->next_id++);   /* a retransmission leaves a gap */
+    sqlite3_bind_int64(st, (int)p + 1, j->station_id);
+    sqlite3_bind_int(st, (int)p + 2, j->cn);
+    sqlite3_bind_text(st, (int)p + 3, j->data_time, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, (int)p + 4, j->pno);
+    if (j->qn[0]) sqlite3_bind_text(st, (int)p + 5, j->qn, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, (int)p + 5);
+    sqlite3_bind_text(st, (int)p + 6, w->now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, (int)p + 7, j->record, -1, SQLITE_STATIC);
   }
   return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
-/* Move the latest rows of the K packets of CHUNK. */
-static int upsert_latest(struct hj212_writer *w, struct hj212_job **chunk, size_t k) {
+/* ---- hj212_latest, written in bulk ---- */
+
+static size_t latest_slot(const struct latest *t, size_t cap, long long station_id, int cn) {
+  uint64_t h = ((uint64_t)station_id * 64 + (uint64_t)(unsigned)cn) * 0x9E3779B97F4A7C15u;
+  size_t i = (size_t)(h >> 32) & (cap - 1);
+  while (t[i].station_id && (t[i].station_id != station_id || t[i].cn != cn)) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+static void grow_latest(struct hj212_writer *w) {
+  size_t cap = w->latest_cap ? 2 * w->latest_cap : 1024;
+  struct latest *t = xcalloc(cap, sizeof *t);
+  for (size_t i = 0; i < w->latest_cap; i++)
+    if (w->latest[i].station_id)
+      t[latest_slot(t, cap, w->latest[i].station_id, w->latest[i].cn)] = w->latest[i];
+  free(w->latest);
+  w->latest = t;
+  w->latest_cap = cap;
+}
+
+/* Job J's packet into LATEST, for hj212_latest. */
+static void remember_latest(struct hj212_writer *w, const struct hj212_job *j) {
+  if (2 * (w->latest_n + 1) > w->latest_cap) grow_latest(w);   /* at most half full */
+  struct latest *e = &w->latest[latest_slot(w->latest, w->latest_cap, j->station_id, j->cn)];
+  if (!e->station_id) {
+    e->station_id = j->station_id;
+    e->cn = j->cn;
+    memcpy(e->data_time, j->data_time, sizeof e->data_time);
+    w->latest_n++;
+  } else if (strcmp(j->data_time, e->data_time) > 0) {
+    memcpy(e->data_time, j->data_time, sizeof e->data_time);
+  }
+  memcpy(e->received_at, w->now, sizeof e->received_at);
+}
+
+static void forget_latest(struct hj212_writer *w) {
+  if (w->latest_n) memset(w->latest, 0, w->latest_cap * sizeof *w->latest);
+  w->latest_n = 0;
+}
+
+/* Write the K rows of CHUNK into hj212_latest. */
+static int upsert_latest(struct hj212_writer *w, struct latest *const *chunk, size_t k) {
   sqlite3_stmt *st = rows_statement(w, UPSERT_LATEST, k);
   if (!st) return -1;
   sqlite3_reset(st);
@@ -106,18 +179,52 @@ static int upsert_latest(struct hj212_writer *w, struct hj212_job **chunk, size_
     sqlite3_bind_int64(st, (int)p, chunk[i]->station_id);
     sqlite3_bind_int(st, (int)p + 1, chunk[i]->cn);
     sqlite3_bind_text(st, (int)p + 2, chunk[i]->data_time, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, (int)p + 3, w->now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, (int)p + 3, chunk[i]->received_at, -1, SQLITE_STATIC);
   }
   return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
-/* Run STEP over JOBS[0..N) in chunks of up to CHUNK. */
-static int in_chunks(struct hj212_writer *w, struct hj212_job **jobs, size_t n,
-                     int (*step)(struct hj212_writer *, struct hj212_job **, size_t)) {
-  for (size_t i = 0; i < n; i += CHUNK)
-    if (step(w, jobs + i, n - i < CHUNK ? n - i : CHUNK)) return -1;
+/* hj212_latest is current up to the last packet numbered. */
+static int set_mark(struct hj212_writer *w) {
+  sqlite3_reset(w->set_mark);
+  sqlite3_bind_int64(w->set_mark, 1, w->next_id - 1);
+  return sqlite3_step(w->set_mark) == SQLITE_DONE ? 0 : -1;
+}
+
+/* What LATEST holds into hj212_latest, CHUNK rows a statement. */
+static int write_latest(struct hj212_writer *w) {
+  struct latest *chunk[CHUNK];
+  size_t k = 0;
+  for (size_t i = 0; i < w->latest_cap; i++) {
+    if (!w->latest[i].station_id) continue;
+    chunk[k++] = &w->latest[i];
+    if (k == CHUNK) {
+      if (upsert_latest(w, chunk, k)) return -1;
+      k = 0;
+    }
+  }
+  if ((k && upsert_latest(w, chunk, k)) || set_mark(w)) return -1;
+  forget_latest(w);
   return 0;
 }
+
+/* hj212_latest from the packets above the mark, which include all that
+** LATEST held: after a crash, or a rollback. */
+static int catch_up_latest(struct hj212_writer *w) {
+  static const char sql[] =
+      "INSERT INTO hj212_latest (station_id, cn, data_time, received_at) "
+      "SELECT station_id, cn, max(data_time), max(received_at) FROM hj212_packet "
+      "WHERE id > (SELECT packet_id FROM hj212_latest_mark) GROUP BY station_id, cn "
+      "ON CONFLICT (station_id, cn) DO UPDATE SET "
+      "received_at = max(received_at, excluded.received_at), "
+      "data_time = max(data_time, excluded.data_time)";
+  if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK || set_mark(w)) return -1;
+  forget_latest(w);
+  w->latest_lost = 0;
+  return 0;
+}
+
+/* ---- batches ---- */
 
 /* Jobs in the order of the packets' key. */
 static int job_order(const void *a, const void *b) {
@@ -149,23 +256,19 @@ static int feed_job(const struct hj212_feed *feed, const struct hj212_job *j) {
   return 0;
 }
 
-/* The batch's rows, its latest rows, and its readings for the water
-** sections, in key order. */
-static int store_batch(struct hj212_writer *w, struct hj212_job *batch) {
+/* The batch's rows and its readings for the water sections, in key
+** order; its newest packets into LATEST. Returns the number of packets,
+** 0 on a database error. */
+static size_t store_batch(struct hj212_writer *w, struct hj212_job *batch) {
   size_t n = sort_batch(w, batch);
-  if (in_chunks(w, w->order, n, insert_chunk) || in_chunks(w, w->order, n, upsert_latest))
-    return -1;
+  for (size_t i = 0; i < n; i += CHUNK)
+    if (insert_chunk(w, w->order + i, n - i < CHUNK ? n - i : CHUNK)) return 0;
   for (size_t i = 0; i < n; i++) {
+    remember_latest(w, w->order[i]);
     const struct hj212_feed *feed = hj212_feeds_find(w->feeds, w->order[i]->station_id);
-    if (feed && feed_job(feed, w->order[i])) return -1;
+    if (feed && feed_job(feed, w->order[i])) return 0;
   }
-  return hj212_feeds_flush(w->feeds);
-}
-
-static uint64_t monotonic_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+  return hj212_feeds_flush(w->feeds) ? 0 : n;
 }
 
 /* Read the sections' feeds again every FEEDS_RELOAD_MS, so a section or
@@ -191,13 +294,63 @@ int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch) {
   gmtime_r(&t, &tm);
   strftime(w->now, sizeof w->now, "%Y-%m-%d %H:%M:%S", &tm);
   if (db_begin(w->db) != SQLITE_OK) return -1;
-  if (store_batch(w, batch) == 0 && db_commit(w->db) == SQLITE_OK) return 0;
+  size_t n = 0;
+  int ok = (!w->latest_lost || catch_up_latest(w) == 0) && (n = store_batch(w, batch)) > 0;
+  uint64_t now = monotonic_ms();
+  if (ok && (n < BUSY_BATCH || now - w->latest_at >= LATEST_WRITE_MS)) {
+    ok = write_latest(w) == 0;
+    w->latest_at = now;
+  }
+  if (ok && db_commit(w->db) == SQLITE_OK) return 0;
   fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(w->db));
   db_rollback(w->db);
-  /* the water writer may hold sums of the rolled-back readings: read the
-     feeds afresh before the next batch */
+  /* the water writer may hold sums of the rolled-back readings, and LATEST
+     rows of them: read the feeds afresh, and catch up with the next batch */
   hj212_feeds_free(w->feeds);
   w->feeds = NULL;
+  w->latest_lost = 1;
+  return -1;
+}
+
+int hj212_writer_idle_ms(const struct hj212_writer *w) {
+  if (!w->latest_n && !w->latest_lost) return -1;
+  uint64_t since = monotonic_ms() - w->latest_at;
+  return since >= LATEST_WRITE_MS ? 0 : (int)(LATEST_WRITE_MS - since);
+}
+
+/* hj212_latest brought up to date in a transaction of its own. */
+static int write_latest_now(struct hj212_writer *w) {
+  if (db_begin(w->db) != SQLITE_OK) return -1;
+  if ((w->latest_lost ? catch_up_latest(w) : write_latest(w)) == 0 &&
+      db_commit(w->db) == SQLITE_OK)
+    return 0;
+  fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(w->db));
+  db_rollback(w->db);
+  w->latest_lost = 1;
+  return -1;
+}
+
+void hj212_writer_tick(struct hj212_writer *w) {
+  if (hj212_writer_idle_ms(w) == 0) {
+    write_latest_now(w);
+    w->latest_at = monotonic_ms();
+  }
+}
+
+/* Number packets on from the largest id stored or marked, and bring
+** hj212_latest up to date: it is behind after a crash. */
+static int start_numbering(struct hj212_writer *w, char *err, size_t errlen) {
+  sqlite3_stmt *st = db_prepare(w->db,
+      "SELECT max(coalesce((SELECT max(id) FROM hj212_packet), 0), packet_id) FROM hj212_latest_mark",
+      err, errlen);
+  int rc = st && sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+  if (rc == 0) w->next_id = sqlite3_column_int64(st, 0) + 1;
+  sqlite3_finalize(st);
+  if (rc == 0 && db_begin(w->db) == SQLITE_OK) {
+    if (catch_up_latest(w) == 0 && db_commit(w->db) == SQLITE_OK) return 0;
+    db_rollback(w->db);
+  }
+  if (st) snprintf(err, errlen, "%s", sqlite3_errmsg(w->db));
   return -1;
 }
 
@@ -212,20 +365,28 @@ struct hj212_writer *hj212_writer_open(const char *path) {
   if (w->db && sqlite3_exec(w->db, "PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=0",
                             NULL, NULL, NULL) != SQLITE_OK)
     snprintf(err, sizeof err, "%s", sqlite3_errmsg(w->db));
-  else if (w->db)
+  else if (w->db &&
+           (w->set_mark = db_prepare(w->db, "UPDATE hj212_latest_mark SET packet_id = ?",
+                                     err, sizeof err)) &&
+           start_numbering(w, err, sizeof err) == 0) {
     reload_feeds(w);
-  if (w->feeds) return w;
-  fprintf(stderr, "hj212: writer cannot start: %s\n", w->db ? "no water feeds" : err);
+    if (w->feeds) return w;
+    snprintf(err, sizeof err, "no water feeds");
+  }
+  fprintf(stderr, "hj212: writer cannot start: %s\n", err);
   hj212_writer_close(w);
   return NULL;
 }
 
 void hj212_writer_close(struct hj212_writer *w) {
   if (!w) return;
+  if (w->feeds && (w->latest_n || w->latest_lost)) write_latest_now(w);   /* what waits */
   hj212_feeds_free(w->feeds);
   for (int kind = 0; kind < STATEMENT_KINDS; kind++)
     for (size_t k = 0; k <= CHUNK; k++) sqlite3_finalize(w->rows[kind][k]);
+  sqlite3_finalize(w->set_mark);
   if (w->db) sqlite3_close_v2(w->db);
+  free(w->latest);
   free(w->order);
   free(w);
 }

@@ -3,8 +3,9 @@
 ** into the database in one transaction.
 **
 ** A packet is stored as one row of hj212_packet (migration 0008: its key
-** and its record, built by the loop thread) plus its station's
-** hj212_latest row, and its readings pass to the water sections its
+** and its record, built by the loop thread) and moves its station's
+** hj212_latest row (at once, or within 500 ms under load: migration 0009),
+** and its readings pass to the water sections its
 ** station feeds (feed.h). A retransmission (a key already stored) stores
 ** nothing new, but is answered all the same: its data is on disk.
 */
@@ -50,5 +51,11 @@ void hj212_writer_close(struct hj212_writer *w);
 ** -1 (said on stderr) when nothing was: leave them unanswered, and the
 ** stations send them again. */
 int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch);
+
+/* How long the writer may wait for packets, in ms, before
+** hj212_writer_tick has work (hj212_latest rows held back under load);
+** -1: no limit. */
+int hj212_writer_idle_ms(const struct hj212_writer *w);
+void hj212_writer_tick(struct hj212_writer *w);
 
 #endif

@@ -158,6 +158,65 @@ class HJ212Case(TempDbCase):
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet")[0][0], len(qns))
         s.close()
 
+    def test_latest_written_soon_after_a_busy_batch(self):
+        # a batch of 100 packets within 500 ms of the last write of
+        # hj212_latest leaves it for later: written once packets stop
+        self.rx.stop()
+        run("station", "add", "--mn", "A110000_0002", "--password", PW, "--st", "21", "--name", "second",
+            db=self.db, check=True)
+        self.rx = Receiver(self.db, "--hj212-batch-ms", "200")
+        s = self.rx.connect()
+        for hour in (13, 14):
+            s.sendall(b"".join(upload(f"20240123{hour}{m:02d}00001", m, hour=hour) for m in range(50))
+                      + b"".join(upload(f"20240123{hour}{m:02d}00002", m, hour=hour, mn="A110000_0002")
+                                 for m in range(50)))
+            self.assertEqual(len(read_replies(s, 100)), 100)
+        s.close()
+        deadline = time.time() + 3
+        while time.time() < deadline and self.rows("SELECT max(data_time) FROM hj212_latest")[0][0] \
+                != "2024-01-23 14:49:00":
+            time.sleep(0.05)
+        self.assertEqual(self.rows("SELECT DISTINCT data_time FROM hj212_latest"), [("2024-01-23 14:49:00",)])
+
+    def test_latest_caught_up_after_a_crash(self):
+        # a packet committed, but hj212_latest not yet written when the
+        # server died: the writer catches up from the packets above the mark
+        s = self.rx.connect()
+        s.sendall(upload("20240123120000001", 0))
+        read_replies(s, 1)
+        s.close()
+        self.assertEqual(self.rx.stop(), 0)
+        con = sqlite3.connect(self.db)
+        con.execute("INSERT INTO hj212_packet (id, station_id, cn, data_time, received_at, readings) "
+                    "SELECT max(id) + 1, station_id, 2011, '2024-01-23 13:00:00', '2024-01-23 05:00:00', '{}' "
+                    "FROM hj212_packet")
+        con.commit()
+        con.close()
+        self.assertEqual(self.rows("SELECT data_time FROM hj212_latest"), [("2024-01-23 12:00:00",)])
+        self.rx = Receiver(self.db)
+        s = self.rx.connect()
+        s.sendall(upload("20240123120100001", 1))   # older than the newest: moves nothing
+        read_replies(s, 1)
+        s.close()
+        self.assertEqual(self.rows("SELECT data_time FROM hj212_latest"), [("2024-01-23 13:00:00",)])
+
+    def test_packet_ids_never_go_back(self):
+        # the newest packets deleted with their station: the next packet
+        # still takes an id above them (hj212_latest_mark counts on it)
+        run("station", "add", "--mn", "GONE_0001", "--password", PW, "--st", "21", "--name", "gone",
+            db=self.db, check=True)
+        time.sleep(2.5)   # the receiver's registry reload
+        s = self.rx.connect()
+        s.sendall(upload("20240123120000001", 0))
+        s.sendall(upload("20240123120000002", 0, mn="GONE_0001"))
+        read_replies(s, 2)
+        gone = self.rows("SELECT max(id) FROM hj212_packet")[0][0]
+        run("station", "remove", "--mn", "GONE_0001", db=self.db, check=True)
+        s.sendall(upload("20240123120100003", 1))
+        read_replies(s, 1)
+        s.close()
+        self.assertGreater(self.rows("SELECT max(id) FROM hj212_packet")[0][0], gone)
+
     def test_garbage_between_packets(self):
         s = self.rx.connect()
         s.sendall(b"junk##0042garbage\r\n" + upload("20240123123000001", 30) + b"\x00\xffxx"
@@ -334,7 +393,7 @@ class MigrationCase(TempDbCase):
         con.commit()
         con.close()
         run("station", "list", db=self.db, check=True)   # opening the database migrates it
-        self.assertEqual(self.rows("PRAGMA user_version"), [(8,)])
+        self.assertEqual(self.rows("PRAGMA user_version"), [(9,)])
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet"), [(3,)])
         back = self.rows("SELECT station_id, cn, data_time, code, code_sent, known, rtd, avg, flag, qn, "
                          "received_at FROM hj212_reading ORDER BY data_time, code")
@@ -343,6 +402,8 @@ class MigrationCase(TempDbCase):
                          [(2011, "2024-01-23 12:30:00", "2024-01-23 04:30:02"),
                           (2061, "2024-01-23 11:00:00", "2024-01-23 04:29:00")])
         self.assertEqual(self.rows("SELECT last_packet_at FROM hj212_station_seen"), [("2024-01-23 04:30:02",)])
+        # 0009: hj212_latest is current up to the last packet moved
+        self.assertEqual(self.rows("SELECT packet_id FROM hj212_latest_mark"), [(3,)])
 
 
 if __name__ == "__main__":

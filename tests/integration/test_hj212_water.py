@@ -112,7 +112,6 @@ class HJ212WaterCase(TempDbCase):
         self.assertEqual(self.send(*packets), [qn(100 + i) for i in range(len(minutes))])
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet")[0][0], 40)
         self.assertEqual(self.agg("NH3N")[0], ("day", "2024-01-23", 40, 7.8))
-        self.assertEqual(self.rows("SELECT data_time FROM hj212_latest"), [("2024-01-23 10:39:00",)])
 
     def test_hour_mean_and_section_added_while_running(self):
         self.import_sections(SECTIONS.replace("测试断面", "新断面").format(mn=FEEDER))
