@@ -8,7 +8,10 @@
 #       kernel apart (server and simulator share this machine's cores);
 #   (b) resident memory (VmRSS) of the server with 10,000 idle connections;
 #   (c) the transport's ceiling: the same simulator against hj212_floor, a
-#       server that answers each packet at once and stores nothing.
+#       server that answers each packet at once and stores nothing;
+#   (d) the CPU per packet at a fixed 30,000 packets/s (each station every
+#       33 ms), below what the cores can carry: a steadier figure to compare
+#       builds by than (a), whose closed loop moves 15% from run to run.
 # Figures only, no thresholds. Usage: sh bench/bench_hj212_e2e.sh BUILD [SECONDS]
 set -eu
 BUILD=${1:-build-bench}
@@ -55,12 +58,13 @@ thread_ticks() {   # "name ticks" for each thread of the server (hj212-loop, hj2
 }
 
 # One run of the simulator against $2 with $1 packets in flight per station,
-# labelled $3: throughput, latency, and CPU per packet of the server (the
-# process $SERVER) and of the simulator
+# labelled $3, each station sending every $4 s (0: as fast as answered):
+# throughput, latency, and CPU per packet of the server (the process
+# $SERVER) and of the simulator
 load() {
   cpu0=$(cpu_ticks)
   threads0=$(thread_ticks)
-  line=$("$Q" simulate --stations 1000 --interval 0 --window "$1" --duration "$SECONDS_EACH" \
+  line=$("$Q" simulate --stations 1000 --interval "${4:-0}" --window "$1" --duration "$SECONDS_EACH" \
            --progress 0 --target "$2" 2> /dev/null)
   cpu1=$(cpu_ticks)
   threads1=$(thread_ticks)
@@ -93,6 +97,9 @@ for window in 1 4; do
 done
 packets=$(sqlite3 "$DB" "SELECT count(*) FROM hj212_packet" 2>/dev/null || echo "?")
 echo "    database after (a): $packets packets, $(du -m "$DB" "$DB-wal" 2>/dev/null | awk '{s += $1} END {print s}') MB"
+
+# (d) CPU per packet at a fixed rate
+load 1 "$HJ212" "(d) qingshui serve at a fixed 30,000 packets/s" 0.0333
 
 # (b) memory with 10,000 idle connections (a packet an hour each)
 base=$(rss_kb)
