@@ -12,7 +12,7 @@
 ** The loop thread builds each packet's record (its stored form); the
 ** writer (writer.c) stores a batch of them in one transaction. Cost per
 ** packet, 1,000 stations one packet in flight: 48 us in the writer with a
-** row per pollutant keyed by station, 10 us with a row per packet, 5 us
+** row per pollutant keyed by station, 10 us with a row per packet, 6-8 us
 ** with several rows per statement (bench/bench_hj212_e2e.sh).
 **
 ** Bounded per connection: the framer holds at most one frame, reads go
