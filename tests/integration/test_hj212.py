@@ -291,6 +291,21 @@ class HJ212Case(TempDbCase):
         self.assertEqual(run("station", "remove", "--mn", "OUT_0001", db=self.db).returncode, 0)
         self.assertEqual(run("station", "remove", "--mn", "OUT_0001", db=self.db).returncode, 1)
 
+    def test_every_registered_station_is_found(self):
+        # stations registered out of MN order are all found (the receiver
+        # looks MNs up in a table it keeps in MN order)
+        mns = [f"R{(i * 7) % 20:02d}_{i:04d}" for i in range(20)]
+        path = os.path.join(self.dir, "stations.csv")
+        with open(path, "w") as f:
+            f.write("mn,password,st,name\n" + "".join(f"{mn},{PW},21,s{mn}\n" for mn in mns))
+        self.assertEqual(run("station", "import", path, db=self.db).returncode, 0)
+        time.sleep(2.5)   # the receiver's registry reload
+        s = self.rx.connect()
+        s.sendall(b"".join(upload(f"20240123120000{i:03d}", 0, mn=mn) for i, mn in enumerate(mns)))
+        self.assertEqual(len(read_replies(s, len(mns), timeout=5)), len(mns))
+        s.close()
+        self.assertEqual(self.rows("SELECT count(DISTINCT station_id) FROM hj212_packet")[0][0], len(mns))
+
     def test_kill9_loses_no_acknowledged_packet(self):
         acked = set()
         sent = 0
