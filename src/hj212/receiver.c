@@ -27,6 +27,7 @@
 #include "hj212/writer.h"
 #include "http/metrics.h"
 #include "util/buf.h"
+#include "util/deadline.h"
 #include "util/embedded.h"
 #include "util/stream.h"
 #include <pthread.h>
@@ -204,22 +205,13 @@ static int str_eq(struct hj212_str s, const char *z) {
 ** within IDLE_MS (unless it is -1). */
 static struct hj212_job *take_batch(struct hj212_receiver *rx, int idle_ms, int *stopping) {
   pthread_mutex_lock(&rx->mu);
-  if (idle_ms >= 0) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += (long)idle_ms * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
-    while (!rx->q_head && !rx->stop_writer &&
-           pthread_cond_timedwait(&rx->cond, &rx->mu, &until) == 0) {
-    }
+  struct timespec idle_until = idle_ms >= 0 ? deadline_in(idle_ms) : (struct timespec){0};
+  while (!rx->q_head && !rx->stop_writer) {
+    if (idle_ms < 0) pthread_cond_wait(&rx->cond, &rx->mu);
+    else if (pthread_cond_timedwait(&rx->cond, &rx->mu, &idle_until)) break;
   }
-  while (!rx->q_head && !rx->stop_writer && idle_ms < 0) pthread_cond_wait(&rx->cond, &rx->mu);
   if (rx->q_head && !rx->stop_writer) {
-    struct timespec deadline = rx->q_since;
-    deadline.tv_nsec += (long)rx->cfg.batch_ms * 1000000L;
-    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-    deadline.tv_nsec %= 1000000000L;
+    struct timespec deadline = deadline_after(rx->q_since, (long)rx->cfg.batch_ms);
     while (rx->q_len < rx->cfg.batch_rows && !rx->stop_writer &&
            pthread_cond_timedwait(&rx->cond, &rx->mu, &deadline) == 0) {
     }
@@ -247,11 +239,7 @@ static void *checkpoint_main(void *arg) {
   if (!db) fprintf(stderr, "hj212: checkpointer cannot start: %s\n", err);
   pthread_mutex_lock(&rx->mu);
   while (!rx->stop_writer) {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    t.tv_nsec += CHECKPOINT_MS * 1000000L;
-    t.tv_sec += t.tv_nsec / 1000000000L;
-    t.tv_nsec %= 1000000000L;
+    struct timespec t = deadline_in(CHECKPOINT_MS);
     pthread_cond_timedwait(&rx->checkpoint_cond, &rx->mu, &t);
     if (rx->stop_writer || !db) continue;
     pthread_mutex_unlock(&rx->mu);

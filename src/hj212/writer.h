@@ -4,10 +4,10 @@
 **
 ** A packet is stored as one row of hj212_packet (migration 0008: its key
 ** and its record, built by the loop thread) and moves its station's
-** hj212_latest row (at once, or within 500 ms under load: migration 0009),
-** and its readings pass to the water sections its
-** station feeds (feed.h). A retransmission (a key already stored) stores
-** nothing new, but is answered all the same: its data is on disk.
+** hj212_latest row (at once, or within 500 ms under load: migration 0009);
+** its readings pass to the water sections its station feeds (feed.h). A
+** retransmission (a key already stored) stores nothing new, but is
+** answered all the same: its data is on disk.
 */
 #ifndef QS_HJ212_WRITER_H
 #define QS_HJ212_WRITER_H

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "util/buf.h"
+#include "util/deadline.h"
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -98,10 +99,7 @@ static void *run(void *arg) {
     int tried = deliver_due(w);
     pthread_mutex_lock(&w->lock);
     if (tried || w->stopping) continue;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += POLL_MILLISECONDS * 1000000L;
-    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+    struct timespec until = deadline_in(POLL_MILLISECONDS);
     pthread_cond_timedwait(&w->wake, &w->lock, &until);
   }
   pthread_mutex_unlock(&w->lock);
