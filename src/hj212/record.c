@@ -10,28 +10,53 @@
 ** normalised digit by digit. A segment holds at most 1024 bytes and the
 ** shortest item ("B01-Rtd=1;", 10 bytes) grows to about 31, so
 ** HJ212_RECORD_MAX (4 KiB) always suffices.
+**
+** Room is checked once a pollutant (pollutant_room), not at every piece:
+** the pieces are a few bytes each (a code, a field name, a number), and
+** with a check and a call to memcpy each they cost 270 instructions a
+** pollutant.
 */
 #include "hj212/hj212.h"
+#include <stdint.h>
 #include <string.h>
 
 struct out {
   char *p;
-  size_t len, cap;
-  int full;
+  size_t len;
 };
 
-static void put(struct out *o, const char *s, size_t n) {
-  if (o->full || o->len + n >= o->cap) { o->full = 1; return; }
-  memcpy(o->p + o->len, s, n);
+/* N bytes from S to D: two overlapping words for the short pieces. */
+static inline void copy_short(char *d, const char *s, size_t n) {
+  if (n >= 16) {
+    memcpy(d, s, n);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    memcpy(d, &a, 8);
+    memcpy(d + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + n - 4, 4);
+    memcpy(d, &a, 4);
+    memcpy(d + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; i++) d[i] = s[i];
+  }
+}
+
+static inline void put(struct out *o, const char *s, size_t n) {
+  copy_short(o->p + o->len, s, n);
   o->len += n;
 }
 #define PUT(o, lit) put((o), lit, sizeof lit - 1)
 
-static void put_str(struct out *o, struct hj212_str s) { put(o, s.p, s.len); }
+static inline void put_str(struct out *o, struct hj212_str s) { put(o, s.p, s.len); }
 
 /* "KEY": with KEY made of characters that need no escaping (codes and
 ** field names are [0-9A-Za-z_]). */
-static void put_key(struct out *o, const char *key, size_t n, int first) {
+static inline void put_key(struct out *o, const char *key, size_t n, int first) {
   if (!first) PUT(o, ",");
   PUT(o, "\"");
   put(o, key, n);
@@ -40,7 +65,7 @@ static void put_key(struct out *o, const char *key, size_t n, int first) {
 
 /* A number the parser accepted ([+-]digits[.digits], [+-].digits,
 ** digits.) as JSON: no '+', no leading zeros, a digit on each side of '.'. */
-static void put_number(struct out *o, struct hj212_str v) {
+static inline void put_number(struct out *o, struct hj212_str v) {
   const char *s = v.p, *end = v.p + v.len;
   if (s < end && (*s == '+' || *s == '-')) {
     if (*s == '-') PUT(o, "-");
@@ -63,6 +88,16 @@ void hj212_format_time(const struct hj212_time *t, char out[20]) {
     unsigned x = v[f];
     for (int i = width[f] - 1; i >= 0; i--, x /= 10) out[at[f] + i] = (char)('0' + x % 10);
   }
+}
+
+/* The most that put_key and put_pollutant write for X: its texts, and 40
+** bytes for each key (its own, a value's, Flag, EFlag, SampleTime, sent,
+** unknown) with the quotes, separators and fixed-size values around it. */
+static size_t pollutant_room(const struct hj212_pollutant *x) {
+  size_t n = x->code.len + x->code2017.len + x->eflag.len + (1 + HJ212_NVALUES + 5) * 40;
+  for (int k = 0; k < HJ212_NVALUES; k++)
+    if (x->present & (1u << k)) n += x->raw[k].len;
+  return n;
 }
 
 /* One pollutant's object: its values, flags and provenance. */
@@ -114,15 +149,16 @@ static void put_pollutant(struct out *o, const struct hj212_pollutant *x) {
 }
 
 size_t hj212_record_json(const struct hj212_packet *p, char *out, size_t cap) {
-  struct out o = {out, 0, cap, 0};
+  struct out o = {out, 0};
+  if (cap < 3) return 0;
   PUT(&o, "{");
   for (size_t i = 0; i < p->npollutants; i++) {
     const struct hj212_pollutant *x = &p->pollutants[i];
+    if (o.len + pollutant_room(x) + 2 > cap) return 0;   /* and "}" and NUL */
     put_key(&o, x->code2017.p, x->code2017.len, i == 0);
     put_pollutant(&o, x);
   }
   PUT(&o, "}");
-  if (o.full) return 0;
   out[o.len] = 0;
   return o.len;
 }

@@ -29,6 +29,7 @@ struct conn;                    /* the receiver's connection */
 struct hj212_job {
   struct hj212_job *next;
   struct conn *conn;            /* whom to answer; counted in conn->pending */
+  size_t size;                  /* of its memory (the receiver's job pool) */
   long long station_id;
   int cn, pno;
   int64_t at;                   /* DataTime in seconds (hj212_time_seconds) */

@@ -292,9 +292,10 @@ class HJ212Case(TempDbCase):
         self.assertEqual(run("station", "remove", "--mn", "OUT_0001", db=self.db).returncode, 1)
 
     def test_every_registered_station_is_found(self):
-        # stations registered out of MN order are all found (the receiver
-        # looks MNs up in a table it keeps in MN order)
-        mns = [f"R{(i * 7) % 20:02d}_{i:04d}" for i in range(20)]
+        # every registered station is found, in any order of registration,
+        # MNs that begin others too (the receiver's table: known.c, whose
+        # unit test makes them collide)
+        mns = [f"R{(i * 7) % 200:03d}_{i:04d}" for i in range(200)] + ["P" * n for n in range(1, 25)]
         path = os.path.join(self.dir, "stations.csv")
         with open(path, "w") as f:
             f.write("mn,password,st,name\n" + "".join(f"{mn},{PW},21,s{mn}\n" for mn in mns))
