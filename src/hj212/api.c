@@ -4,7 +4,9 @@
 ** receiver's refusal counters; registering and removing stations (admin).
 **
 ** Times: last_packet_at and received_at are UTC (the platform's clock);
-** data_time is the station's DataTime, China's local time, as sent.
+** data_time is the station's DataTime, China's local time, as sent. All
+** are text 'YYYY-MM-DD HH:MM:SS' here; the tables hold seconds (migration
+** 0010), turned to text with datetime(..., 'unixepoch').
 */
 #include "hj212/api.h"
 #include "db/db.h"
@@ -137,7 +139,8 @@ static void get_station(struct http_request *req, struct http_response *res) {
   /* the newest value of each code: the newest packets of each CN
      (hj212_latest), looked up by the packet key */
   json_t *latest = db_query_rows(req->db,
-      "WITH r AS (SELECT p.data_time, p.cn, p.received_at, j.key AS code, j.value AS v "
+      "WITH r AS (SELECT datetime(p.data_time, 'unixepoch') AS data_time, p.cn, "
+      "  datetime(p.received_at, 'unixepoch') AS received_at, j.key AS code, j.value AS v "
       "  FROM hj212_latest l JOIN hj212_packet p ON p.data_time = l.data_time "
       "  AND p.station_id = l.station_id AND p.cn = l.cn, json_each(p.readings) j "
       "  WHERE l.station_id = ?1) "
@@ -168,8 +171,8 @@ static int code_ok(const char *code) {
 ** back through all of history for a station that stopped reporting. */
 static int default_range(sqlite3 *db, long long id, char from[20], char to[20]) {
   json_t *r = db_query_row(db,
-      "WITH t AS (SELECT coalesce(nullif(?2, ''), (SELECT max(data_time) FROM hj212_latest "
-      "  WHERE station_id = ?1), '0000-01-01 00:00:00') AS upper) "
+      "WITH t AS (SELECT coalesce(nullif(?2, ''), (SELECT datetime(max(data_time), 'unixepoch') "
+      "  FROM hj212_latest WHERE station_id = ?1), '0000-01-01 00:00:00') AS upper) "
       "SELECT upper, coalesce(nullif(?3, ''), datetime(upper, '-" DEFAULT_DAYS " days'), "
       "  '0000-01-01 00:00:00') AS lower FROM t", "iss", id, to, from);
   if (!r) return -1;
@@ -203,10 +206,12 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   /* the newest LIMIT points of the range, returned oldest first: the
      packet key's range of DataTime, read backwards */
   json_t *points = db_query_rows(req->db,
-      "SELECT * FROM (SELECT p.data_time, p.cn, v ->> 'Rtd' AS rtd, v ->> 'Avg' AS avg, "
+      "SELECT datetime(data_time, 'unixepoch') AS data_time, cn, rtd, avg, min, max, cou, flag "
+      "FROM (SELECT p.data_time, p.cn, v ->> 'Rtd' AS rtd, v ->> 'Avg' AS avg, "
       "  v ->> 'Min' AS min, v ->> 'Max' AS max, v ->> 'Cou' AS cou, v ->> 'Flag' AS flag "
       "  FROM (SELECT data_time, cn, readings -> ?2 AS v FROM hj212_packet "
-      "    WHERE data_time BETWEEN ?3 AND ?4 AND station_id = ?1 AND (?5 = 0 OR cn = ?5)) p "
+      "    WHERE data_time BETWEEN unixepoch(?3) AND unixepoch(?4) AND station_id = ?1 "
+      "    AND (?5 = 0 OR cn = ?5)) p "
       "  WHERE v IS NOT NULL ORDER BY p.data_time DESC, p.cn LIMIT ?6) ORDER BY data_time, cn",
       "isssii", id, code, from, to, cn, limit);
   json_t *out = json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "station_id", id, "code", code, "from", from,

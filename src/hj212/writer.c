@@ -68,7 +68,7 @@ static const struct {
 struct latest {
   long long station_id;         /* 0: a free slot */
   int cn;
-  char data_time[20], received_at[20];
+  int64_t data_time, received_at;   /* seconds (migration 0010) */
 };
 
 struct hj212_writer {
@@ -79,7 +79,7 @@ struct hj212_writer {
   uint64_t feeds_at;            /* CLOCK_MONOTONIC ms of the last load */
   struct hj212_job **order;     /* the batch in key order */
   size_t cap;
-  char now[20];                 /* the batch's received_at, UTC */
+  int64_t now;                  /* the batch's received_at, unix time */
   long long next_id;            /* the next packet's id */
   struct latest *latest;        /* open addressing by station and CN */
   size_t latest_cap, latest_n;
@@ -120,11 +120,11 @@ static int insert_chunk(struct hj212_writer *w, struct hj212_job **chunk, size_t
     sqlite3_bind_int64(st, (int)p, w->next_id++);   /* a retransmission leaves a gap */
     sqlite3_bind_int64(st, (int)p + 1, j->station_id);
     sqlite3_bind_int(st, (int)p + 2, j->cn);
-    sqlite3_bind_text(st, (int)p + 3, j->data_time, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, (int)p + 3, j->at);
     sqlite3_bind_int(st, (int)p + 4, j->pno);
     if (j->qn[0]) sqlite3_bind_text(st, (int)p + 5, j->qn, -1, SQLITE_STATIC);
     else sqlite3_bind_null(st, (int)p + 5);
-    sqlite3_bind_text(st, (int)p + 6, w->now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, (int)p + 6, w->now);
     sqlite3_bind_text(st, (int)p + 7, j->record, -1, SQLITE_STATIC);
   }
   return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
@@ -157,12 +157,12 @@ static void remember_latest(struct hj212_writer *w, const struct hj212_job *j) {
   if (!e->station_id) {
     e->station_id = j->station_id;
     e->cn = j->cn;
-    memcpy(e->data_time, j->data_time, sizeof e->data_time);
+    e->data_time = j->at;
     w->latest_n++;
-  } else if (strcmp(j->data_time, e->data_time) > 0) {
-    memcpy(e->data_time, j->data_time, sizeof e->data_time);
+  } else if (j->at > e->data_time) {
+    e->data_time = j->at;
   }
-  memcpy(e->received_at, w->now, sizeof e->received_at);
+  e->received_at = w->now;
 }
 
 static void forget_latest(struct hj212_writer *w) {
@@ -178,8 +178,8 @@ static int upsert_latest(struct hj212_writer *w, struct latest *const *chunk, si
   for (size_t i = 0, p = 1; i < k; i++, p += 4) {
     sqlite3_bind_int64(st, (int)p, chunk[i]->station_id);
     sqlite3_bind_int(st, (int)p + 1, chunk[i]->cn);
-    sqlite3_bind_text(st, (int)p + 2, chunk[i]->data_time, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, (int)p + 3, chunk[i]->received_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, (int)p + 2, chunk[i]->data_time);
+    sqlite3_bind_int64(st, (int)p + 3, chunk[i]->received_at);
   }
   return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
@@ -289,10 +289,7 @@ static void reload_feeds(struct hj212_writer *w) {
 int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch) {
   reload_feeds(w);
   if (!w->feeds) return -1;
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(w->now, sizeof w->now, "%Y-%m-%d %H:%M:%S", &tm);
+  w->now = (int64_t)time(NULL);
   if (db_begin(w->db) != SQLITE_OK) return -1;
   size_t n = 0;
   int ok = (!w->latest_lost || catch_up_latest(w) == 0) && (n = store_batch(w, batch)) > 0;

@@ -32,7 +32,7 @@ struct hj212_job {
   size_t size;                  /* of its memory (the receiver's job pool) */
   long long station_id;
   int cn, pno;
-  int64_t at;                   /* DataTime in seconds (hj212_time_seconds) */
+  int64_t at;                   /* DataTime in seconds (hj212_time_seconds): the key's */
   char data_time[20], qn[18];
   char *record;                 /* hj212_record_json, after the readings */
   char reply[200];

@@ -173,10 +173,10 @@ class HJ212Case(TempDbCase):
             self.assertEqual(len(read_replies(s, 100)), 100)
         s.close()
         deadline = time.time() + 3
-        while time.time() < deadline and self.rows("SELECT max(data_time) FROM hj212_latest")[0][0] \
-                != "2024-01-23 14:49:00":
+        newest = "SELECT DISTINCT datetime(data_time, 'unixepoch') FROM hj212_latest"
+        while time.time() < deadline and self.rows(newest) != [("2024-01-23 14:49:00",)]:
             time.sleep(0.05)
-        self.assertEqual(self.rows("SELECT DISTINCT data_time FROM hj212_latest"), [("2024-01-23 14:49:00",)])
+        self.assertEqual(self.rows(newest), [("2024-01-23 14:49:00",)])
 
     def test_latest_caught_up_after_a_crash(self):
         # a packet committed, but hj212_latest not yet written when the
@@ -188,17 +188,18 @@ class HJ212Case(TempDbCase):
         self.assertEqual(self.rx.stop(), 0)
         con = sqlite3.connect(self.db)
         con.execute("INSERT INTO hj212_packet (id, station_id, cn, data_time, received_at, readings) "
-                    "SELECT max(id) + 1, station_id, 2011, '2024-01-23 13:00:00', '2024-01-23 05:00:00', '{}' "
-                    "FROM hj212_packet")
+                    "SELECT max(id) + 1, station_id, 2011, unixepoch('2024-01-23 13:00:00'), "
+                    "unixepoch('2024-01-23 05:00:00'), '{}' FROM hj212_packet")
         con.commit()
         con.close()
-        self.assertEqual(self.rows("SELECT data_time FROM hj212_latest"), [("2024-01-23 12:00:00",)])
+        latest = "SELECT datetime(data_time, 'unixepoch') FROM hj212_latest"
+        self.assertEqual(self.rows(latest), [("2024-01-23 12:00:00",)])
         self.rx = Receiver(self.db)
         s = self.rx.connect()
         s.sendall(upload("20240123120100001", 1))   # older than the newest: moves nothing
         read_replies(s, 1)
         s.close()
-        self.assertEqual(self.rows("SELECT data_time FROM hj212_latest"), [("2024-01-23 13:00:00",)])
+        self.assertEqual(self.rows(latest), [("2024-01-23 13:00:00",)])
 
     def test_packet_ids_never_go_back(self):
         # the newest packets deleted with their station: the next packet
@@ -386,8 +387,9 @@ class StationAudit(TempDbCase):
 
 
 class MigrationCase(TempDbCase):
-    """Migration 0008: readings stored one row per pollutant (schema 7)
-    become packets, read back through the hj212_reading view unchanged."""
+    """Migrations 0008-0010: readings stored one row per pollutant (schema
+    7) become packets with times in seconds, read back through the
+    hj212_reading view unchanged."""
 
     def test_readings_become_packets(self):
         con = sqlite3.connect(self.db)
@@ -409,14 +411,16 @@ class MigrationCase(TempDbCase):
         con.commit()
         con.close()
         run("station", "list", db=self.db, check=True)   # opening the database migrates it
-        self.assertEqual(self.rows("PRAGMA user_version"), [(9,)])
+        self.assertEqual(self.rows("PRAGMA user_version"), [(10,)])
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet"), [(3,)])
         back = self.rows("SELECT station_id, cn, data_time, code, code_sent, known, rtd, avg, flag, qn, "
                          "received_at FROM hj212_reading ORDER BY data_time, code")
         self.assertEqual(sorted(back, key=lambda r: (r[2], r[3])), sorted(old, key=lambda r: (r[2], r[3])))
+        # 0010: the times are seconds, the views' text as before
         self.assertEqual(self.rows("SELECT cn, data_time, received_at FROM hj212_latest ORDER BY cn"),
-                         [(2011, "2024-01-23 12:30:00", "2024-01-23 04:30:02"),
-                          (2061, "2024-01-23 11:00:00", "2024-01-23 04:29:00")])
+                         [(2011, 1706013000, 1705984202), (2061, 1706007600, 1705984140)])
+        self.assertEqual(self.rows("SELECT typeof(data_time), typeof(received_at), count(*) FROM hj212_packet "
+                                   "GROUP BY 1, 2"), [("integer", "integer", 3)])
         self.assertEqual(self.rows("SELECT last_packet_at FROM hj212_station_seen"), [("2024-01-23 04:30:02",)])
         # 0009: hj212_latest is current up to the last packet moved
         self.assertEqual(self.rows("SELECT packet_id FROM hj212_latest_mark"), [(3,)])
