@@ -97,15 +97,14 @@ static void digits_at(char *dst, unsigned v, int width) {
 
 void hj212_format_qn(char out[HJ212_QN_LEN + 1], int64_t ms, int tz_seconds) {
   int64_t local_ms = ms + (int64_t)tz_seconds * 1000;
-  time_t secs = (time_t)(local_ms / 1000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  digits_at(out, (unsigned)(tm.tm_year + 1900), 4);
-  digits_at(out + 4, (unsigned)tm.tm_mon + 1, 2);
-  digits_at(out + 6, (unsigned)tm.tm_mday, 2);
-  digits_at(out + 8, (unsigned)tm.tm_hour, 2);
-  digits_at(out + 10, (unsigned)tm.tm_min, 2);
-  digits_at(out + 12, (unsigned)tm.tm_sec, 2);
+  struct hj212_time t;
+  hj212_time_of_seconds(local_ms / 1000, &t);
+  digits_at(out, (unsigned)t.year, 4);
+  digits_at(out + 4, t.month, 2);
+  digits_at(out + 6, t.day, 2);
+  digits_at(out + 8, t.hour, 2);
+  digits_at(out + 10, t.minute, 2);
+  digits_at(out + 12, t.second, 2);
   digits_at(out + 14, (unsigned)(local_ms % 1000), 3);
   out[HJ212_QN_LEN] = 0;
 }

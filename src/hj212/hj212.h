@@ -271,6 +271,8 @@ const struct hj212_pollutant *hj212_pollutant(const struct hj212_packet *p, cons
 /* Seconds since 1970-01-01 of T read as a UTC wall clock (the caller adds
 ** the zone offset). */
 int64_t hj212_time_seconds(const struct hj212_time *t);
+/* The wall clock of SECS (>= 0) since 1970-01-01: the inverse, ms 0. */
+void hj212_time_of_seconds(int64_t secs, struct hj212_time *t);
 /* Parse 14 digits YYYYMMDDhhmmss, or 17 with milliseconds when ALLOW_MS.
 ** Returns 0 on success, -1 if malformed or not a real date. */
 int hj212_parse_time(const char *s, size_t len, int allow_ms, struct hj212_time *t);

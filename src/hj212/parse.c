@@ -220,6 +220,26 @@ int64_t hj212_time_seconds(const struct hj212_time *t) {
   return days * 86400 + t->hour * 3600 + t->minute * 60 + t->second;
 }
 
+void hj212_time_of_seconds(int64_t secs, struct hj212_time *t) {
+  /* civil from days (Howard Hinnant's algorithm), the inverse of the above:
+     no gmtime_r, which takes the time zone lock */
+  int64_t days = secs / 86400, rest = secs % 86400;
+  int64_t z = days + 719468;
+  int64_t era = z / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+  t->year = (int16_t)(yoe + era * 400 + (month <= 2));
+  t->month = (uint8_t)month;
+  t->day = (uint8_t)(doy - (153 * mp + 2) / 5 + 1);
+  t->hour = (uint8_t)(rest / 3600);
+  t->minute = (uint8_t)(rest / 60 % 60);
+  t->second = (uint8_t)(rest % 60);
+  t->ms = 0;
+}
+
 /* ---- the first stage: bitmaps ---- */
 
 /* Character classes of CP text for the scalar path (and the portable

@@ -64,10 +64,12 @@ struct factor {
   int decimals;
 };
 
+#define MAX_FACTORS 8
+
 struct profile {
   const char *st, *kind, *label, *codes;
   const struct factor *factors;
-  int n;
+  int n;                        /* at most MAX_FACTORS */
 };
 
 /* Surface-water section (ST 21): the GB 3838 items an automatic station measures. */
@@ -96,6 +98,9 @@ static const struct profile PROFILES[] = {
   {"32", "outlet", "模拟排口", "w01018=COD w21003=NH3-N w21011=TP w01001=pH w00000=flow",
    OUTLET, 5},
 };
+
+_Static_assert(sizeof SECTION / sizeof *SECTION <= MAX_FACTORS && sizeof OUTLET / sizeof *OUTLET <= MAX_FACTORS,
+               "a profile has more factors than a station's curve holds");
 
 /* Every third station is an outlet, the others are river sections. */
 static const struct profile *profile_of(unsigned idx) { return &PROFILES[idx % 3 == 2]; }
@@ -293,6 +298,8 @@ struct station {
   uint64_t reconnect_at, rng;
   double level;               /* how polluted this station's water is, 0.6-1.6 */
   int64_t clock;              /* last DataTime sent, seconds (local wall clock) */
+  int64_t curve_minute;       /* of DataTime that DAY is for, -1: none yet */
+  double day[MAX_FACTORS];    /* each factor's daily curve, -1..1 */
   unsigned exceed_left, maint_left, backlog, ninflight;
   struct pending *inflight;   /* --window of them */
   struct hj212_framer framer;
@@ -316,9 +323,20 @@ struct sim {
 
 static int load_mode(const struct sim *s) { return s->o.interval < 1; }
 
-/* Value of factor F at local hour HOUR for station ST. */
-static double factor_value(struct station *st, const struct factor *f, double hour) {
-  double day = cos(2 * M_PI * (hour - f->peak_hour) / 24.0);
+/* The daily curve of each factor at DataTime T, computed again once a
+** minute of DataTime (a cosine a factor a packet was a tenth of the
+** simulator's own instructions at full load). */
+static void follow_the_day(struct station *st, int64_t t) {
+  if (t / 60 == st->curve_minute) return;
+  st->curve_minute = t / 60;
+  double hour = (double)(st->curve_minute * 60 % 86400) / 3600;
+  for (int i = 0; i < st->profile->n; i++)
+    st->day[i] = cos(2 * M_PI * (hour - st->profile->factors[i].peak_hour) / 24.0);
+}
+
+/* Value of factor I of station ST, its curve at DAY. */
+static double factor_value(struct station *st, int i, double day) {
+  const struct factor *f = &st->profile->factors[i];
   double v = f->base * (f->scaled ? st->level : 1.0) * (1 + f->amp * day);
   v *= 1 + f->noise * gauss(&st->rng);
   if (st->exceed_left) v *= f->exceed;
@@ -354,7 +372,7 @@ static size_t format_fixed(char *out, double v, int decimals) {
   char digits[32];
   size_t n = 0, len = 0;
   if (v < 0) { out[len++] = '-'; v = -v; }
-  unsigned long long x = (unsigned long long)llround(v * SCALE[decimals]);
+  unsigned long long x = (unsigned long long)(v * SCALE[decimals] + 0.5);   /* v >= 0 */
   do { digits[n++] = (char)('0' + x % 10); x /= 10; } while (x || n <= (size_t)decimals);
   while (n > 0) {
     if (n == (size_t)decimals) out[len++] = '.';
@@ -386,14 +404,14 @@ static int build_upload(struct station *st, struct pending *p) {
   /* QN: the DataTime's digits and the millisecond of sending */
   hj212_format_qn(p->qn, t * 1000 + (int64_t)(uv_hrtime() / 1000000 % 1000), 0);
   advance_episodes(st);
-  double hour = (double)(t % 86400) / 3600;
+  follow_the_day(st, t);
   char cp[HJ212_SEGMENT_MAX];
   memcpy(cp, "DataTime=", 9);
   memcpy(cp + 9, p->qn, 14);
   size_t n = 23;
   for (int i = 0; i < st->profile->n; i++) {
     const struct factor *f = &st->profile->factors[i];
-    n = put_factor(cp, n, f, factor_value(st, f, hour), st->maint_left ? 'M' : 'N');
+    n = put_factor(cp, n, f, factor_value(st, i, st->day[i]), st->maint_left ? 'M' : 'N');
   }
   cp[n] = 0;
   struct hj212_target target = {p->qn, st->profile->st, st->pw, st->mn, HJ212_V2017, 1};
@@ -548,6 +566,7 @@ static void init_station(struct sim *s, unsigned idx) {
   station_identity(s->o.seed, idx, st->mn, sizeof st->mn, st->pw, sizeof st->pw);
   st->rng = splitmix64(s->o.seed ^ ((uint64_t)idx << 32)) | 1;
   st->level = 0.6 + uniform(&st->rng);
+  st->curve_minute = -1;
   st->clock = s->first_data_time - 1;
   st->inflight = xcalloc(s->o.window, sizeof *st->inflight);
   uv_timer_init(&s->loop, &st->timer);

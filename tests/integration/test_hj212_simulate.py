@@ -6,6 +6,7 @@ that does not know the stations.
 
 Run: python3 tests/integration/test_hj212_simulate.py BUILD_DIR (from the source root).
 """
+import math
 import os
 import re
 import sqlite3
@@ -76,6 +77,28 @@ class SimulateCase(TempDbCase):
         [(lo, hi)] = self.rows("SELECT min(rtd), max(rtd) FROM hj212_reading WHERE code = 'w01001'")
         self.assertTrue(6 <= lo <= hi <= 9.5, (lo, hi))
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_station_seen WHERE last_packet_at IS NULL")[0][0], 0)
+
+    def test_values_follow_the_day(self):
+        # load mode: each packet a second of DataTime after the last, so a
+        # few seconds of sending cover hours of the day; water temperature
+        # (w01010) peaks at 16:00, and its hourly means follow that cosine
+        self.simulate("--stations", "1", "--register-db", self.db, "--register-only")
+        rx = Receiver(self.db)
+        try:
+            r = self.simulate("--stations", "1", "--interval", "0", "--window", "64", "--duration", "4",
+                              "--target", f"127.0.0.1:{rx.port}")
+        finally:
+            self.assertEqual(rx.stop(), 0)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hours = self.rows("SELECT CAST(substr(data_time, 12, 2) AS INTEGER) AS h, avg(rtd), count(*) "
+                          "FROM hj212_reading WHERE code = 'w01010' AND flag = 'N' GROUP BY h HAVING count(*) > 100")
+        self.assertGreaterEqual(len(hours), 3, hours)
+        curve = [math.cos(2 * math.pi * (h - 16) / 24) for h, _, _ in hours]
+        means = [m for _, m, _ in hours]
+        mc, mm = sum(curve) / len(curve), sum(means) / len(means)
+        cov = sum((c - mc) * (m - mm) for c, m in zip(curve, means))
+        var = math.sqrt(sum((c - mc) ** 2 for c in curve) * sum((m - mm) ** 2 for m in means))
+        self.assertGreater(cov / var, 0.9, hours)
 
     def test_unknown_stations_are_retried_then_given_up(self):
         rx = Receiver(self.db)

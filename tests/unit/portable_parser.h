@@ -11,6 +11,7 @@
 #define hj212_parse(...) portable_parse(__VA_ARGS__)
 #define hj212_parse_time(...) portable_parse_time(__VA_ARGS__)
 #define hj212_time_seconds(...) portable_time_seconds(__VA_ARGS__)
+#define hj212_time_of_seconds(...) portable_time_of_seconds(__VA_ARGS__)
 #define hj212_wants_reply(...) portable_wants_reply(__VA_ARGS__)
 #define hj212_param(...) portable_param(__VA_ARGS__)
 #define hj212_pollutant(...) portable_pollutant(__VA_ARGS__)
@@ -18,6 +19,7 @@
 #undef hj212_parse
 #undef hj212_parse_time
 #undef hj212_time_seconds
+#undef hj212_time_of_seconds
 #undef hj212_wants_reply
 #undef hj212_param
 #undef hj212_pollutant

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "support.h"
 #include "hj212/crc_tables.h"
@@ -931,6 +932,20 @@ static void test_time(void **state) {
   char qn[HJ212_QN_LEN + 1];
   hj212_format_qn(qn, 1470013137223LL, 8 * 3600);
   assert_string_equal(qn, "20160801085857223");
+  /* seconds back to the wall clock, against gmtime_r: a day at a time
+     from 1970 to 2200 (leap years, 2000, 2100), at a time of day that
+     moves through all of them */
+  for (int64_t s = 0; s < 7258118400LL; s += 86400 + 4999) {
+    time_t tt = (time_t)s;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    hj212_time_of_seconds(s, &t);
+    if (t.year != tm.tm_year + 1900 || t.month != tm.tm_mon + 1 || t.day != tm.tm_mday ||
+        t.hour != tm.tm_hour || t.minute != tm.tm_min || t.second != tm.tm_sec)
+      fail_msg("%lld: %d-%d-%d %d:%d:%d", (long long)s, t.year, t.month, t.day, t.hour, t.minute,
+               t.second);
+    assert_int_equal(hj212_time_seconds(&t), s);
+  }
 }
 
 static void test_reason_names(void **state) {
