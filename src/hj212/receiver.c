@@ -432,7 +432,7 @@ static void on_done(uv_async_t *a) {
 ** fit, which hj212_record_json rules out for any segment the framer
 ** passes. */
 static struct hj212_job *make_job(struct hj212_receiver *rx, const struct hj212_packet *p,
-                                  const struct hj212_known_station *s) {
+                                  const struct hj212_known_station *s, int64_t at) {
   char record[HJ212_RECORD_MAX];
   size_t len = hj212_record_json(p, record, sizeof record);
   if (!len) return NULL;
@@ -442,8 +442,7 @@ static struct hj212_job *make_job(struct hj212_receiver *rx, const struct hj212_
   j->station_id = s->id;
   j->cn = p->cn;
   j->pno = p->pno;
-  j->at = hj212_time_seconds(&p->datatime);
-  hj212_format_time(&p->datatime, j->data_time);
+  j->at = at;
   if (p->has_qn) {
     memcpy(j->qn, p->qn.p, p->qn.len);   /* exactly HJ212_QN_LEN (parser) */
     j->qn[p->qn.len] = 0;
@@ -489,15 +488,18 @@ static void handle_upload(struct conn *c, const struct hj212_packet *p,
                           const struct hj212_known_station *s) {
   struct hj212_receiver *rx = c->rx;
   if (!p->has_datatime) { refuse(c, HJ212_E_MISSING_DATATIME, p); return; }
-  int64_t at = hj212_time_seconds(&p->datatime) - TZ_SECONDS;
-  if (at > now_ms() / 1000 + (int64_t)rx->cfg.future_seconds) { refuse(c, HJ212_E_FUTURE_TIME, p); return; }
+  int64_t at = hj212_time_seconds(&p->datatime);   /* China's wall clock, as the key holds it */
+  if (at - TZ_SECONDS > now_ms() / 1000 + (int64_t)rx->cfg.future_seconds) {
+    refuse(c, HJ212_E_FUTURE_TIME, p);
+    return;
+  }
   if (p->pnum) {
     int group;
     if (hj212_reasm_add(rx->reasm, p, (int64_t)(uv_now(&rx->loop) / 1000), &group) ==
         HJ212_REASM_COMPLETE)
       hj212_reasm_release(rx->reasm, group);
   }
-  struct hj212_job *j = make_job(rx, p, s);
+  struct hj212_job *j = make_job(rx, p, s, at);
   if (!j) { refuse(c, HJ212_E_TOO_MANY_ITEMS, p); return; }
   if (hj212_wants_reply(p)) j->reply_len = hj212_build_reply(j->reply, sizeof j->reply, p, 9014, 0);
   j->conn = c;

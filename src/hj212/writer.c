@@ -33,6 +33,7 @@
 #include "hj212/writer.h"
 #include "db/db.h"
 #include "hj212/feed.h"
+#include "hj212/hj212.h"
 #include "util/buf.h"
 #include <sqlite3.h>
 #include <stdint.h>
@@ -248,10 +249,13 @@ static size_t sort_batch(struct hj212_writer *w, struct hj212_job *batch) {
 
 /* Each reading of a packet to the water sections its station feeds. */
 static int feed_job(const struct hj212_feed *feed, const struct hj212_job *j) {
+  struct hj212_time t;
+  char data_time[20];
+  hj212_time_of_seconds(j->at, &t);
+  hj212_format_time(&t, data_time);
   for (size_t i = 0; i < j->n; i++) {
     const struct hj212_job_reading *r = &j->readings[i];
-    if (hj212_feed_reading(feed, j->cn, j->data_time, r->code, r->flag, r->present, r->v))
-      return -1;
+    if (hj212_feed_reading(feed, j->cn, data_time, r->code, r->flag, r->present, r->v)) return -1;
   }
   return 0;
 }

@@ -33,7 +33,7 @@ struct hj212_job {
   long long station_id;
   int cn, pno;
   int64_t at;                   /* DataTime in seconds (hj212_time_seconds): the key's */
-  char data_time[20], qn[18];
+  char qn[18];
   char *record;                 /* hj212_record_json, after the readings */
   char reply[200];
   size_t reply_len;
