@@ -35,7 +35,7 @@ DIR=$(mktemp -d /tmp/qingshui-bench-hj212-XXXXXX)
 SERVER=
 FLOOR_PID=
 cleanup() {
-  for p in $SERVER $FLOOR_PID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
+  for p in $SERVER $FLOOR_PID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
