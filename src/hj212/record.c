@@ -25,25 +25,23 @@ struct out {
   size_t len;
 };
 
+/* N bytes (W <= N <= 2 W) from S to D as two words of W bytes, the first
+** and the last, which overlap when N < 2 W. */
+static inline void copy_ends(char *d, const char *s, size_t n, size_t w) {
+  uint64_t first, last;
+  memcpy(&first, s, w);
+  memcpy(&last, s + n - w, w);
+  memcpy(d, &first, w);
+  memcpy(d + n - w, &last, w);
+}
+
 /* N bytes from S to D: two overlapping words for the short pieces. */
 static inline void copy_short(char *d, const char *s, size_t n) {
-  if (n >= 16) {
-    memcpy(d, s, n);
-  } else if (n >= 8) {
-    uint64_t a, b;
-    memcpy(&a, s, 8);
-    memcpy(&b, s + n - 8, 8);
-    memcpy(d, &a, 8);
-    memcpy(d + n - 8, &b, 8);
-  } else if (n >= 4) {
-    uint32_t a, b;
-    memcpy(&a, s, 4);
-    memcpy(&b, s + n - 4, 4);
-    memcpy(d, &a, 4);
-    memcpy(d + n - 4, &b, 4);
-  } else {
+  if (n >= 16) memcpy(d, s, n);
+  else if (n >= 8) copy_ends(d, s, n, 8);
+  else if (n >= 4) copy_ends(d, s, n, 4);
+  else
     for (size_t i = 0; i < n; i++) d[i] = s[i];
-  }
 }
 
 static inline void put(struct out *o, const char *s, size_t n) {
