@@ -86,7 +86,7 @@ struct hj212_receiver {
   sqlite3 *read_db;
   struct hj212_codes *codes;
   struct hj212_reassembler *reasm;
-  struct hj212_known known;      /* the registry's stations */
+  struct hj212_known known;     /* the registry's stations */
   void *job_pool;               /* free JOB_BLOCKs, linked through their first word */
   size_t job_pool_n;
   uint64_t last_reload;
@@ -160,11 +160,12 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col) {
 static void reload_stations(struct hj212_receiver *rx) {
   char err[256];
   sqlite3_stmt *st = db_prepare(rx->read_db, "SELECT count(*) FROM hj212_station", err, sizeof err);
-  size_t count = st && sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+  int counted = st && sqlite3_step(st) == SQLITE_ROW;
+  size_t count = counted ? (size_t)sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
-  st = st ? db_prepare(rx->read_db, "SELECT id, mn, password, st FROM hj212_station", err, sizeof err)
-          : NULL;
-  if (!st) { fprintf(stderr, "hj212: stations: %s\n", err); return; }
+  st = counted ? db_prepare(rx->read_db, "SELECT id, mn, password, st FROM hj212_station", err, sizeof err)
+               : NULL;
+  if (!st) { fprintf(stderr, "hj212: stations: %s\n", counted ? err : sqlite3_errmsg(rx->read_db)); return; }
   struct hj212_known k;
   hj212_known_init(&k, count);
   while (sqlite3_step(st) == SQLITE_ROW) {
