@@ -255,7 +255,7 @@ static void hand_back(struct hj212_receiver *rx, struct hj212_job *batch, int ok
   struct hj212_job *last = batch;
   for (struct hj212_job *j = batch; j; j = j->next) {
     if (!ok) j->reply_len = 0;   /* not committed: not acknowledged */
-    n++;
+    n += !j->orphan;
     last = j;
   }
   if (ok) atomic_fetch_add(&committed_packets, n);

@@ -235,10 +235,11 @@ static int job_order(const void *a, const void *b) {
   return x->cn != y->cn ? x->cn - y->cn : x->pno - y->pno;
 }
 
-/* The batch's jobs into W->order by key; returns their count. */
+/* The batch's jobs (but orphans) into W->order by key; returns their count. */
 static size_t sort_batch(struct hj212_writer *w, struct hj212_job *batch) {
   size_t n = 0;
   for (struct hj212_job *j = batch; j; j = j->next) {
+    if (j->orphan) continue;
     if (n == w->cap)
       w->order = xrealloc(w->order, (w->cap = w->cap ? w->cap * 2 : 1024) * sizeof *w->order);
     w->order[n++] = j;
@@ -261,18 +262,38 @@ static int feed_job(const struct hj212_feed *feed, const struct hj212_job *j) {
 }
 
 /* The batch's rows and its readings for the water sections, in key
-** order; its newest packets into LATEST. Returns the number of packets,
-** 0 on a database error. */
-static size_t store_batch(struct hj212_writer *w, struct hj212_job *batch) {
-  size_t n = sort_batch(w, batch);
-  for (size_t i = 0; i < n; i += CHUNK)
-    if (insert_chunk(w, w->order + i, n - i < CHUNK ? n - i : CHUNK)) return 0;
-  for (size_t i = 0; i < n; i++) {
+** order; its newest packets into LATEST. 0, and their number in *N, or -1
+** on a database error. */
+static int store_batch(struct hj212_writer *w, struct hj212_job *batch, size_t *n) {
+  *n = sort_batch(w, batch);
+  for (size_t i = 0; i < *n; i += CHUNK)
+    if (insert_chunk(w, w->order + i, *n - i < CHUNK ? *n - i : CHUNK)) return -1;
+  for (size_t i = 0; i < *n; i++) {
     remember_latest(w, w->order[i]);
     const struct hj212_feed *feed = hj212_feeds_find(w->feeds, w->order[i]->station_id);
-    if (feed && feed_job(feed, w->order[i])) return 0;
+    if (feed && feed_job(feed, w->order[i])) return -1;
   }
-  return hj212_feeds_flush(w->feeds) ? 0 : n;
+  return hj212_feeds_flush(w->feeds) ? -1 : 0;
+}
+
+/* Mark the jobs whose station is no longer in the registry as orphans
+** (not stored, not answered: the loop thread's registry, read every
+** RELOAD_MS, still had it). */
+static void mark_orphans(struct hj212_writer *w, struct hj212_job *batch) {
+  char err[256];
+  sqlite3_stmt *st = db_prepare(w->db, "SELECT 1 FROM hj212_station WHERE id = ?", err, sizeof err);
+  if (!st) { fprintf(stderr, "hj212: writer: %s\n", err); return; }
+  size_t n = 0;
+  for (struct hj212_job *j = batch; j; j = j->next) {
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, j->station_id);
+    if (sqlite3_step(st) == SQLITE_ROW) continue;
+    j->orphan = 1;
+    j->reply_len = 0;
+    n++;
+  }
+  sqlite3_finalize(st);
+  if (n) fprintf(stderr, "hj212: writer: left out, their stations removed: %zu packets\n", n);
 }
 
 /* Read the sections' feeds again every FEEDS_RELOAD_MS, so a section or
@@ -288,21 +309,24 @@ static void reload_feeds(struct hj212_writer *w) {
   w->feeds_at = now;
 }
 
-/* Without the water feeds (they could not be read) nothing is committed:
-** the readings would miss their sections' aggregates for good. */
-int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch) {
+/* One attempt at the batch: SQLITE_OK, or the (extended) code of what
+** failed, all of it rolled back. Without the water feeds (they could not
+** be read) nothing is committed: the readings would miss their sections'
+** aggregates for good. */
+static int commit_once(struct hj212_writer *w, struct hj212_job *batch) {
   reload_feeds(w);
-  if (!w->feeds) return -1;
+  if (!w->feeds) return SQLITE_ERROR;
   w->now = (int64_t)time(NULL);
-  if (db_begin(w->db) != SQLITE_OK) return -1;
+  if (db_begin(w->db) != SQLITE_OK) return sqlite3_extended_errcode(w->db);
   size_t n = 0;
-  int ok = (!w->latest_lost || catch_up_latest(w) == 0) && (n = store_batch(w, batch)) > 0;
+  int ok = (!w->latest_lost || catch_up_latest(w) == 0) && store_batch(w, batch, &n) == 0;
   uint64_t now = monotonic_ms();
   if (ok && (n < BUSY_BATCH || now - w->latest_at >= LATEST_WRITE_MS)) {
     ok = write_latest(w) == 0;
     w->latest_at = now;
   }
-  if (ok && db_commit(w->db) == SQLITE_OK) return 0;
+  if (ok && db_commit(w->db) == SQLITE_OK) return SQLITE_OK;
+  int rc = sqlite3_extended_errcode(w->db);
   fprintf(stderr, "hj212: writer: %s\n", sqlite3_errmsg(w->db));
   db_rollback(w->db);
   /* the water writer may hold sums of the rolled-back readings, and LATEST
@@ -310,7 +334,21 @@ int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch) {
   hj212_feeds_free(w->feeds);
   w->feeds = NULL;
   w->latest_lost = 1;
-  return -1;
+  return rc;
+}
+
+/* A station removed while its packets waited, or while LATEST held its
+** newest, fails the batch on a foreign key. The batch is tried once more,
+** without those packets and with hj212_latest caught up from the packets
+** (the rollback set latest_lost), so that the other stations' packets
+** need not be sent again. */
+int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch) {
+  int rc = commit_once(w, batch);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    mark_orphans(w, batch);
+    rc = commit_once(w, batch);
+  }
+  return rc == SQLITE_OK ? 0 : -1;
 }
 
 int hj212_writer_idle_ms(const struct hj212_writer *w) {

@@ -37,6 +37,7 @@ struct hj212_job {
   char *record;                 /* hj212_record_json, after the readings */
   char reply[200];
   size_t reply_len;
+  int orphan;                   /* its station was removed before the commit: not stored or answered */
   size_t n;
   struct hj212_job_reading readings[];
 };
@@ -48,9 +49,10 @@ struct hj212_writer;
 struct hj212_writer *hj212_writer_open(const char *path);
 void hj212_writer_close(struct hj212_writer *w);
 
-/* Store the jobs of BATCH (a list) in one transaction. 0 when committed;
-** -1 (said on stderr) when nothing was: leave them unanswered, and the
-** stations send them again. */
+/* Store the jobs of BATCH (a list) in one transaction. 0 when committed
+** (but for the jobs marked orphan: their station was removed while they
+** waited); -1 (said on stderr) when nothing was: leave them unanswered,
+** and the stations send them again. */
 int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch);
 
 /* How long the writer may wait for packets, in ms, before

@@ -218,6 +218,31 @@ class HJ212Case(TempDbCase):
         s.close()
         self.assertGreater(self.rows("SELECT max(id) FROM hj212_packet")[0][0], gone)
 
+    def test_removed_station_does_not_hold_back_its_batch(self):
+        # a station removed, but still in the receiver's registry (read
+        # again every 2 s): its packet and another station's go into one
+        # batch; the other is stored and answered at once, its own is
+        # neither (the foreign key would fail the whole batch)
+        self.assertEqual(self.rx.stop(), 0)
+        run("station", "add", "--mn", "GONE_0002", "--password", PW, "--st", "21", "--name", "gone",
+            db=self.db, check=True)
+        self.rx = Receiver(self.db, "--hj212-batch-ms", "300")   # has just read the registry
+        gone, kept = self.rx.connect(), self.rx.connect()
+        run("station", "remove", "--mn", "GONE_0002", db=self.db, check=True)
+        gone.sendall(upload("20240123120000001", 0, mn="GONE_0002"))
+        kept.sendall(upload("20240123120000002", 0))
+        self.assertEqual([qn_of(r) for r in read_replies(kept, 1, timeout=1.5)], ["20240123120000002"])
+        gone.settimeout(0.5)
+        with self.assertRaises(socket.timeout):
+            gone.recv(100)
+        gone.close()
+        kept.close()
+        self.assertEqual(self.rows("SELECT qn FROM hj212_packet"), [("20240123120000002",)])
+        self.assertIn("qingshui_hj212_committed_total 1\n", self.rx.metrics())
+        self.rx.proc.terminate()
+        err = self.rx.proc.communicate(timeout=30)[1]
+        self.assertIn("left out, their stations removed: 1 packets", err)   # not refused as unknown
+
     def test_garbage_between_packets(self):
         s = self.rx.connect()
         s.sendall(b"junk##0042garbage\r\n" + upload("20240123123000001", 30) + b"\x00\xffxx"
