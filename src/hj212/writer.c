@@ -235,7 +235,7 @@ static int job_order(const void *a, const void *b) {
   return x->cn != y->cn ? x->cn - y->cn : x->pno - y->pno;
 }
 
-/* The batch's jobs (but orphans) into W->order by key; returns their count. */
+/* The batch's jobs, all but the orphans, into W->order by key; returns their count. */
 static size_t sort_batch(struct hj212_writer *w, struct hj212_job *batch) {
   size_t n = 0;
   for (struct hj212_job *j = batch; j; j = j->next) {
@@ -287,7 +287,7 @@ static void mark_orphans(struct hj212_writer *w, struct hj212_job *batch) {
   for (struct hj212_job *j = batch; j; j = j->next) {
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, j->station_id);
-    if (sqlite3_step(st) == SQLITE_ROW) continue;
+    if (sqlite3_step(st) != SQLITE_DONE) continue;   /* there, or not known: keep it */
     j->orphan = 1;
     j->reply_len = 0;
     n++;
