@@ -440,6 +440,7 @@ static struct hj212_job *make_job(struct hj212_receiver *rx, const struct hj212_
   struct hj212_job *j = job_alloc(rx, sizeof *j + p->npollutants * sizeof *j->readings + len + 1);
   j->record = (char *)(j->readings + p->npollutants);
   memcpy(j->record, record, len + 1);
+  j->record_len = len;
   j->station_id = s->id;
   j->cn = p->cn;
   j->pno = p->pno;

@@ -35,6 +35,7 @@ struct hj212_job {
   int64_t at;                   /* DataTime in seconds (hj212_time_seconds): the key's */
   char qn[18];
   char *record;                 /* hj212_record_json, after the readings */
+  size_t record_len;
   char reply[200];
   size_t reply_len;
   int orphan;                   /* its station was removed before the commit: not stored or answered */

@@ -8,9 +8,12 @@
 ** The writer gathers the sums of a batch in memory (a day's six 4-hourly
 ** readings, a month's 180, make one UPSERT each) and writes them when the
 ** batch is full and at water_writer_flush, before the caller commits.
-** While open it gives its connection a page cache of WRITER_CACHE_KIB: the
-** readings of a hundred sections' series land on as many B-tree leaves,
-** more than SQLite's default 2 MiB holds, and each miss is a read.
+** An import gives its connection a page cache of IMPORT_CACHE_KIB while it
+** runs: the readings of a hundred sections' series land on as many B-tree
+** leaves, more than SQLite's default 2 MiB holds, and each miss is a read.
+** The writer itself leaves the cache as its caller set it: the HJ 212
+** writer commits every few milliseconds, and there a large cache costs
+** every commit (writer.c).
 */
 #include "water/store.h"
 #include "db/db.h"
@@ -25,7 +28,7 @@
 #include <time.h>
 
 #define MAX_SECTIONS 4096
-#define WRITER_CACHE_KIB 65536
+#define IMPORT_CACHE_KIB 65536
 /* Pending aggregate rows: a power of two, flushed at half full. */
 #define PENDING_SLOTS 32768
 
@@ -74,7 +77,6 @@ struct water_writer {
   sqlite3_stmt *get, *put, *agg, *alarm;
   struct pending *pending;         /* PENDING_SLOTS, open addressing */
   int npending;
-  int cache_size;                  /* the connection's, restored at close (0: not changed) */
 };
 
 static const char get_sql[] =
@@ -98,11 +100,6 @@ void water_writer_close(struct water_writer *w) {
   sqlite3_finalize(w->put);
   sqlite3_finalize(w->agg);
   sqlite3_finalize(w->alarm);
-  if (w->cache_size) {
-    char pragma[48];
-    snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", w->cache_size);
-    sqlite3_exec(w->db, pragma, NULL, NULL, NULL);
-  }
   free(w->pending);
   free(w);
 }
@@ -119,16 +116,6 @@ struct water_writer *water_writer_open(sqlite3 *db, const struct water_standard 
       !(w->alarm = db_prepare(db, alarm_sql, err, errlen))) {
     water_writer_close(w);
     return NULL;
-  }
-  sqlite3_stmt *st = db_prepare(db, "PRAGMA cache_size", err, errlen);
-  if (st && sqlite3_step(st) == SQLITE_ROW) w->cache_size = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  if (w->cache_size < 0 && w->cache_size > -WRITER_CACHE_KIB) {
-    char pragma[48];
-    snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", -WRITER_CACHE_KIB);
-    sqlite3_exec(db, pragma, NULL, NULL, NULL);
-  } else {
-    w->cache_size = 0;   /* already as large, or set in pages: leave it */
   }
   return w;
 }
@@ -580,6 +567,26 @@ static int import_rows(struct import_ctx *x, struct csv_reader *r, char *err, si
   return 0;
 }
 
+/* Set the connection's page cache to N (PRAGMA cache_size's units). */
+static void set_cache_size(sqlite3 *db, int n) {
+  char pragma[48];
+  snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", n);
+  sqlite3_exec(db, pragma, NULL, NULL, NULL);
+}
+
+/* Give DB a cache of IMPORT_CACHE_KIB for an import; returns the cache
+** size to restore afterwards, 0 if it was left alone (already as large,
+** or set in pages). */
+static int raise_cache(sqlite3 *db) {
+  char err[128];
+  sqlite3_stmt *st = db_prepare(db, "PRAGMA cache_size", err, sizeof err);
+  int was = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (was >= 0 || was <= -IMPORT_CACHE_KIB) return 0;
+  set_cache_size(db, -IMPORT_CACHE_KIB);
+  return was;
+}
+
 int water_import_readings(sqlite3 *db, const struct water_standard *s, const char *csv,
                           size_t len, const char *source, const char *actor,
                           int *stored, int *alarms, char *err, size_t errlen) {
@@ -590,7 +597,7 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
     snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
     return -1;
   }
-  int rc = -1;
+  int rc = -1, cache_was = raise_cache(db);
   csv_init(&r, csv, len);
   if (!load_sections(db, s, &x.sections, err, errlen) &&
       (x.w = water_writer_open(db, s, err, errlen)) && !import_rows(&x, &r, err, errlen) &&
@@ -605,6 +612,7 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
   water_writer_close(x.w);
   free(x.sections.sec);
   if (rc) db_rollback(db);
+  if (cache_was) set_cache_size(db, cache_was);
   if (stored) *stored = rc ? 0 : x.stored;
   if (alarms) *alarms = rc ? 0 : x.alarms;
   return rc;
