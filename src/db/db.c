@@ -5,6 +5,9 @@
 ** binary; NNNN is the schema version the file brings the database to. They
 ** are applied in order, each in one transaction together with the new
 ** PRAGMA user_version, so a crash leaves the database at a whole version.
+** Upgrading an existing database says so on stderr, migration by
+** migration with the time each took: one that rewrites a table of tens of
+** millions of rows takes minutes, and SQLite cannot say how far it is.
 */
 #include "db/db.h"
 #include "util/embedded.h"
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MIGRATION_PREFIX "src/db/migrations/"
@@ -115,6 +119,12 @@ static int apply_migration(sqlite3 *db, const struct embedded_file *f, int versi
   return SQLITE_OK;
 }
 
+static double seconds_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int db_migrate(sqlite3 *db, char *err, size_t errlen) {
   int current = db_schema_version(db);
   if (current < 0) {
@@ -128,8 +138,14 @@ int db_migrate(sqlite3 *db, char *err, size_t errlen) {
     if (v < 0) continue;
     latest = v;
     if (v <= current) continue;
+    const char *name = embedded_files[i].name + strlen(MIGRATION_PREFIX);
+    double started = seconds_now();
+    if (current > 0)   /* an existing database, not one being created */
+      fprintf(stderr, "qingshui: upgrading the database to schema version %d (%s)...\n", v, name);
     if (apply_migration(db, &embedded_files[i], v, err, errlen) != SQLITE_OK)
       return SQLITE_ERROR;
+    if (current > 0)
+      fprintf(stderr, "qingshui: schema version %d in %.1f s\n", v, seconds_now() - started);
   }
   if (current > latest) {
     snprintf(err, errlen, "database schema version %d is newer than this program (%d)",

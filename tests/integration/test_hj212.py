@@ -435,8 +435,14 @@ class MigrationCase(TempDbCase):
                         "avg, flag, qn, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", old)
         con.commit()
         con.close()
-        run("station", "list", db=self.db, check=True)   # opening the database migrates it
+        r = run("station", "list", db=self.db, check=True)   # opening the database migrates it
         self.assertEqual(self.rows("PRAGMA user_version"), [(10,)])
+        # each step said on stderr, with its time; a database already current says nothing
+        for v, name in ((8, "0008_packet_log.sql"), (9, "0009_latest_mark.sql"), (10, "0010_packet_times.sql")):
+            self.assertIn(f"upgrading the database to schema version {v} ({name})...", r.stderr)
+            self.assertRegex(r.stderr, rf"schema version {v} in \d+\.\d s")
+        self.assertNotIn("schema version 7", r.stderr)
+        self.assertNotIn("upgrading", run("station", "list", db=self.db, check=True).stderr)
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet"), [(3,)])
         back = self.rows("SELECT station_id, cn, data_time, code, code_sent, known, rtd, avg, flag, qn, "
                          "received_at FROM hj212_reading ORDER BY data_time, code")
