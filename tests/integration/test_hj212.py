@@ -243,6 +243,40 @@ class HJ212Case(TempDbCase):
         err = self.rx.proc.communicate(timeout=30)[1]
         self.assertIn("left out, their stations removed: 1 packets", err)   # not refused as unknown
 
+    def test_station_removed_while_its_latest_row_waits(self):
+        # under load (a batch of 32 packets or more) hj212_latest is written
+        # at most every 500 ms, the newest packets held in memory meanwhile;
+        # a station removed in that time must not fail the next write of
+        # them, nor the other stations' packets that go with it
+        self.assertEqual(self.rx.stop(), 0)
+        run("station", "add", "--mn", "GONE_0003", "--password", PW, "--st", "21", "--name", "gone",
+            db=self.db, check=True)
+        self.rx = Receiver(self.db, "--hj212-batch-ms", "100")
+        gone, kept = self.rx.connect(), self.rx.connect()
+        kept.sendall(upload("20240123110000001", 0, hour=11))   # a first batch writes hj212_latest
+        read_replies(kept, 1)
+        gone.sendall(upload("20240123130000099", 59, mn="GONE_0003", hour=13))
+        kept.sendall(b"".join(upload(f"202401231300000{m:02d}", m, hour=13) for m in range(40)))
+        read_replies(gone, 1)
+        self.assertEqual(len(read_replies(kept, 40)), 40)   # one busy batch: hj212_latest left for later
+        con = sqlite3.connect(self.db, timeout=10)
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("DELETE FROM hj212_station WHERE mn = 'GONE_0003'")   # its packets go with it
+        con.commit()
+        con.close()
+        kept.sendall(upload("20240123140000001", 0, hour=14))
+        self.assertEqual([qn_of(r) for r in read_replies(kept, 1, timeout=5)], ["20240123140000001"])
+        gone.close()
+        kept.close()
+        self.assertEqual(self.rows("SELECT s.mn, datetime(l.data_time, 'unixepoch') FROM hj212_latest l "
+                                   "JOIN hj212_station s ON s.id = l.station_id"),
+                         [(MN, "2024-01-23 14:00:00")])
+        self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet"), [(42,)])
+        self.assertIn("qingshui_hj212_committed_total 43\n", self.rx.metrics())
+        self.rx.proc.terminate()
+        err = self.rx.proc.communicate(timeout=30)[1]
+        self.assertIn("FOREIGN KEY constraint failed", err)   # what LATEST held was its
+
     def test_garbage_between_packets(self):
         s = self.rx.connect()
         s.sendall(b"junk##0042garbage\r\n" + upload("20240123123000001", 30) + b"\x00\xffxx"
