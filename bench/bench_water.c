@@ -84,6 +84,7 @@ static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int ye
   }
   for (int k = 0; k < NITEMS; k++) idx[k] = water_item_index(s, items[k]);
   long n = 0;
+  int cache_was = water_bulk_cache_begin(db);   /* as the CSV import */
   db_begin(db);
   struct water_writer *w = water_writer_open(db, s, err, sizeof err);
   time_t t0 = 1451606400;   /* 2016-01-01 00:00 UTC, used as local time */
@@ -125,6 +126,7 @@ static long ingest(sqlite3 *db, const struct water_standard *s, int nsec, int ye
   }
   water_writer_close(w);
   db_commit(db);
+  water_bulk_cache_end(db, cache_was);
   free(sec);
   return n;
 }

@@ -8,12 +8,10 @@
 ** The writer gathers the sums of a batch in memory (a day's six 4-hourly
 ** readings, a month's 180, make one UPSERT each) and writes them when the
 ** batch is full and at water_writer_flush, before the caller commits.
-** An import gives its connection a page cache of IMPORT_CACHE_KIB while it
-** runs: the readings of a hundred sections' series land on as many B-tree
-** leaves, more than SQLite's default 2 MiB holds, and each miss is a read.
-** The writer itself leaves the cache as its caller set it: the HJ 212
-** writer commits every few milliseconds, and there a large cache costs
-** every commit (writer.c).
+** An import gives its connection a page cache of BULK_CACHE_KIB while it
+** runs (water_bulk_cache_begin); the writer itself leaves the cache as its
+** caller set it: the HJ 212 writer commits every few milliseconds, and
+** there a large cache costs every commit (hj212/writer.c).
 */
 #include "water/store.h"
 #include "db/db.h"
@@ -28,7 +26,7 @@
 #include <time.h>
 
 #define MAX_SECTIONS 4096
-#define IMPORT_CACHE_KIB 65536
+#define BULK_CACHE_KIB 65536
 /* Pending aggregate rows: a power of two, flushed at half full. */
 #define PENDING_SLOTS 32768
 
@@ -574,17 +572,18 @@ static void set_cache_size(sqlite3 *db, int n) {
   sqlite3_exec(db, pragma, NULL, NULL, NULL);
 }
 
-/* Give DB a cache of IMPORT_CACHE_KIB for an import; returns the cache
-** size to restore afterwards, 0 if it was left alone (already as large,
-** or set in pages). */
-static int raise_cache(sqlite3 *db) {
+int water_bulk_cache_begin(sqlite3 *db) {
   char err[128];
   sqlite3_stmt *st = db_prepare(db, "PRAGMA cache_size", err, sizeof err);
   int was = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
   sqlite3_finalize(st);
-  if (was >= 0 || was <= -IMPORT_CACHE_KIB) return 0;
-  set_cache_size(db, -IMPORT_CACHE_KIB);
+  if (was >= 0 || was <= -BULK_CACHE_KIB) return 0;   /* in pages, or as large */
+  set_cache_size(db, -BULK_CACHE_KIB);
   return was;
+}
+
+void water_bulk_cache_end(sqlite3 *db, int was) {
+  if (was) set_cache_size(db, was);
 }
 
 int water_import_readings(sqlite3 *db, const struct water_standard *s, const char *csv,
@@ -597,7 +596,7 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
     snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
     return -1;
   }
-  int rc = -1, cache_was = raise_cache(db);
+  int rc = -1, cache_was = water_bulk_cache_begin(db);
   csv_init(&r, csv, len);
   if (!load_sections(db, s, &x.sections, err, errlen) &&
       (x.w = water_writer_open(db, s, err, errlen)) && !import_rows(&x, &r, err, errlen) &&
@@ -612,7 +611,7 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
   water_writer_close(x.w);
   free(x.sections.sec);
   if (rc) db_rollback(db);
-  if (cache_was) set_cache_size(db, cache_was);
+  water_bulk_cache_end(db, cache_was);
   if (stored) *stored = rc ? 0 : x.stored;
   if (alarms) *alarms = rc ? 0 : x.alarms;
   return rc;

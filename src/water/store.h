@@ -38,6 +38,15 @@ int water_import_readings(sqlite3 *db, const struct water_standard *s, const cha
                           size_t len, const char *source, const char *actor,
                           int *stored, int *alarms, char *err, size_t errlen);
 
+/* A bulk load's page cache: the readings of a hundred sections' series
+** land on as many B-tree leaves, more than SQLite's default 2 MiB holds.
+** water_bulk_cache_begin gives DB a larger one (unless it already has as
+** much, or a size in pages) and returns what water_bulk_cache_end restores.
+** Not for a connection that commits every few milliseconds (hj212/writer.c
+** says why). */
+int water_bulk_cache_begin(sqlite3 *db);
+void water_bulk_cache_end(sqlite3 *db, int was);
+
 /* Storing readings one by one inside the caller's transaction (the import
 ** above, the HJ 212 receiver): the row, its hour/day/month aggregates, and
 ** an alarm if its class is worse than the section's target. The
