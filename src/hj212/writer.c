@@ -398,12 +398,12 @@ static int start_numbering(struct hj212_writer *w, char *err, size_t errlen) {
 ** for its acknowledgement would wait too; the receiver's checkpointer
 ** thread does it beside the writer.
 **
-** Its page cache is SQLite's default 2 MiB (the pages a batch touches: the
-** ends of hj212_packet and its key, hj212_latest, the stations), not
-** more: when an insert splits a page, SQLite renumbers the new pages
-** through the lock page's number (balance_nonroot), and the commit then
-** walks the whole cache to drop pages past the end of the database
-** (pcache1TruncateUnsafe). With the 64 MiB cache the water writer used to
+** Its page cache is 2 MiB, about SQLite's default (the pages a batch
+** touches: the ends of hj212_packet and its key, hj212_latest, the
+** stations), and not more: when an insert splits a page, SQLite
+** renumbers the new pages through the lock page's number
+** (balance_nonroot), and the commit then walks the whole cache to drop
+** pages past the end of the database (pcache1TruncateUnsafe). With the 64 MiB cache the water writer used to
 ** give its connection, that walk was 8% of the writer's time at 1,000
 ** stations and grew with the cache. */
 struct hj212_writer *hj212_writer_open(const char *path) {
