@@ -246,8 +246,10 @@ class HJ212Case(TempDbCase):
     def test_station_removed_while_its_latest_row_waits(self):
         # under load (a batch of 32 packets or more) hj212_latest is written
         # at most every 500 ms, the newest packets held in memory meanwhile;
-        # a station removed in that time must not fail the next write of
-        # them, nor the other stations' packets that go with it
+        # a station removed in that time (here a few ms after the busy
+        # batch) must not fail the next write of them, nor the other
+        # stations' packets that go with it (the writer's retry: with it
+        # disabled this test fails)
         self.assertEqual(self.rx.stop(), 0)
         run("station", "add", "--mn", "GONE_0003", "--password", PW, "--st", "21", "--name", "gone",
             db=self.db, check=True)
@@ -273,9 +275,6 @@ class HJ212Case(TempDbCase):
                          [(MN, "2024-01-23 14:00:00")])
         self.assertEqual(self.rows("SELECT count(*) FROM hj212_packet"), [(42,)])
         self.assertIn("qingshui_hj212_committed_total 43\n", self.rx.metrics())
-        self.rx.proc.terminate()
-        err = self.rx.proc.communicate(timeout=30)[1]
-        self.assertIn("FOREIGN KEY constraint failed", err)   # what LATEST held was its
 
     def test_garbage_between_packets(self):
         s = self.rx.connect()
