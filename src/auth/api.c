@@ -11,20 +11,14 @@
 #include "auth/password.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "util/clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static json_t *session_json(struct http_request *req) {
   return json_pack("{s:o,s:s,s:s}", "account", account_json(req->db, req->who.account_id),
                    "level", access_level_name(req->who.level), "csrf", req->who.csrf);
-}
-
-static long long monotonic_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (long long)t.tv_sec;
 }
 
 static void audit_login(struct http_request *req, const char *login, const char *action) {
@@ -42,7 +36,7 @@ static void login(struct http_request *req, struct http_response *res) {
   const char *user = NULL, *password = NULL;
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "login", &user, "password", &password);
   if (!body) return;
-  if (!login_rate_allow(req->peer, monotonic_seconds())) {
+  if (!login_rate_allow(req->peer, (long long)clock_seconds())) {
     http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
                      req->peer);
   } else {

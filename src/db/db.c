@@ -10,13 +10,13 @@
 ** millions of rows takes minutes, and SQLite cannot say how far it is.
 */
 #include "db/db.h"
+#include "util/clock.h"
 #include "util/embedded.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MIGRATION_PREFIX "src/db/migrations/"
@@ -119,12 +119,6 @@ static int apply_migration(sqlite3 *db, const struct embedded_file *f, int versi
   return SQLITE_OK;
 }
 
-static double seconds_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int db_migrate(sqlite3 *db, char *err, size_t errlen) {
   int current = db_schema_version(db);
   if (current < 0) {
@@ -139,13 +133,13 @@ int db_migrate(sqlite3 *db, char *err, size_t errlen) {
     latest = v;
     if (v <= current) continue;
     const char *name = embedded_files[i].name + strlen(MIGRATION_PREFIX);
-    double started = seconds_now();
+    double started = clock_seconds();
     if (current > 0)   /* an existing database, not one being created */
       fprintf(stderr, "qingshui: upgrading the database to schema version %d (%s)...\n", v, name);
     if (apply_migration(db, &embedded_files[i], v, err, errlen) != SQLITE_OK)
       return SQLITE_ERROR;
     if (current > 0)
-      fprintf(stderr, "qingshui: schema version %d in %.1f s\n", v, seconds_now() - started);
+      fprintf(stderr, "qingshui: schema version %d in %.1f s\n", v, clock_seconds() - started);
   }
   if (current > latest) {
     snprintf(err, errlen, "database schema version %d is newer than this program (%d)",

@@ -35,6 +35,7 @@
 #include "hj212/feed.h"
 #include "hj212/hj212.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,12 +88,6 @@ struct hj212_writer {
   uint64_t latest_at;           /* CLOCK_MONOTONIC ms hj212_latest was written */
   int latest_lost;              /* a rollback dropped what LATEST held */
 };
-
-static uint64_t monotonic_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The statement of KIND for K rows, prepared on first use. */
 static sqlite3_stmt *rows_statement(struct hj212_writer *w, int kind, size_t k) {
@@ -299,7 +294,7 @@ static void mark_orphans(struct hj212_writer *w, struct hj212_job *batch) {
 /* Read the sections' feeds again every FEEDS_RELOAD_MS, so a section or
 ** station added since is fed. On error the old table stays. */
 static void reload_feeds(struct hj212_writer *w) {
-  uint64_t now = monotonic_ms();
+  uint64_t now = clock_ms();
   if (w->feeds && now - w->feeds_at < FEEDS_RELOAD_MS) return;
   char err[256];
   struct hj212_feeds *f = hj212_feeds_load(w->db, err, sizeof err);
@@ -320,7 +315,7 @@ static int commit_once(struct hj212_writer *w, struct hj212_job *batch) {
   if (db_begin(w->db) != SQLITE_OK) return sqlite3_extended_errcode(w->db);
   size_t n = 0;
   int ok = (!w->latest_lost || catch_up_latest(w) == 0) && store_batch(w, batch, &n) == 0;
-  uint64_t now = monotonic_ms();
+  uint64_t now = clock_ms();
   if (ok && (n < BUSY_BATCH || now - w->latest_at >= LATEST_WRITE_MS)) {
     ok = write_latest(w) == 0;
     w->latest_at = now;
@@ -353,7 +348,7 @@ int hj212_writer_commit(struct hj212_writer *w, struct hj212_job *batch) {
 
 int hj212_writer_idle_ms(const struct hj212_writer *w) {
   if (!w->latest_n && !w->latest_lost) return -1;
-  uint64_t since = monotonic_ms() - w->latest_at;
+  uint64_t since = clock_ms() - w->latest_at;
   return since >= LATEST_WRITE_MS ? 0 : (int)(LATEST_WRITE_MS - since);
 }
 
@@ -372,7 +367,7 @@ static int write_latest_now(struct hj212_writer *w) {
 void hj212_writer_tick(struct hj212_writer *w) {
   if (hj212_writer_idle_ms(w) == 0) {
     write_latest_now(w);
-    w->latest_at = monotonic_ms();
+    w->latest_at = clock_ms();
   }
 }
 

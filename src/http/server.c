@@ -19,12 +19,12 @@
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct http_server {
   struct MHD_Daemon *daemon;
@@ -36,7 +36,7 @@ struct http_server {
 struct request_state {
   struct buf body;
   int too_large;
-  struct timespec started;
+  double started;                /* clock_seconds() */
 };
 
 static pthread_key_t db_key;
@@ -55,12 +55,6 @@ static sqlite3 *thread_db(void) {
   if (!db) fprintf(stderr, "qingshui: %s\n", err);
   else pthread_setspecific(db_key, db);
   return db;
-}
-
-static double seconds_since(const struct timespec *t0) {
-  struct timespec t1;
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 static void add_security_headers(struct MHD_Response *r) {
@@ -204,7 +198,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
   struct request_state *st = *con_cls;
   if (!st) {
     st = xcalloc(1, sizeof *st);
-    clock_gettime(CLOCK_MONOTONIC, &st->started);
+    st->started = clock_seconds();
     *con_cls = st;
     return MHD_YES;
   }
@@ -235,7 +229,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
   } else {
     http_reply_error(&res, 404, "not_found", "no such resource: %s", url);
   }
-  metrics_observe(route_name, res.status, seconds_since(&st->started));
+  metrics_observe(route_name, res.status, clock_seconds() - st->started);
   return send_response(conn, &res);
 }
 
