@@ -160,9 +160,11 @@ static int authorize(struct http_request *req, struct http_response *res,
     if (req->who.level == ACCESS_ANONYMOUS)
       http_reply_error(res, 401, "unauthorized", "%s %s needs you to sign in", req->method,
                        route->pattern);
-    else
-      http_reply_error(res, 403, "forbidden", "%s %s needs the %s role; you are %s", req->method,
+    else {   /* a stable code and the role, for the pages to say it in the reader's language */
+      http_reply_error(res, 403, "role_required", "%s %s needs the %s role; you are %s", req->method,
                        route->pattern, access_level_name(needed), access_level_name(req->who.level));
+      json_object_set_new(res->json, "role", json_string(access_level_name(needed)));
+    }
     return 0;
   }
   /* Cookies are sent by the browser on its own, so a change made with a

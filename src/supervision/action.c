@@ -50,11 +50,24 @@ void action_audit(struct action *a, const char *action, const char *table, long 
 }
 
 void action_event(struct action *a, const char *kind, long long task_id, long long unit_id,
-                  const char *summary) {
+                  long long ref_id, const char *summary) {
   if (a->failed) return;
-  action_exec(a, "INSERT INTO event(at, kind, task_id, unit_id, summary) "
-              "VALUES(strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?)",
-              "siIs", kind, task_id, unit_id ? &unit_id : NULL, summary);
+  action_exec(a, "INSERT INTO event(at, kind, task_id, unit_id, ref_id, summary) "
+              "VALUES(strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?)",
+              "siIIs", kind, task_id, unit_id ? &unit_id : NULL, ref_id ? &ref_id : NULL, summary);
+}
+
+void action_settle(struct action *a, const char *kind, long long ref_id) {
+  action_exec(a, "UPDATE event SET done_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+              "WHERE ref_id = ? AND kind = ? AND done_at IS NULL", "is", ref_id, kind);
+}
+
+void action_settle_rows(struct action *a, const char *kind, json_t *rows) {
+  size_t i;
+  json_t *row;
+  json_array_foreach(rows, i, row)
+    action_settle(a, kind, json_integer_value(json_object_get(row, "id")));
+  json_decref(rows);
 }
 
 int action_exec(struct action *a, const char *sql, const char *types, ...) {

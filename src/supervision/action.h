@@ -27,9 +27,20 @@ json_t *action_row(sqlite3 *db, const char *table, long long id);
 void action_audit(struct action *a, const char *action, const char *table, long long id,
                   json_t *before);
 
-/* Record an event for UNIT_ID's accounts (0: for the administrators). */
+/* Record an event for UNIT_ID's accounts (0: for the administrators)
+** about REF_ID: the row of the table its kind begins with (notice.issued:
+** a notice), so that action_settle can find it again. */
 void action_event(struct action *a, const char *kind, long long task_id, long long unit_id,
-                  const char *summary);
+                  long long ref_id, const char *summary);
+
+/* The action an inbox item asked for has been taken: mark the events of
+** KIND about REF_ID done, whoever they were addressed to. */
+void action_settle(struct action *a, const char *kind, long long ref_id);
+
+/* action_settle about each row of ROWS (objects with an "id", from
+** db_query_rows; stolen): a request sent back is settled when it is made
+** again. */
+void action_settle_rows(struct action *a, const char *kind, json_t *rows);
 
 /* Run SQL (types as db_exec_bind) as part of the action; on failure the
 ** action is marked failed and ERR says why. Returns rows changed or -1. */

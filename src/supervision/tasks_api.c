@@ -80,7 +80,7 @@ static void announce_to_units(struct action *a, const char *kind, long long task
   size_t i;
   json_t *u;
   json_array_foreach(units, i, u)
-    action_event(a, kind, task_id, json_integer_value(json_object_get(u, "unit_id")), summary);
+    action_event(a, kind, task_id, json_integer_value(json_object_get(u, "unit_id")), task_id, summary);
   json_decref(units);
 }
 
@@ -213,7 +213,13 @@ static void get_task(struct http_request *req, struct http_response *res) {
   else if (!may_read_task(req->db, &req->who, id)) {
     json_decref(task);
     http_reply_error(res, 403, "forbidden", "task %lld belongs to other units", id);
-  } else http_reply_json(res, 200, task);
+  } else {
+    const char *today = json_string_value(json_object_get(task, "today"));
+    if (req->who.level == ACCESS_UNIT)   /* what its report form offers first */
+      json_object_set_new(task, "report_period",
+                          task_report_period_json(req->db, id, req->who.unit_id, today));
+    http_reply_json(res, 200, task);
+  }
 }
 
 /* The task of a row in TABLE, or 0 with a 404 reply. */
@@ -290,7 +296,10 @@ static void submit_report(struct http_request *req, struct http_response *res) {
                   text, percent, indicator, req->actor, today);
       long long id = insert_id(&a);
       action_audit(&a, "report.submit", "report", id, NULL);
-      action_event(&a, "report.submitted", task, 0, period);
+      action_settle_rows(&a, "report.returned", db_query_rows(req->db, "SELECT id FROM report WHERE "
+                         "task_id = ? AND unit_id = ? AND period = ? AND state = 'returned'", "iis",
+                         task, req->who.unit_id, period));
+      action_event(&a, "report.submitted", task, 0, id, period);
       action_commit(&a, 201, a.failed ? NULL : action_row(req->db, "report", id));
     }
   }
@@ -317,7 +326,8 @@ static void review_report(struct http_request *req, struct http_response *res, i
                 "reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?", "sssi",
                 accept ? "accepted" : "returned", comment, req->actor, id);
     action_audit(&a, accept ? "report.accept" : "report.return", "report", id, before);
-    action_event(&a, accept ? "report.accepted" : "report.returned", task, unit, comment ? comment : "");
+    action_settle(&a, "report.submitted", id);
+    action_event(&a, accept ? "report.accepted" : "report.returned", task, unit, id, comment ? comment : "");
     action_commit(&a, 200, action_row(req->db, "report", id));
   }
   json_decref(body);

@@ -16,8 +16,9 @@
   "t.*, m.ordinal AS measure_ordinal, m.title AS measure_title, c.ordinal AS chapter, " \
   "(SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'role', tu.role)) " \
   " FROM task_unit tu JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = t.id) AS units_json, " \
-  "(SELECT percent FROM report WHERE task_id = t.id AND state != 'returned' " \
-  " ORDER BY period DESC, id DESC LIMIT 1) AS percent " \
+  "CASE WHEN t.state = 'done' THEN 100 ELSE " \
+  " (SELECT percent FROM report WHERE task_id = t.id AND state != 'returned' " \
+  "  ORDER BY period DESC, id DESC LIMIT 1) END AS percent " \
   "FROM task t JOIN measure m ON m.id = t.measure_id JOIN chapter c ON c.id = m.chapter_id"
 
 static int day_or_none(json_t *row, const char *field) {
@@ -130,4 +131,28 @@ json_t *task_list_json(sqlite3 *db, const struct task_filter *f) {
   }
   json_decref(rows);
   return out;
+}
+
+json_t *task_report_period_json(sqlite3 *db, long long task_id, long long unit_id, const char *today) {
+  json_t *t = db_query_row(db, "SELECT start_on, due_on FROM task WHERE id = ?", "i", task_id);
+  int start = day_or_none(t, "start_on"), end = day_or_none(t, "due_on"), now = DAY_NONE;
+  json_decref(t);
+  if (start == DAY_NONE || end == DAY_NONE || day_parse(today, &now)) return json_null();
+  json_t *reported = db_query_rows(db, "SELECT DISTINCT period FROM report WHERE task_id = ? "
+                                   "AND unit_id = ? AND state != 'returned'", "ii", task_id, unit_id);
+  enum period_kind kind = supervision_config()->light.period;
+  int last = now < end ? now : end;
+  struct period p = period_of_day(kind, start), until = period_of_day(kind, last < start ? start : last);
+  char key[PERIOD_KEY_SIZE];
+  for (;; p = period_next(&p)) {
+    period_key(&p, key);
+    int found = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(reported, i, r)
+      found |= !strcmp(json_string_value(json_object_get(r, "period")), key);
+    if (!found || period_first_day(&p) >= period_first_day(&until)) break;
+  }
+  json_decref(reported);
+  return json_string(key);
 }

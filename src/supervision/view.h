@@ -26,4 +26,11 @@ json_t *task_list_json(sqlite3 *db, const struct task_filter *f);
 ** periods attached) for TODAY, as {"color", "reasons": [...]}. */
 json_t *task_light_json(sqlite3 *db, long long task_id, const char *today);
 
+/* The period UNIT_ID should report on next for TASK_ID, as a key
+** ("2026-05"): the first of the task's periods, from its start to the one
+** holding TODAY (or its end, if sooner), on which the unit has no report
+** that stands (submitted or accepted); the last of them if none is
+** missing. What the report form offers first. */
+json_t *task_report_period_json(sqlite3 *db, long long task_id, long long unit_id, const char *today);
+
 #endif

@@ -2,7 +2,8 @@
 ** Supervision workflow over HTTP: notices at three levels (催办, 督办,
 ** 挂牌督办) with deadlines and replies, extension requests, completion
 ** proposals (办结) confirmed or sent back with a rating, and each
-** account's inbox of what waits for it.
+** account's inbox of what waits for it. Taking the action an inbox item
+** asks for (replying, deciding) settles the item (action_settle).
 */
 #include "supervision/api.h"
 #include "supervision/access.h"
@@ -62,7 +63,7 @@ static void issue_notice(struct http_request *req, struct http_response *res) {
                   level, text, deadline, req->actor);
       long long id = a.failed ? 0 : sqlite3_last_insert_rowid(req->db);
       action_audit(&a, "notice.issue", "notice", id, NULL);
-      action_event(&a, "notice.issued", task, unit_id, text);
+      action_event(&a, "notice.issued", task, unit_id, id, text);
       action_commit(&a, 201, action_row(req->db, "notice", id));
     }
   }
@@ -87,7 +88,8 @@ static void reply_notice(struct http_request *req, struct http_response *res) {
                   "replied_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?", "ssi", text,
                   req->actor, id);
       action_audit(&a, "notice.reply", "notice", id, json_incref(notice));
-      action_event(&a, "notice.replied", field_int(notice, "task_id"), 0, text);
+      action_settle(&a, "notice.issued", id);
+      action_event(&a, "notice.replied", field_int(notice, "task_id"), 0, id, text);
       action_commit(&a, 200, action_row(req->db, "notice", id));
     }
   }
@@ -95,16 +97,53 @@ static void reply_notice(struct http_request *req, struct http_response *res) {
   json_decref(notice);
 }
 
+/* A notice is settled: nothing more is asked of its unit or of the office. */
+static void settle_notice(struct action *a, long long id) {
+  action_settle(a, "notice.issued", id);
+  action_settle(a, "notice.replied", id);
+}
+
 static void close_notice(struct http_request *req, struct http_response *res) {
   json_t *notice = load(req, res, "notice");
   if (!notice) return;
   struct action a;
   long long id = field_int(notice, "id");
-  if (!action_begin(&a, req, res)) {
+  if (!strcmp(field_str(notice, "state"), "withdrawn")) {
+    http_reply_error(res, 409, "conflict", "notice %lld was withdrawn", id);
+  } else if (!action_begin(&a, req, res)) {
     action_exec(&a, "UPDATE notice SET state = 'closed' WHERE id = ?", "i", id);
     action_audit(&a, "notice.close", "notice", id, json_incref(notice));
+    settle_notice(&a, id);
     action_commit(&a, 200, action_row(req->db, "notice", id));
   }
+  json_decref(notice);
+}
+
+/* Withdrawing a notice sent by mistake (to the wrong unit, say): it leaves
+** the unit's inbox, counts no more on the dashboard or in the assessment,
+** and stays in the task's timeline as withdrawn, with the reason. */
+static void withdraw_notice(struct http_request *req, struct http_response *res) {
+  json_t *notice = load(req, res, "notice");
+  if (!notice) return;
+  const char *reason = NULL;
+  json_t *body = NULL;
+  long long id = field_int(notice, "id");
+  if (!strcmp(field_str(notice, "state"), "withdrawn")) {
+    http_reply_error(res, 409, "conflict", "notice %lld was already withdrawn", id);
+  } else if ((body = http_body_unpack(req, res, "{s:s}", "reason", &reason))) {
+    struct action a;
+    if (!reason[strspn(reason, " \t\r\n")]) {
+      http_reply_error(res, 400, "invalid_field", "reason must say why notice %lld is withdrawn", id);
+    } else if (!action_begin(&a, req, res)) {
+      action_exec(&a, "UPDATE notice SET state = 'withdrawn', withdraw_reason = ?, withdrawn_by = ?, "
+                  "withdrawn_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?", "ssi", reason,
+                  req->actor, id);
+      action_audit(&a, "notice.withdraw", "notice", id, json_incref(notice));
+      settle_notice(&a, id);
+      action_commit(&a, 200, action_row(req->db, "notice", id));
+    }
+  }
+  json_decref(body);
   json_decref(notice);
 }
 
@@ -125,7 +164,7 @@ static void request_extension(struct http_request *req, struct http_response *re
                 task, req->who.unit_id, until, reason, req->actor);
     long long id = a.failed ? 0 : sqlite3_last_insert_rowid(req->db);
     action_audit(&a, "extension.request", "extension", id, NULL);
-    action_event(&a, "extension.requested", task, 0, reason);
+    action_event(&a, "extension.requested", task, 0, id, reason);
     action_commit(&a, 201, action_row(req->db, "extension", id));
   }
   json_decref(body);
@@ -156,8 +195,9 @@ static void decide_extension(struct http_request *req, struct http_response *res
         action_audit(&a, "task.extend", "task", task, json_incref(task_before));
       }
       json_decref(task_before);
+      action_settle(&a, "extension.requested", id);
       action_event(&a, grant ? "extension.granted" : "extension.refused", task,
-                   field_int(ext, "unit_id"), comment ? comment : "");
+                   field_int(ext, "unit_id"), id, comment ? comment : "");
       action_commit(&a, 200, action_row(req->db, "extension", id));
     }
   }
@@ -190,7 +230,9 @@ static void propose_completion(struct http_request *req, struct http_response *r
     action_audit(&a, "completion.propose", "completion", id, NULL);
     action_exec(&a, "UPDATE task SET state = 'proposed' WHERE id = ?", "i", task);
     action_audit(&a, "task.propose", "task", task, json_incref(before));
-    action_event(&a, "completion.proposed", task, 0, evidence);
+    action_settle_rows(&a, "completion.returned", db_query_rows(req->db, "SELECT id FROM completion "
+                       "WHERE task_id = ? AND state = 'returned'", "i", task));
+    action_event(&a, "completion.proposed", task, 0, id, evidence);
     action_commit(&a, 201, action_row(req->db, "completion", id));
   }
   json_decref(before);
@@ -231,8 +273,9 @@ static void decide_completion(struct http_request *req, struct http_response *re
       else
         action_exec(&a, "UPDATE task SET state = 'open' WHERE id = ?", "i", task);
       action_audit(&a, confirm ? "task.done" : "task.reopen", "task", task, task_before);
+      action_settle(&a, "completion.proposed", id);
       action_event(&a, confirm ? "completion.confirmed" : "completion.returned", task,
-                   field_int(c, "unit_id"), comment ? comment : "");
+                   field_int(c, "unit_id"), id, comment ? comment : "");
       action_commit(&a, 200, action_row(req->db, "completion", id));
     }
   }
@@ -278,6 +321,7 @@ const struct http_route supervision_workflow_routes[] = {
   {"POST", "/api/tasks/{id}/notices", issue_notice, ROUTE_ADMIN},
   {"POST", "/api/notices/{id}/reply", reply_notice, ROUTE_UNIT},
   {"POST", "/api/notices/{id}/close", close_notice, ROUTE_ADMIN},
+  {"POST", "/api/notices/{id}/withdraw", withdraw_notice, ROUTE_ADMIN},
   {"POST", "/api/tasks/{id}/extensions", request_extension, ROUTE_UNIT},
   {"POST", "/api/extensions/{id}/decide", decide_extension, ROUTE_ADMIN},
   {"POST", "/api/tasks/{id}/completion", propose_completion, ROUTE_UNIT},
