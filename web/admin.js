@@ -2,7 +2,7 @@
 // disable, enable) and the audit log of every change.
 import { t } from './i18n.js';
 import { api, send } from './api.js';
-import { esc } from './ui.js';
+import { esc, reportSuccess, reportFailure } from './ui.js';
 
 let main;
 
@@ -36,14 +36,20 @@ export async function accountsPage() {
     try {
       await send('POST', '/api/accounts', body);
       await accountsPage();
+      reportSuccess(t('done.account'));
     } catch (err) {
-      const box = e.target.querySelector('.error') || e.target.appendChild(Object.assign(document.createElement('p'), { className: 'error' }));
-      box.textContent = err.message;
+      reportFailure(err, e.target);
     }
   });
   for (const b of main.querySelectorAll('[data-login]')) b.addEventListener('click', async () => {
-    await send('POST', `/api/accounts/${encodeURIComponent(b.dataset.login)}/${b.dataset.disabled === '1' ? 'enable' : 'disable'}`);
-    await accountsPage();
+    const act = b.dataset.disabled === '1' ? 'enable' : 'disable';
+    try {
+      await send('POST', `/api/accounts/${encodeURIComponent(b.dataset.login)}/${act}`);
+      await accountsPage();
+      reportSuccess(t(`done.account.${act}`));
+    } catch (err) {
+      reportFailure(err);
+    }
   });
 }
 

@@ -11,6 +11,7 @@ async function parse(response) {
     const error = new Error(body && body.detail ? body.detail : `HTTP ${response.status}`);
     error.status = response.status;
     error.code = body && body.error;
+    error.role = body && body.role;   // with role_required: the role the route needs
     throw error;
   }
   return body;

@@ -2,7 +2,7 @@
 // This file is the shell: the session, the navigation by role, the router.
 // Pages live in plan.js, supervision.js and water.js; links marked data-link are
 // followed without reloading the page.
-import { t, lang, setLang, translateStatic } from './i18n.js';
+import { t, lang, setLang, translateStatic, errorText } from './i18n.js';
 import { currentSession, loadSession, login, logout } from './api.js';
 import { esc } from './ui.js';
 import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, searchPage } from './plan.js';
@@ -31,7 +31,7 @@ async function loginPage(params, query) {
     } catch (err) {
       const box = document.getElementById('login-error');
       box.hidden = false;
-      box.textContent = err.message;
+      box.textContent = errorText(err);
     }
   });
 }
@@ -93,7 +93,7 @@ async function render() {
     await route[1](path.match(route[0]).groups || {}, query);
   } catch (err) {
     if (err.status === 401) { navigate(`/login?next=${encodeURIComponent(path + location.search)}`); return; }
-    main.innerHTML = `<p class="error" role="alert">${t('common.error')}: ${esc(err.message)}</p>`;
+    main.innerHTML = `<p class="error" role="alert" id="page-error">${esc(errorText(err))}</p>`;
   }
   document.body.dataset.ready = path + location.search;
 }

@@ -53,7 +53,26 @@ const dictionary = {
     'assessment.part.completion': '完成率', 'assessment.part.timeliness': '及时性', 'assessment.part.reports': '报送',
     'assessment.part.quality': '质量', 'assessment.part.base': '基础分', 'assessment.part.deduction': '督办扣分', 'assessment.part.score': '得分',
     'inbox.title': '待办事项', 'inbox.none': '没有待办事项', 'inbox.done': '已处理', 'inbox.all': '显示已处理',
-    'form.saved': '已保存', 'common.send': '提交',
+    'form.saved': '已保存', 'common.send': '提交', 'common.cancel': '取消',
+    'done.report': '进展已报送（{period}）', 'done.completion': '办结申请已提交', 'done.extension': '延期申请已提交',
+    'done.notice': '{level}已发给{unit}', 'done.copy': '已复制到 {year} 年度', 'done.report.accept': '进展已通过',
+    'done.report.return': '进展已退回修改', 'done.reply': '回复已发送', 'done.extension.grant': '已同意延期',
+    'done.extension.refuse': '已不同意延期', 'done.completion.confirm': '已确认办结', 'done.completion.return': '办结申请已退回',
+    'done.withdraw': '督办已撤回', 'done.milestone': '节点已标记完成', 'done.inbox': '已标记为已处理', 'done.task': '任务已创建',
+    'done.account': '账号已创建', 'done.account.enable': '账号已启用', 'done.account.disable': '账号已停用',
+    'done.alarm.acknowledge': '告警已确认', 'done.alarm.close': '告警已关闭',
+    'notice.confirm': '确认向{unit}发出{level}？', 'notice.confirm_ok': '确认发出',
+    'notice.withdraw': '撤回', 'notice.withdraw_reason': '撤回原因', 'notice.withdrawn': '撤回督办',
+    'notice.withdraw_confirm': '确认撤回发给{unit}的{level}？撤回后该单位不再需要办理。', 'notice.state.withdrawn': '已撤回',
+    'error.role_required.leader': '此页面仅限市领导和领导小组办公室查看', 'error.role_required.admin': '此操作仅限领导小组办公室（管理员）',
+    'error.role_required.unit': '请先登录', 'error.unauthorized': '请先登录', 'error.forbidden': '您的账号无权进行此操作',
+    'error.csrf': '页面已过期，请刷新后再试', 'error.not_found': '要找的内容不存在或已被删除',
+    'error.invalid_field': '填写的内容有误', 'error.invalid_parameter': '查询条件有误', 'error.invalid_json': '提交的内容无法识别',
+    'error.conflict': '此事项的状态已经改变，请刷新页面后再看', 'error.refused': '未能保存', 'error.busy': '系统繁忙，请稍后再试',
+    'error.payload_too_large': '提交的内容过大', 'error.invalid_attachment': '附件不符合要求', 'error.storage_error': '附件未能保存',
+    'error.bad_credentials': '账号或密码不正确', 'error.locked': '密码错误次数过多，账号已暂时锁定，请 15 分钟后再试',
+    'error.disabled': '此账号已停用', 'error.rate_limited': '登录尝试过于频繁，请稍后再试', 'error.network': '无法连接服务器，请检查网络后再试',
+    'error.detailed': '{sentence}（{detail}）', 'error.method_not_allowed': '不支持此操作', 'error.no_data': '暂无数据', 'error.database_error': '数据库出错，请稍后再试',
     'nav.accounts': '账号', 'nav.audit': '审计', 'admin.accounts': '账号管理', 'admin.name': '姓名', 'admin.role': '角色',
     'admin.role.admin': '管理员（领导小组办公室）', 'admin.role.leader': '领导', 'admin.role.unit': '单位用户',
     'admin.enable': '启用', 'admin.disable': '停用', 'admin.new_account': '新建账号', 'admin.create': '创建',
@@ -155,7 +174,26 @@ const dictionary = {
     'assessment.part.completion': 'Completion', 'assessment.part.timeliness': 'Timeliness', 'assessment.part.reports': 'Reports',
     'assessment.part.quality': 'Quality', 'assessment.part.base': 'Base', 'assessment.part.deduction': 'Deductions', 'assessment.part.score': 'Score',
     'inbox.title': 'Inbox', 'inbox.none': 'Nothing waits for you', 'inbox.done': 'Done', 'inbox.all': 'Show done',
-    'form.saved': 'Saved', 'common.send': 'Submit',
+    'form.saved': 'Saved', 'common.send': 'Submit', 'common.cancel': 'Cancel',
+    'done.report': 'Report sent ({period})', 'done.completion': 'Completion proposed', 'done.extension': 'Extension requested',
+    'done.notice': '{level} sent to {unit}', 'done.copy': 'Copied to {year}', 'done.report.accept': 'Report accepted',
+    'done.report.return': 'Report returned for correction', 'done.reply': 'Reply sent', 'done.extension.grant': 'Extension granted',
+    'done.extension.refuse': 'Extension refused', 'done.completion.confirm': 'Completion confirmed', 'done.completion.return': 'Completion sent back',
+    'done.withdraw': 'Notice withdrawn', 'done.milestone': 'Milestone marked done', 'done.inbox': 'Marked as done', 'done.task': 'Task created',
+    'done.account': 'Account created', 'done.account.enable': 'Account enabled', 'done.account.disable': 'Account disabled',
+    'done.alarm.acknowledge': 'Alarm acknowledged', 'done.alarm.close': 'Alarm closed',
+    'notice.confirm': 'Send this {level} to {unit}?', 'notice.confirm_ok': 'Send',
+    'notice.withdraw': 'Withdraw', 'notice.withdraw_reason': 'Reason for withdrawing', 'notice.withdrawn': 'Notice withdrawn',
+    'notice.withdraw_confirm': 'Withdraw the {level} sent to {unit}? The unit will no longer have to act on it.', 'notice.state.withdrawn': 'Withdrawn',
+    'error.role_required.leader': 'This page is for city leaders and the leading-group office only', 'error.role_required.admin': 'Only the leading-group office (administrators) may do this',
+    'error.role_required.unit': 'Please sign in first', 'error.unauthorized': 'Please sign in first', 'error.forbidden': 'Your account may not do this',
+    'error.csrf': 'The page has expired; reload it and try again', 'error.not_found': 'Not found, or deleted',
+    'error.invalid_field': 'Something entered is not right', 'error.invalid_parameter': 'A filter is not right', 'error.invalid_json': 'What was sent could not be read',
+    'error.conflict': 'This has changed in the meantime; reload the page', 'error.refused': 'Not saved', 'error.busy': 'The system is busy; try again shortly',
+    'error.payload_too_large': 'What was sent is too large', 'error.invalid_attachment': 'The attachment is not accepted', 'error.storage_error': 'The attachment could not be stored',
+    'error.bad_credentials': 'Wrong login or password', 'error.locked': 'Too many wrong passwords: the account is locked for 15 minutes',
+    'error.disabled': 'This account is disabled', 'error.rate_limited': 'Too many attempts to sign in; try again shortly', 'error.network': 'Cannot reach the server; check the network',
+    'error.detailed': '{sentence} ({detail})', 'error.method_not_allowed': 'This is not supported', 'error.no_data': 'No data yet', 'error.database_error': 'Database error; try again shortly',
     'nav.accounts': 'Accounts', 'nav.audit': 'Audit', 'admin.accounts': 'Accounts', 'admin.name': 'Name', 'admin.role': 'Role',
     'admin.role.admin': 'Administrator (leading-group office)', 'admin.role.leader': 'Leader', 'admin.role.unit': 'Unit user',
     'admin.enable': 'Enable', 'admin.disable': 'Disable', 'admin.new_account': 'New account', 'admin.create': 'Create',
@@ -226,6 +264,20 @@ export function setLang(next) {
 export function t(key, values = {}) {
   const text = dictionary[language][key] ?? dictionary.zh[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
+}
+
+// Errors whose detail (the field and value the API names) helps to put
+// them right: it follows the sentence. Other details are for the logs.
+const detailed = new Set(['invalid_field', 'invalid_parameter', 'invalid_json', 'conflict', 'refused',
+  'invalid_attachment']);
+
+// An error from api.js (code, role, message = the API's detail) as a
+// sentence in the UI's language; a failed fetch is the network's fault.
+export function errorText(err) {
+  if (err instanceof TypeError) return t('error.network');
+  const key = err.code === 'role_required' ? `error.role_required.${err.role}` : `error.${err.code}`;
+  if (!err.code || !(key in dictionary.zh)) return `${t('common.error')}: ${err.message}`;
+  return detailed.has(err.code) && err.message ? t('error.detailed', { sentence: t(key), detail: err.message }) : t(key);
 }
 
 // Translate the static parts of the page (elements marked data-i18n).

@@ -3,7 +3,7 @@
 // measure, the leaders' dashboard, the annual assessment, the inbox.
 import { t, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
-import { esc, cnOrdinal, loadECharts } from './ui.js';
+import { esc, cnOrdinal, loadECharts, reportSuccess, reportFailure, confirmAction } from './ui.js';
 
 let main;
 let navigate;
@@ -69,28 +69,33 @@ export async function tasksPage(params, query) {
   });
 }
 
-// A form whose submit runs ACTION(formData) and re-renders the task page.
-function bindForm(id, action) {
+// A form whose submit runs ACTION(formData, button), re-renders the task
+// page and says DONE(formData, button); CONFIRM(formData), if given, is the
+// question asked first (the change is not sent unless the user agrees).
+function bindForm(id, action, done, confirm = null) {
   const form = document.getElementById(id);
   if (!form) return;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const button = form.querySelector('button[type=submit]');
+    const data = new FormData(form);
+    if (confirm && !(await confirmAction(...confirm(data)))) return;
     button.disabled = true;
     try {
-      await action(new FormData(form), e.submitter);
-      await renderTask(form.dataset.task);
+      await action(data, e.submitter);
+      if (location.pathname === `/tasks/${form.dataset.task}`) await renderTask(form.dataset.task);   // unless it went elsewhere
+      reportSuccess(done(data, e.submitter));
     } catch (err) {
-      const box = form.querySelector('.error') || form.appendChild(Object.assign(document.createElement('p'), { className: 'error' }));
-      box.textContent = err.message;
-      box.setAttribute('role', 'alert');
+      reportFailure(err, form);
       button.disabled = false;
     }
   });
 }
 
+// The period offered is the first one the unit still owes (the API's
+// report_period), so that reporting it clears "进展未报送".
 function reportForm(task, today) {
-  const period = today.slice(0, 7);
+  const period = task.report_period || today.slice(0, 7);
   return `<form class="form card" id="report-form" data-task="${task.id}"><h3>${t('report.title')}</h3>
     <label>${t('report.period')} <input name="period" value="${period}" pattern="\\d{4}-(\\d{2}|Q[1-4])" required></label>
     <label>${t('report.percent')} <input name="percent" type="number" min="0" max="100" step="1" required></label>
@@ -118,7 +123,12 @@ function timelineItems(task) {
   for (const n of task.notices) {
     items.push({ at: n.issued_at, html: `<b class="level-${n.level}">${t(`notice.level.${n.level}`)}</b> → ${esc(n.unit_name)} · ${t('notice.deadline')} ${esc(n.deadline)}
       <span class="state state-${n.state}">${t(`notice.state.${n.state}`)}</span><p>${esc(n.text)}</p>${n.reply ? `<p class="comment">${t('notice.reply')}: ${esc(n.reply)}</p>` : ''}
-      ${n.state === 'open' && n.unit_id === myUnit() ? `<form class="inline" id="reply-${n.id}" data-task="${task.id}"><input name="text" required placeholder="${esc(t('notice.reply'))}"><button type="submit">${t('notice.reply')}</button></form>` : ''}` });
+      ${n.state === 'open' && n.unit_id === myUnit() ? `<form class="inline" id="reply-${n.id}" data-task="${task.id}"><input name="text" required placeholder="${esc(t('notice.reply'))}"><button type="submit">${t('notice.reply')}</button></form>` : ''}
+      ${isAdmin() && n.state !== 'withdrawn' ? `<form class="inline" id="withdraw-${n.id}" data-task="${task.id}"><input name="reason" required placeholder="${esc(t('notice.withdraw_reason'))}" aria-label="${esc(t('notice.withdraw_reason'))}"><button type="submit">${t('notice.withdraw')}</button></form>` : ''}` });
+    if (n.state === 'withdrawn') {
+      items.push({ at: n.withdrawn_at, html: `<b>${t('notice.withdrawn')}</b> ${t(`notice.level.${n.level}`)} → ${esc(n.unit_name)}
+        <p class="comment">${t('notice.withdraw_reason')}: ${esc(n.withdraw_reason)}</p>` });
+    }
   }
   for (const x of task.extensions) {
     items.push({ at: x.requested_at, html: `<b>${t('extension.request')}</b> ${esc(x.unit_name)} → ${esc(x.requested_until)}
@@ -137,6 +147,24 @@ function timelineItems(task) {
         <button type="submit" name="confirm" value="1" class="primary" id="confirm-completion">${t('completion.confirm')}</button><button type="submit" name="confirm" value="0">${t('completion.return')}</button></form>` : ''}` });
   }
   return items.sort((a, b) => (a.at < b.at ? 1 : -1));
+}
+
+// A day N days after DAY (YYYY-MM-DD), by the calendar, whatever the time zone.
+function addDays(day, n) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+// The 督办 form: to the lead unit unless the office picks another (lead
+// units first, each with its role), a reply due a week from today.
+function noticeForm(task) {
+  const units = [...task.units].sort((a, b) => (a.role === 'lead' ? 0 : 1) - (b.role === 'lead' ? 0 : 1));
+  return `<form class="form card" id="notice-form" data-task="${task.id}"><h3>${t('notice.issue')}</h3>
+    <label>${t('notice.unit')} <select name="unit" id="notice-unit">${units.map((u, i) => `<option value="${u.id}"${i === 0 ? ' selected' : ''}>${esc(u.name)}（${t(`role.${u.role}`)}）</option>`).join('')}</select></label>
+    <label>${t('notice.level')} <select name="level">${['cuiban', 'duban', 'guapai'].map((l) => `<option value="${l}">${t(`notice.level.${l}`)}</option>`).join('')}</select></label>
+    <label>${t('notice.deadline')} <input name="deadline" type="date" value="${addDays(task.today, 7)}" required></label>
+    <label class="wide">${t('notice.text')} <textarea name="text" rows="2" required></textarea></label><button type="submit">${t('notice.issue')}</button></form>`;
 }
 
 async function renderTask(id) {
@@ -163,11 +191,7 @@ async function renderTask(id) {
       ${mine && open ? `<form class="form card" id="extension-form" data-task="${task.id}"><h3>${t('extension.request')}</h3>
         <label>${t('extension.until')} <input name="until" type="date" required></label>
         <label class="wide">${t('extension.reason')} <textarea name="reason" rows="2" required></textarea></label><button type="submit">${t('extension.request')}</button></form>` : ''}
-      ${isAdmin() && task.state !== 'done' ? `<form class="form card" id="notice-form" data-task="${task.id}"><h3>${t('notice.issue')}</h3>
-        <label>${t('notice.unit')} <select name="unit">${task.units.map((u) => `<option value="${u.id}">${esc(u.name)}</option>`).join('')}</select></label>
-        <label>${t('notice.level')} <select name="level">${['cuiban', 'duban', 'guapai'].map((l) => `<option value="${l}">${t(`notice.level.${l}`)}</option>`).join('')}</select></label>
-        <label>${t('notice.deadline')} <input name="deadline" type="date" required></label>
-        <label class="wide">${t('notice.text')} <textarea name="text" rows="2" required></textarea></label><button type="submit">${t('notice.issue')}</button></form>` : ''}
+      ${isAdmin() && task.state !== 'done' ? noticeForm(task) : ''}
       ${isAdmin() ? `<form class="form card" id="copy-form" data-task="${task.id}"><h3>${t('task.copy')}</h3>
         <label>${t('task.year')} <input name="year" type="number" value="${task.year + 1}" min="2000" max="2100"></label><button type="submit">${t('task.copy')}</button></form>` : ''}
     </div>
@@ -178,34 +202,55 @@ async function renderTask(id) {
 }
 
 function bindTaskForms(task) {
+  const unitName = (id) => task.units.find((u) => String(u.id) === String(id))?.name || '';
+  const level = (data) => t(`notice.level.${data.get('level')}`);
+  const withComment = (data, body = {}) => (data.get('comment') ? { ...body, comment: data.get('comment') } : body);
   bindForm('report-form', async (data) => {
     const body = { period: data.get('period'), text: data.get('text'), percent: Number(data.get('percent')) };
     if (data.get('indicator_value')) body.indicator_value = Number(data.get('indicator_value'));
     const report = await send('POST', `/api/tasks/${task.id}/reports`, body);
     await uploadTo(`/api/reports/${report.id}/attachments`, data.get('file'));
-  });
+  }, (data) => t('done.report', { period: data.get('period') }));
   bindForm('completion-form', async (data) => {
     const c = await send('POST', `/api/tasks/${task.id}/completion`, { evidence: data.get('evidence') });
     await uploadTo(`/api/completions/${c.id}/attachments`, data.get('file'));
-  });
-  bindForm('extension-form', (data) => send('POST', `/api/tasks/${task.id}/extensions`, { until: data.get('until'), reason: data.get('reason') }));
+  }, () => t('done.completion'));
+  bindForm('extension-form', (data) => send('POST', `/api/tasks/${task.id}/extensions`, { until: data.get('until'), reason: data.get('reason') }),
+    () => t('done.extension'));
   bindForm('notice-form', (data) => send('POST', `/api/tasks/${task.id}/notices`,
-    { unit: data.get('unit'), level: data.get('level'), deadline: data.get('deadline'), text: data.get('text') }));
+    { unit: data.get('unit'), level: data.get('level'), deadline: data.get('deadline'), text: data.get('text') }),
+  (data) => t('done.notice', { level: level(data), unit: unitName(data.get('unit')) }),
+  (data) => [t('notice.confirm', { level: level(data), unit: unitName(data.get('unit')) }), t('notice.confirm_ok')]);
   bindForm('copy-form', async (data) => {
     const copy = await send('POST', `/api/tasks/${task.id}/copy`, { year: Number(data.get('year')) });
     navigate(`/tasks/${copy.id}`);
-  });
+  }, (data) => t('done.copy', { year: data.get('year') }));
   for (const r of task.reports) bindForm(`review-${r.id}`, (data, button) =>
-    send('POST', `/api/reports/${r.id}/${button.value === '1' ? 'accept' : 'return'}`, data.get('comment') ? { comment: data.get('comment') } : {}));
-  for (const n of task.notices) bindForm(`reply-${n.id}`, (data) => send('POST', `/api/notices/${n.id}/reply`, { text: data.get('text') }));
+    send('POST', `/api/reports/${r.id}/${button.value === '1' ? 'accept' : 'return'}`, withComment(data)),
+  (data, button) => t(button.value === '1' ? 'done.report.accept' : 'done.report.return'));
+  for (const n of task.notices) {
+    bindForm(`reply-${n.id}`, (data) => send('POST', `/api/notices/${n.id}/reply`, { text: data.get('text') }), () => t('done.reply'));
+    bindForm(`withdraw-${n.id}`, (data) => send('POST', `/api/notices/${n.id}/withdraw`, { reason: data.get('reason') }),
+      () => t('done.withdraw'),
+      () => [t('notice.withdraw_confirm', { level: t(`notice.level.${n.level}`), unit: n.unit_name }), t('notice.withdraw')]);
+  }
   for (const x of task.extensions) bindForm(`extension-${x.id}`, (data, button) => send('POST', `/api/extensions/${x.id}/decide`,
-    { grant: button.value === '1', ...(data.get('comment') ? { comment: data.get('comment') } : {}) }));
+    withComment(data, { grant: button.value === '1' })),
+  (data, button) => t(button.value === '1' ? 'done.extension.grant' : 'done.extension.refuse'));
   for (const c of task.completions) bindForm(`completion-${c.id}`, (data, button) => send('POST', `/api/completions/${c.id}/decide`,
-    button.value === '1' ? { confirm: true, rating: Number(data.get('rating')), ...(data.get('comment') ? { comment: data.get('comment') } : {}) }
-      : { confirm: false, comment: data.get('comment') || '-' }));
+    button.value === '1' ? withComment(data, { confirm: true, rating: Number(data.get('rating')) })
+      : { confirm: false, comment: data.get('comment') || '-' }),
+  (data, button) => t(button.value === '1' ? 'done.completion.confirm' : 'done.completion.return'));
   for (const b of main.querySelectorAll('[data-milestone]')) b.addEventListener('click', async () => {
-    await send('POST', `/api/milestones/${b.dataset.milestone}/done`);
-    await renderTask(task.id);
+    b.disabled = true;
+    try {
+      await send('POST', `/api/milestones/${b.dataset.milestone}/done`);
+      await renderTask(task.id);
+      reportSuccess(t('done.milestone'));
+    } catch (err) {
+      reportFailure(err);
+      b.disabled = false;
+    }
   });
 }
 
@@ -271,9 +316,9 @@ export async function newTaskPage(params, query) {
     try {
       const task = await send('POST', '/api/tasks', body);
       navigate(`/tasks/${task.id}`);
+      reportSuccess(t('done.task'));
     } catch (err) {
-      const box = e.target.querySelector('.error') || e.target.appendChild(Object.assign(document.createElement('p'), { className: 'error' }));
-      box.textContent = err.message;
+      reportFailure(err, e.target);
     }
   });
 }
@@ -341,7 +386,14 @@ export async function inboxPage(params, query) {
       <b>${esc(t(`event.${e.kind}`))}</b> <a href="/tasks/${e.task_id}" data-link>${esc(e.task_title || '')}</a> <span class="sub">${esc(e.summary)}</span>
       ${e.done_at ? '' : `<button type="button" class="small" data-event="${e.id}">${t('inbox.done')}</button>`}</li>`).join('')}</ul>` : `<p class="empty">${t('inbox.none')}</p>`}`;
   for (const b of main.querySelectorAll('[data-event]')) b.addEventListener('click', async () => {
-    await send('POST', `/api/inbox/${b.dataset.event}/done`);
-    await inboxPage(params, query);
+    b.disabled = true;
+    try {
+      await send('POST', `/api/inbox/${b.dataset.event}/done`);
+      await inboxPage(params, query);
+      reportSuccess(t('done.inbox'));
+    } catch (err) {
+      reportFailure(err);
+      b.disabled = false;
+    }
   });
 }

@@ -3,9 +3,9 @@
 // the monthly cross-boundary table by county, the annual assessment with
 // its money and computation, and the alarms. Routes: /water,
 // /water/sections/{id}, /water/monthly, /water/assessment, /water/alarms.
-import { t } from './i18n.js';
+import { t, errorText } from './i18n.js';
 import { api, send, currentSession } from './api.js';
-import { esc, loadECharts } from './ui.js';
+import { esc, loadECharts, reportSuccess } from './ui.js';
 
 let main;
 let navigate;
@@ -245,10 +245,11 @@ export async function waterAlarmsPage(params, query) {
       try {
         await send('POST', `/api/water/alarms/${b.dataset.id}/${b.dataset.act}`);
         await waterAlarmsPage(params, query);
+        reportSuccess(t(`done.alarm.${b.dataset.act}`));
       } catch (err) {
         const box = document.getElementById('alarm-error');
         box.hidden = false;
-        box.textContent = err.message;
+        box.textContent = errorText(err);
         b.disabled = false;
       }
     });
