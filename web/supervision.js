@@ -161,7 +161,7 @@ function addDays(day, n) {
 function noticeForm(task) {
   const units = [...task.units].sort((a, b) => (a.role === 'lead' ? 0 : 1) - (b.role === 'lead' ? 0 : 1));
   return `<form class="form card" id="notice-form" data-task="${task.id}"><h3>${t('notice.issue')}</h3>
-    <label>${t('notice.unit')} <select name="unit" id="notice-unit">${units.map((u, i) => `<option value="${u.id}"${i === 0 ? ' selected' : ''}>${esc(u.name)}（${t(`role.${u.role}`)}）</option>`).join('')}</select></label>
+    <label>${t('notice.unit')} <select name="unit" id="notice-unit">${units.map((u, i) => `<option value="${u.id}"${i === 0 ? ' selected' : ''}>${esc(t('notice.unit_option', { name: u.name, role: t(`role.${u.role}`) }))}</option>`).join('')}</select></label>
     <label>${t('notice.level')} <select name="level">${['cuiban', 'duban', 'guapai'].map((l) => `<option value="${l}">${t(`notice.level.${l}`)}</option>`).join('')}</select></label>
     <label>${t('notice.deadline')} <input name="deadline" type="date" value="${addDays(task.today, 7)}" required></label>
     <label class="wide">${t('notice.text')} <textarea name="text" rows="2" required></textarea></label><button type="submit">${t('notice.issue')}</button></form>`;

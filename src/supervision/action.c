@@ -95,7 +95,7 @@ void action_commit(struct action *a, int status, json_t *body) {
   if (a->failed) {
     db_rollback(a->req->db);
     json_decref(body);
-    http_reply_error(a->res, 400, "refused", "%s", a->err);
+    http_reply_error(a->res, 400, a->code ? a->code : "refused", "%s", a->err);
     return;
   }
   http_reply_json(a->res, status, body);

@@ -13,6 +13,7 @@ struct action {
   struct http_request *req;
   struct http_response *res;
   char err[256];
+  const char *code;           /* the error code if it fails; NULL: "refused" */
   int failed;
 };
 

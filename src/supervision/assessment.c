@@ -77,8 +77,8 @@ static void count_facts(sqlite3 *db, long long unit, int year, int as_of, const 
   f->milestones_on_time = (int)get_int(row, "m_on_time");
   json_decref(row);
   json_t *levels = db_query_rows(db, "SELECT n.level, count(*) AS n FROM notice n JOIN task t ON "
-                                 "t.id = n.task_id WHERE n.unit_id = ? AND t.year = ? AND n.state != 'withdrawn' "
-                                 "GROUP BY n.level",
+                                 "t.id = n.task_id WHERE n.unit_id = ? AND t.year = ? "
+                                 "AND n.state != 'withdrawn' GROUP BY n.level",
                                  "ii", unit, (long long)year);
   size_t i;
   json_t *l;

@@ -59,7 +59,8 @@ static void dashboard(struct http_request *req, struct http_response *res) {
     if (has_reason(t, "TASK_OVERDUE") || has_reason(t, "MILESTONE_OVERDUE")) json_array_append(overdue, t);
     if (has_reason(t, "REPORT_MISSING")) json_array_append(missing, t);
   }
-  json_t *notices = db_query_row(req->db, "SELECT count(*) AS n FROM notice WHERE state IN ('open', 'replied')", "");
+  json_t *notices = db_query_row(req->db, "SELECT count(*) AS n FROM notice "
+                                 "WHERE state IN ('open', 'replied')", "");
   json_t *reply = json_pack("{s:o,s:o,s:o,s:o,s:o,s:O}", "totals", totals,
       "by_chapter", rows_of(by_chapter, "chapter", 1), "by_unit", rows_of(by_unit, "unit", 0),
       "overdue", overdue, "missing_reports", missing, "open_notices", json_object_get(notices, "n"));

@@ -287,6 +287,7 @@ static void submit_report(struct http_request *req, struct http_response *res) {
       if (dup) {
         snprintf(a.err, sizeof a.err, "your unit already reported on %s for this task (report %lld)",
                  period, (long long)json_integer_value(json_object_get(dup, "id")));
+        a.code = "already_reported";
         a.failed = 1;
         json_decref(dup);
       }

@@ -153,6 +153,8 @@ class ReportPeriod(SupervisionCase):
         self.assertEqual(period(sl), "2026-06")           # the month in progress
         self.report(sl, tid, "2026-06", 45)
         self.assertEqual(period(sl), "2026-06")           # nothing missing: the latest
+        status, err = sl.call("POST", f"/api/tasks/{tid}/reports", {"period": "2026-06", "text": "t", "percent": 50})
+        self.assertEqual((status, err["error"]), (400, "already_reported"))
         # Each unit owes its own reports; a report sent back is owed again.
         self.assertEqual(period(hb), "2026-01")
         first = self.report(hb, tid, "2026-01")
