@@ -30,7 +30,8 @@ export function unitChips(units, role) {
       const members = mine.filter((m) => m.via === u.via);
       chips.push(`<span class="chip chip-${role} chip-collective" title="${esc(members.map((m) => m.name).join('、'))}">${esc(u.via)}<span class="count">${members.length}</span></span>`);
     } else {
-      chips.push(`<a class="chip chip-${role}" href="/units/${u.id}" data-link data-unit="${u.id}">${esc(u.name)}</a>`);
+      const now = u.current_name && u.current_name !== u.name ? t('unit.now', { name: u.current_name }) : '';
+      chips.push(`<a class="chip chip-${role}" href="/units/${u.id}" data-link data-unit="${u.id}">${esc(u.name + now)}</a>`);
     }
   }
   if (!chips.length) return '';
