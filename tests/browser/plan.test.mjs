@@ -45,7 +45,8 @@ test('filtering by a unit and role shows only what it leads', async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await page.goto(base + '/');
   await ready(page, '/');
-  const unitId = await page.locator('#filter-unit option', { hasText: '市环保局' }).getAttribute('value');
+  // The plan of 2018 names 市环保局; the filter lists the unit by today's name.
+  const unitId = await page.locator('#filter-unit option', { hasText: '市生态环境局' }).getAttribute('value');
   await page.selectOption('#filter-unit', unitId);
   await ready(page, `/?unit=${unitId}`);
   await page.selectOption('#filter-role', 'lead');
@@ -53,7 +54,7 @@ test('filtering by a unit and role shows only what it leads', async () => {
   assert.equal(await page.locator('article.measure').count(), 13);
   assert.equal(await page.locator('#shown').innerText(), '显示 13 项措施');
   for (const card of await page.locator('article.measure').all())
-    assert.ok((await card.locator('.chip-lead').allInnerTexts()).includes('市环保局'));
+    assert.ok((await card.locator('.chip-lead').allInnerTexts()).includes('市环保局（现市生态环境局）'));
   await page.screenshot({ path: join(output, 'plan-filtered.png') });
   // The unit's own page lists the same 13 measures it leads.
   await page.locator('#m8 a.chip-lead', { hasText: '市环保局' }).click();
