@@ -314,7 +314,10 @@ static int parse_change(int argc, char **argv, const char *usage, struct change_
     if (c == 'd') o->db = optarg;
     else if (c == 't') o->date = optarg;
     else if (c == 's') o->source = optarg;
-    else if (c == 'i' && o->ninto < sizeof o->into / sizeof o->into[0]) o->into[o->ninto++] = optarg;
+    else if (c == 'i' && o->ninto == sizeof o->into / sizeof o->into[0]) {
+      fprintf(stderr, "qingshui: at most %zu --into\n", sizeof o->into / sizeof o->into[0]);
+      return EXIT_USAGE;
+    } else if (c == 'i') o->into[o->ninto++] = optarg;
     else if (c == 'h') { fputs(usage, stdout); return EXIT_OK; }
     else { fputs(usage, stderr); return EXIT_USAGE; }
   }
