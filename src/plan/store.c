@@ -13,7 +13,6 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/embedded.h"
-#include "supervision/period.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -603,13 +602,6 @@ static long long existing_unit(sqlite3 *db, const char *name, char *err, size_t 
   return id;
 }
 
-static int check_date(const char *date, char *err, size_t errlen) {
-  int day;
-  if (!day_parse(date, &day)) return 0;
-  snprintf(err, errlen, "date '%s' is not a day written YYYY-MM-DD", date);
-  return -1;
-}
-
 /* Audit ACTION on unit ID with BEFORE and AFTER (both stolen). */
 static int audit_unit(sqlite3 *db, const char *actor, const char *action, long long id,
                       json_t *before, json_t *after, char *err, size_t errlen) {
@@ -635,13 +627,11 @@ static int rename_tx(sqlite3 *db, long long uid, const char *new_name, const cha
   int rc = -1;
   if (!old)
     snprintf(err, errlen, "unit %lld has no name in force", uid);
-  else if (!strcmp(old, new_name))
-    snprintf(err, errlen, "the unit is already named '%s'", new_name);
+  else if (unit_rename_check(old, since, new_name, date, err, errlen))
+    ;
   else if ((clash = db_query_row(db, "SELECT id FROM unit WHERE name = ?", "s", new_name)))
     snprintf(err, errlen, "'%s' is another unit: to join the two use 'qingshui units succeed "
              "%s --into %s'", new_name, old, new_name);
-  else if (since && strcmp(date, since) <= 0)
-    snprintf(err, errlen, "the rename on %s is not after %s, when '%s' took its name", date, since, old);
   else
     rc = 0;
   if (!rc && (db_exec_bind(db, err, errlen, "UPDATE unit_name SET valid_to = ?2 WHERE unit_id = ?1 "
@@ -722,11 +712,14 @@ static long long successor_unit(sqlite3 *db, const char *name, const char *kind,
 static int succeed_tx(sqlite3 *db, const long long *preds, size_t npreds, const long long *succs,
                       size_t nsuccs, const char *date, const char *source, const char *actor,
                       char *err, size_t errlen) {
-  const char *kind = nsuccs > 1 ? "split" : "merger";
+  const char *kind = unit_succession_kind(npreds, nsuccs);
   int rc = 0;
   for (size_t p = 0; !rc && p < npreds; p++) {
-    json_t *before = db_query_row(db, "SELECT id, name, kind FROM unit WHERE id = ?", "i", preds[p]);
+    json_t *before = db_query_row(db, "SELECT u.id, u.name, u.kind, n.valid_from AS since FROM unit u "
+                                  "JOIN unit_name n ON n.unit_id = u.id AND n.valid_to IS NULL "
+                                  "WHERE u.id = ?", "i", preds[p]);
     json_t *moved = json_object(), *to = json_array();
+    rc = unit_change_check(json_string_value(json_object_get(before, "since")), date, err, errlen);
     for (size_t s = 0; !rc && s < nsuccs; s++) {
       json_array_append_new(to, json_integer(succs[s]));
       if (db_exec_bind(db, err, errlen, "INSERT INTO unit_succession(predecessor, successor, on_date, "
@@ -769,11 +762,11 @@ static int begin(sqlite3 *db, char *err, size_t errlen) {
 
 int plan_unit_rename(sqlite3 *db, const char *old, const char *new_name, const char *date,
                      const char *source, const char *actor, char *err, size_t errlen) {
-  if (!*new_name || !*source) {
-    snprintf(err, errlen, "the new name and the source must not be empty");
+  if (!*source) {
+    snprintf(err, errlen, "the source must not be empty");
     return -1;
   }
-  if (check_date(date, err, errlen) || begin(db, err, errlen)) return -1;
+  if (begin(db, err, errlen)) return -1;
   long long uid = existing_unit(db, old, err, errlen);
   return finish(db, uid ? rename_tx(db, uid, new_name, date, source, actor, err, errlen) : -1,
                 err, errlen);
@@ -782,12 +775,12 @@ int plan_unit_rename(sqlite3 *db, const char *old, const char *new_name, const c
 int plan_unit_succeed(sqlite3 *db, char *const *preds, size_t npreds, char *const *succs,
                       size_t nsuccs, const char *date, const char *source, const char *actor,
                       char *err, size_t errlen) {
-  if (!npreds || !nsuccs || (npreds > 1 && nsuccs > 1) || !*source) {
+  if (!unit_succession_kind(npreds, nsuccs) || !*source) {
     snprintf(err, errlen, "a merger ends several units into one, a split one unit into several; "
              "both need a source");
     return -1;
   }
-  if (check_date(date, err, errlen) || begin(db, err, errlen)) return -1;
+  if (unit_change_check(NULL, date, err, errlen) || begin(db, err, errlen)) return -1;
   long long *pid = xcalloc(npreds, sizeof *pid), *sid = xcalloc(nsuccs, sizeof *sid);
   int rc = 0;
   for (size_t i = 0; !rc && i < npreds; i++)
@@ -849,7 +842,7 @@ int plan_seed_renames(sqlite3 *db, const char *actor, char *err, size_t errlen) 
   if (!rc && csv_next(&r) != 1) rc = -1;   /* header */
   while (!rc && csv_next(&r) == 1) {
     char why[400];
-    if (r.nfields != 4 || check_date(r.fields[2], why, sizeof why))
+    if (r.nfields != 4 || unit_change_check(NULL, r.fields[2], why, sizeof why))
       snprintf(why, sizeof why, "old,new,date,source with a date YYYY-MM-DD expected");
     else if (!seed_rename(db, &dict, r.fields[0], r.fields[1], r.fields[2], r.fields[3], actor,
                           why, sizeof why))
