@@ -61,7 +61,29 @@ test('filtering by a unit and role shows only what it leads', async () => {
   await ready(page, `/units/${unitId}`);
   assert.equal(await page.locator('#lead-count').innerText(), '13');
   assert.equal(await page.locator('#unit-leads article.measure').count(), 13);
+  assert.equal(await page.locator('#unit-former').innerText(), '曾用名: 市环保局（至 2019-01-01）');
   await page.close();
+});
+
+test("today's unit names: the units page and the search find a unit by its old and new name", async () => {
+  for (const width of [1366, 390]) {
+    const page = await browser.newPage({ viewport: { width, height: 844 } });
+    await page.goto(base + '/units');
+    await ready(page, '/units');
+    await page.fill('#unit-filter', '市环保局');
+    const rows = page.locator('#units-body tr');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.innerText(), /^市生态环境局\s+曾用名: 市环保局/);
+    // The plan's text names 市环保局 only; searching today's name finds its 30 measures.
+    await page.goto(base + '/search?q=' + encodeURIComponent('生态环境局'));
+    await ready(page, '/search?q=' + encodeURIComponent('生态环境局'));
+    assert.equal(await page.locator('#result-count').innerText(), '找到 30 项措施');
+    assert.ok(await page.locator('#results .chip', { hasText: '市环保局（现市生态环境局）' }).count() >= 30);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scroll <= width, `page is ${scroll}px wide at ${width}px`);
+    await page.screenshot({ path: join(output, `units-today-${width}.png`) });
+    await page.close();
+  }
 });
 
 test('English, the matrix heat map, search, and a phone screen', async () => {
