@@ -3,13 +3,15 @@
 any name, measures showing the name written and today's, `units rename`
 and `units succeed` (merger, split) with their refusals, and tasks,
 accounts, reports and the assessment following a unit to its successor."""
+import glob
 import json
 import os
+import sqlite3
 import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SEED, Server, TempDbCase, main, run  # noqa: E402
+from harness import ROOT, SEED, Server, TempDbCase, main, run  # noqa: E402
 from test_supervision import PASSWORD, SupervisionCase  # noqa: E402
 
 q = urllib.parse.quote
@@ -117,6 +119,36 @@ class Renames(TempDbCase):
             self.assertIn(message, r.stderr, args)
         self.assertEqual(self.rows("SELECT count(*) FROM audit_log"), audit)
         self.assertEqual(self.rows("SELECT count(*) FROM unit WHERE name = '市林业局'"), [(1,)])
+
+
+class Upgrade(TempDbCase):
+    def test_an_existing_database_takes_the_history_and_the_renames(self):
+        """A database of the schema before 0012, written by applying the older
+        migrations, with 市环保局 and an account of it: init upgrades it."""
+        con = sqlite3.connect(self.db)
+        older = sorted(f for f in glob.glob(os.path.join(ROOT, "src/db/migrations/*.sql"))
+                       if int(os.path.basename(f)[:4]) < 12)
+        for f in older:
+            con.executescript(open(f, encoding="utf-8").read())
+        con.execute(f"PRAGMA user_version = {int(os.path.basename(older[-1])[:4])}")
+        con.execute("INSERT INTO unit(id, name, kind) VALUES (7, '市环保局', 'city_department'), "
+                    "(8, '市发改委', 'city_department')")
+        con.execute("INSERT INTO account(login, display_name, role, unit_id, password_hash, created_at) "
+                    "VALUES ('hb', 'hb', 'unit', 7, 'x', '2026-01-01T00:00:00Z')")
+        con.commit()
+        con.close()
+        r = run("init", db=self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("upgrading the database to schema version 12", r.stderr)
+        self.assertEqual(self.rows("SELECT id, name FROM unit ORDER BY id")[:2],
+                         [(7, "市生态环境局"), (8, "市发改委")])
+        self.assertEqual(self.rows("SELECT unit_id, name, valid_to FROM unit_name WHERE unit_id IN (7, 8) "
+                                   "ORDER BY unit_id, id"),
+                         [(7, "市环保局", "2019-01-01"), (7, "市生态环境局", None), (8, "市发改委", None)])
+        self.assertEqual(self.rows("SELECT unit_id FROM account WHERE login = 'hb'"), [(7,)])
+        self.assertEqual(self.rows("SELECT count(*) FROM audit_log WHERE action = 'unit.rename'"), [(2,)])
+        # 市水利水电局 was in no plan yet: its unit exists now under today's name.
+        self.assertEqual(len(self.rows("SELECT id FROM unit WHERE name = '市水利和湖泊局'")), 1)
 
 
 class Succession(SupervisionCase):
