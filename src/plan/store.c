@@ -473,8 +473,10 @@ json_t *plan_query_measure(sqlite3 *db, long long id) {
 #define UNIT_FAMILY \
   "(SELECT unit_id FROM unit_current WHERE current_id = u.id UNION SELECT u.id)"
 #define UNIT_COUNTS \
-  "(SELECT count(*) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY " AND role = 'lead') AS leads, " \
-  "(SELECT count(*) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY " AND role = 'support') AS supports, " \
+  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
+  "  AND role = 'lead') AS leads, " \
+  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
+  "  AND role = 'support') AS supports, " \
   "u.dissolved_on, (SELECT json_group_array(name) FROM (SELECT name FROM unit_name " \
   "  WHERE unit_id = u.id AND name != u.name ORDER BY valid_to)) AS former_names_json, " \
   "(SELECT json_group_array(json_object('id', s.successor, 'name', su.name, 'kind', s.kind, " \
@@ -509,6 +511,8 @@ json_t *plan_query_unit(sqlite3 *db, long long id) {
   return unit;
 }
 
+/* Units of today by chapter: a measure counts for the units that do its
+** work now (the successors of a unit that ended), once per unit. */
 json_t *plan_query_matrix(sqlite3 *db, long long plan_id) {
   json_t *chapters = query_all(db, "SELECT ordinal, title FROM chapter WHERE plan_id = ? "
                                "ORDER BY ordinal", plan_id);
@@ -518,9 +522,11 @@ json_t *plan_query_matrix(sqlite3 *db, long long plan_id) {
   }
   json_t *cells = query_all(db,
       "SELECT u.id AS unit_id, u.name AS unit, u.kind, c.ordinal AS chapter, "
-      "sum(mu.role = 'lead') AS lead, sum(mu.role = 'support') AS support "
+      "count(DISTINCT CASE WHEN mu.role = 'lead' THEN m.id END) AS lead, "
+      "count(DISTINCT CASE WHEN mu.role = 'support' THEN m.id END) AS support "
       "FROM measure_unit mu JOIN measure m ON m.id = mu.measure_id "
-      "JOIN chapter c ON c.id = m.chapter_id JOIN unit u ON u.id = mu.unit_id "
+      "JOIN chapter c ON c.id = m.chapter_id JOIN unit_current uc ON uc.unit_id = mu.unit_id "
+      "JOIN unit u ON u.id = uc.current_id "
       "WHERE m.plan_id = ? GROUP BY u.id, c.ordinal ORDER BY u.id, c.ordinal", plan_id);
   return json_pack("{s:I,s:o,s:o}", "plan_id", (json_int_t)plan_id, "chapters", chapters,
                    "cells", cells);

@@ -203,6 +203,9 @@ class Succession(SupervisionCase):
         self.assertEqual(by_id[old]["successors"][0]["name"], "市住房和城乡建设局")
         self.assertEqual(by_id[old]["dissolved_on"], "2026-07-01")
         self.assertGreater(by_id[new]["leads"], 0)    # the measures of its predecessor
+        _, matrix = self.admin.call("GET", "/api/plans/1/matrix")
+        self.assertEqual(sum(c["lead"] for c in matrix["cells"] if c["unit_id"] == new), by_id[new]["leads"])
+        self.assertFalse([c for c in matrix["cells"] if c["unit_id"] == old])
         # A task made after the merger goes to the successor, not to the unit that ended.
         later = self.create_task(title="第二个任务")
         self.assertIn(new, {u["id"] for u in later["units"]})
