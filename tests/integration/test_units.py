@@ -103,6 +103,10 @@ class Renames(TempDbCase):
         self.assertEqual(self.rows("SELECT count(*) FROM unit WHERE name IN ('市林业局', '市林业和园林局')"), [(1,)])
 
     def test_bad_renames_are_refused_and_change_nothing(self):
+        for words in (["units", "rename", "--help"], ["units", "succeed", "--help"]):
+            r = run(*words)
+            self.assertEqual(r.returncode, 0, words)
+            self.assertIn("--date YYYY-MM-DD --source TEXT", r.stdout, words)
         audit = self.rows("SELECT count(*) FROM audit_log")
         cases = [
             (["市林业局", "X局", "--date", "2021-02-30", "--source", SOURCE], 1, "date '2021-02-30'"),
