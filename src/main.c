@@ -35,7 +35,8 @@ static const char init_usage[] =
   "the first administrator: the account 'admin' with a random password\n"
   "written to PATH.admin-password, and an API token written to\n"
   "PATH.admin-token (both mode 0600).\n"
-  "Safe to run again: an existing database keeps its data.\n";
+  "Safe to run again: an existing database keeps its data and takes the\n"
+  "renames of data/plan/unit_renames.csv it does not have yet.\n";
 
 /* Write SECRET to DB_PATH + SUFFIX, readable by its owner only. */
 static int save_secret(const char *db_path, const char *suffix, const char *what,
@@ -87,8 +88,9 @@ static int init_main(int argc, char **argv) {
   sqlite3 *db = db_open(path, DB_CREATE, err, sizeof err);
   if (!db) { cli_error("%s", err); return EXIT_FAILED; }
   int rc = EXIT_OK;
-  if (!existed && (plan_seed_dictionary(db, err, sizeof err) ||
-                   create_first_admin(db, path, err, sizeof err))) {
+  if (existed ? plan_seed_renames(db, cli_actor(), err, sizeof err)
+              : (plan_seed_dictionary(db, cli_actor(), err, sizeof err) ||
+                 create_first_admin(db, path, err, sizeof err))) {
     cli_error("init: %s", err);
     rc = EXIT_FAILED;
   }

@@ -30,7 +30,8 @@ export function unitChips(units, role) {
       const members = mine.filter((m) => m.via === u.via);
       chips.push(`<span class="chip chip-${role} chip-collective" title="${esc(members.map((m) => m.name).join('、'))}">${esc(u.via)}<span class="count">${members.length}</span></span>`);
     } else {
-      chips.push(`<a class="chip chip-${role}" href="/units/${u.id}" data-link data-unit="${u.id}">${esc(u.name)}</a>`);
+      const now = u.current_name && u.current_name !== u.name ? t('unit.now', { name: u.current_name }) : '';
+      chips.push(`<a class="chip chip-${role}" href="/units/${u.id}" data-link data-unit="${u.id}">${esc(u.name + now)}</a>`);
     }
   }
   if (!chips.length) return '';
@@ -152,8 +153,8 @@ export async function measurePage(params) {
 
 export async function unitsPage() {
   const units = await allUnits();
-  const render = (filter) => units.filter((u) => !filter || u.name.includes(filter) || (u.name_en || '').toLowerCase().includes(filter.toLowerCase()))
-    .map((u) => `<tr><td><a href="/units/${u.id}" data-link>${esc(u.name)}</a>${lang() === 'en' && u.name_en ? `<div class="en">${esc(u.name_en)}</div>` : ''}</td>
+  const render = (filter) => units.filter((u) => !filter || [u.name, ...u.former_names].some((n) => n.includes(filter)) || (u.name_en || '').toLowerCase().includes(filter.toLowerCase()))
+    .map((u) => `<tr><td><a href="/units/${u.id}" data-link>${esc(u.name)}</a>${u.former_names.length ? `<div class="former">${t('unit.former')}: ${u.former_names.map(esc).join('、')}</div>` : ''}${lang() === 'en' && u.name_en ? `<div class="en">${esc(u.name_en)}</div>` : ''}</td>
       <td><span class="kind kind-${u.kind}">${kindLabel(u.kind)}</span></td><td class="num">${u.leads}</td><td class="num">${u.supports}</td></tr>`).join('');
   main.innerHTML = `<h1>${t('units.title')}</h1>
     <input type="search" id="unit-filter" class="search-box" placeholder="${esc(t('units.filter'))}" aria-label="${esc(t('units.filter'))}">
@@ -171,7 +172,9 @@ export async function unitPage(params) {
     ${u.name_en ? `<p class="en">${esc(u.name_en)}</p>` : ''}
     <p class="meta"><span class="kind kind-${u.kind}">${kindLabel(u.kind)}</span>
       · ${t('units.leads')} <strong id="lead-count">${u.leads}</strong> · ${t('units.supports')} <strong id="support-count">${u.supports}</strong>
-      ${u.aliases.length ? ` · ${t('unit.aliases')}: ${u.aliases.map(esc).join('、')}` : ''}</p></section>
+      ${u.aliases.length ? ` · ${t('unit.aliases')}: ${u.aliases.map(esc).join('、')}` : ''}
+      ${u.former_names.length ? ` · <span id="unit-former">${t('unit.former')}: ${u.names.filter((n) => n.valid_to).map((n) => `${esc(n.name)}${t('unit.until', { date: n.valid_to })}`).join('、')}</span>` : ''}
+      ${u.successors.length ? ` · <span id="unit-successors">${t('unit.ended', { date: u.dissolved_on })}${u.successors.map((s) => `<a href="/units/${s.id}" data-link>${esc(s.name)}</a>`).join('、')}</span>` : ''}</p></section>
     <h2>${t('unit.leads')}</h2><div id="unit-leads">${list(u.lead)}</div>
     <h2>${t('unit.supports')}</h2><div id="unit-supports">${list(u.support)}</div>`;
 }

@@ -66,7 +66,7 @@ static void get_measure(struct http_request *req, struct http_response *res) {
 }
 
 static void list_units(struct http_request *req, struct http_response *res) {
-  http_reply_json(res, 200, plan_query_units(req->db));
+  http_reply_json(res, 200, plan_query_units(req->db, http_query(req, "q")));
 }
 
 static void get_unit(struct http_request *req, struct http_response *res) {

@@ -1,6 +1,6 @@
 /*
 ** The plan capability's subcommands: `plan import|show|list` and
-** `units list|show|alias`.
+** `units list|alias|rename|succeed`.
 */
 #include "plan/cli.h"
 #include "db/db.h"
@@ -143,7 +143,10 @@ static void print_units(json_t *units, const char *role, const char *label) {
   printf("      %s: ", label);
   json_array_foreach(units, i, u) {
     if (strcmp(json_string_value(json_object_get(u, "role")), role)) continue;
-    printf("%s%s", first ? "" : "、", json_string_value(json_object_get(u, "name")));
+    const char *name = json_string_value(json_object_get(u, "name"));
+    const char *now = json_string_value(json_object_get(u, "current_name"));
+    printf("%s%s", first ? "" : "、", name);
+    if (now && strcmp(now, name)) printf("（现%s）", now);
     first = 0;
   }
   putchar('\n');
@@ -234,34 +237,136 @@ int plan_cli(int argc, char **argv) {
 /* ---- units ------------------------------------------------------------- */
 
 static const char units_list_usage[] =
-  "usage: qingshui units list [--db PATH] [--json]\n"
-  "\nEvery unit named by a plan, with its kind and the number of measures it\n"
-  "leads (牵头) and supports (责任).\n";
+  "usage: qingshui units list [--db PATH] [--json] [NAME]\n"
+  "\nEvery unit, with its kind and the number of measures it leads (牵头) and\n"
+  "supports (责任), its former names and, for a unit that has ended, its\n"
+  "successors. NAME keeps the units any of whose names, former names or\n"
+  "aliases contains it.\n";
+
+/* "原 A、B" and "→ C (merger 2020-01-01)": a unit's history on one line. */
+static void print_history(json_t *u) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(json_object_get(u, "former_names"), i, v)
+    printf("%s%s", i ? "、" : "  原 ", json_string_value(v));
+  json_array_foreach(json_object_get(u, "successors"), i, v)
+    printf("%s%s (%s %s)", i ? "、" : "  → ", json_string_value(json_object_get(v, "name")),
+           json_string_value(json_object_get(v, "kind")), json_string_value(json_object_get(v, "date")));
+}
 
 static int units_list_main(int argc, char **argv) {
   struct common_opts o = {0};
   int rc = parse_common(argc, argv, units_list_usage, &o);
   if (rc >= 0) return rc;
-  if (optind != argc) { fputs(units_list_usage, stderr); return EXIT_USAGE; }
+  if (optind < argc - 1) { fputs(units_list_usage, stderr); return EXIT_USAGE; }
   sqlite3 *db = open_db(&o);
   if (!db) return EXIT_FAILED;
-  json_t *units = plan_query_units(db);
+  json_t *units = plan_query_units(db, optind < argc ? argv[optind] : NULL);
   if (o.json) {
     print_json(units);
   } else {
     size_t i;
     json_t *u;
     printf("%-5s %-18s %5s %5s  %s\n", "id", "kind", "lead", "supp", "name");
-    json_array_foreach(units, i, u)
-      printf("%-5lld %-18s %5lld %5lld  %s\n", (long long)json_integer_value(json_object_get(u, "id")),
+    json_array_foreach(units, i, u) {
+      printf("%-5lld %-18s %5lld %5lld  %s", (long long)json_integer_value(json_object_get(u, "id")),
              json_string_value(json_object_get(u, "kind")),
              (long long)json_integer_value(json_object_get(u, "leads")),
              (long long)json_integer_value(json_object_get(u, "supports")),
              json_string_value(json_object_get(u, "name")));
+      print_history(u);
+      putchar('\n');
+    }
   }
   json_decref(units);
   sqlite3_close_v2(db);
   return EXIT_OK;
+}
+
+static const char rename_usage[] =
+  "usage: qingshui units rename [--db PATH] OLD NEW --date YYYY-MM-DD --source TEXT\n"
+  "\nThe unit named OLD (any of its names) is called NEW from DATE on, as the\n"
+  "document SOURCE says. It stays the same unit: its tasks, reports and\n"
+  "accounts stay with it; plans keep the name they were written with and show\n"
+  "the new one beside it. Audited.\n";
+
+static const char succeed_usage[] =
+  "usage: qingshui units succeed [--db PATH] OLD... --into NEW [--into NEW...]\n"
+  "                              --date YYYY-MM-DD --source TEXT\n"
+  "\nA merger (several OLD, one NEW) or a split (one OLD, several NEW): the OLD\n"
+  "units end on DATE. NEW units that do not exist yet are created with the kind\n"
+  "of the first OLD. Every NEW takes the tasks of the OLD units; the first NEW\n"
+  "also takes their accounts, reports, notices and inbox. Plans keep naming the\n"
+  "OLD units and show the NEW ones beside them. Audited.\n";
+
+/* The options of `units rename` and `units succeed`. */
+struct change_opts { const char *db, *date, *source; char *into[16]; size_t ninto; };
+
+static int parse_change(int argc, char **argv, const char *usage, struct change_opts *o) {
+  static const struct option longopts[] = {
+    {"db", required_argument, NULL, 'd'}, {"date", required_argument, NULL, 't'},
+    {"source", required_argument, NULL, 's'}, {"into", required_argument, NULL, 'i'},
+    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+  };
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    if (c == 'd') o->db = optarg;
+    else if (c == 't') o->date = optarg;
+    else if (c == 's') o->source = optarg;
+    else if (c == 'i' && o->ninto == sizeof o->into / sizeof o->into[0]) {
+      fprintf(stderr, "qingshui: at most %zu --into\n", sizeof o->into / sizeof o->into[0]);
+      return EXIT_USAGE;
+    } else if (c == 'i') o->into[o->ninto++] = optarg;
+    else if (c == 'h') { fputs(usage, stdout); return EXIT_OK; }
+    else { fputs(usage, stderr); return EXIT_USAGE; }
+  }
+  if (!o->date || !o->source) {
+    fprintf(stderr, "qingshui: --date and --source are required\n%s", usage);
+    return EXIT_USAGE;
+  }
+  return -1;
+}
+
+static int units_rename_main(int argc, char **argv) {
+  struct change_opts o = {0};
+  int rc = parse_change(argc, argv, rename_usage, &o);
+  if (rc >= 0) return rc;
+  if (optind != argc - 2 || o.ninto) { fputs(rename_usage, stderr); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&(struct common_opts){.db = o.db});
+  if (!db) return EXIT_FAILED;
+  char err[512];
+  rc = EXIT_OK;
+  if (plan_unit_rename(db, argv[optind], argv[optind + 1], o.date, o.source, cli_actor(),
+                       err, sizeof err)) {
+    cli_error("units rename: %s", err);
+    rc = EXIT_FAILED;
+  } else {
+    printf("%s is %s from %s on\n", argv[optind], argv[optind + 1], o.date);
+  }
+  sqlite3_close_v2(db);
+  return rc;
+}
+
+static int units_succeed_main(int argc, char **argv) {
+  struct change_opts o = {0};
+  int rc = parse_change(argc, argv, succeed_usage, &o);
+  if (rc >= 0) return rc;
+  if (optind == argc || !o.ninto) { fputs(succeed_usage, stderr); return EXIT_USAGE; }
+  sqlite3 *db = open_db(&(struct common_opts){.db = o.db});
+  if (!db) return EXIT_FAILED;
+  char err[512];
+  rc = EXIT_OK;
+  size_t npreds = (size_t)(argc - optind);
+  if (plan_unit_succeed(db, argv + optind, npreds, o.into, o.ninto, o.date, o.source,
+                        cli_actor(), err, sizeof err)) {
+    cli_error("units succeed: %s", err);
+    rc = EXIT_FAILED;
+  } else {
+    printf("%zu unit(s) ended on %s; their work is with %zu successor(s)\n", npreds, o.date, o.ninto);
+  }
+  sqlite3_close_v2(db);
+  return rc;
 }
 
 static const char alias_usage[] =
@@ -315,6 +420,8 @@ static int units_alias_main(int argc, char **argv) {
 static const struct cli_command unit_commands[] = {
   {"list", units_list_main, "list units with their kind and roles"},
   {"alias", units_alias_main, "list, set or remove unit name aliases"},
+  {"rename", units_rename_main, "give a unit a new name from a date on (a reform)"},
+  {"succeed", units_succeed_main, "merge units into one or split one into several"},
   {NULL, NULL, NULL},
 };
 

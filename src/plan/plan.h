@@ -49,6 +49,18 @@ const char *unit_dictionary_canonical(const struct unit_dictionary *d, const cha
 /* Kind of a canonical unit name: the known units first, then suffix rules. */
 enum unit_kind unit_dictionary_kind(const struct unit_dictionary *d, const char *name);
 
+/* A unit renamed, merged or split on DATE: DATE is a day YYYY-MM-DD after
+** SINCE, the day the unit took its present name (NULL: before the records).
+** Returns 0, or -1 with the reason in ERR. */
+int unit_change_check(const char *since, const char *date, char *err, size_t errlen);
+/* The same for renaming the unit called CURRENT to NEW_NAME, which must be
+** another, non-empty name. */
+int unit_rename_check(const char *current, const char *since, const char *new_name,
+                      const char *date, char *err, size_t errlen);
+/* "merger" (one or more units into one), "split" (one into several), or
+** NULL (several into several, or none: not a succession). */
+const char *unit_succession_kind(size_t npreds, size_t nsuccs);
+
 enum unit_role { ROLE_LEAD, ROLE_SUPPORT };
 
 struct unit_ref {

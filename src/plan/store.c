@@ -50,7 +50,7 @@ static int seed_from_csv(sqlite3 *db, const char *name, const char *sql,
   return rc;
 }
 
-int plan_seed_dictionary(sqlite3 *db, char *err, size_t errlen) {
+int plan_seed_dictionary(sqlite3 *db, const char *actor, char *err, size_t errlen) {
   if (db_begin(db) != SQLITE_OK) {
     snprintf(err, errlen, "%s", sqlite3_errmsg(db));
     return -1;
@@ -67,13 +67,26 @@ int plan_seed_dictionary(sqlite3 *db, char *err, size_t errlen) {
              err, errlen);
   if (rc) { db_rollback(db); return -1; }
   db_commit(db);
-  return 0;
+  return plan_seed_renames(db, actor, err, errlen);
 }
 
+/* The current name of the unit that bore the name X (an SQL expression):
+** the unit whose name it is now, else the one that held it last. */
+#define CURRENT_NAME_OF(x) \
+  "(SELECT u.name FROM unit_name n JOIN unit u ON u.id = n.unit_id WHERE n.name = " x \
+  " ORDER BY u.name = n.name DESC, n.valid_to IS NULL DESC, n.valid_to DESC LIMIT 1)"
+
+/* Names resolve to the unit's current name: the aliases (their targets may
+** be former names), then every former name, so that a plan of 2018 naming
+** 市环保局 reaches the unit called 市生态环境局 today. */
 int plan_load_dictionary(sqlite3 *db, struct unit_dictionary *d, char *err, size_t errlen) {
   static const char *const queries[] = {
-    "SELECT alias, unit_name FROM unit_alias",
-    "SELECT collective, member FROM unit_collective ORDER BY collective, position",
+    "SELECT alias, coalesce(" CURRENT_NAME_OF("a.unit_name") ", a.unit_name) FROM unit_alias a "
+    "UNION ALL SELECT n.name, u.name FROM unit_name n JOIN unit u ON u.id = n.unit_id "
+    "WHERE n.name != u.name AND NOT EXISTS (SELECT 1 FROM unit WHERE name = n.name) "
+    "AND NOT EXISTS (SELECT 1 FROM unit_alias WHERE alias = n.name)",
+    "SELECT collective, coalesce(" CURRENT_NAME_OF("c.member") ", c.member) "
+    "FROM unit_collective c ORDER BY collective, position",
     "SELECT name, kind FROM unit",
     "SELECT suffix, kind FROM unit_suffix_rule ORDER BY position",
   };
@@ -342,12 +355,18 @@ int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
 
 /* ---- queries ----------------------------------------------------------- */
 
-/* Units of measure m, as JSON text, in document order. */
+/* Units of measure m, as JSON text, in document order: each with the name
+** it had when the plan was issued and the name of the unit (or units, after
+** a split) that does its work today. */
 #define MEASURE_UNITS_JSON \
-  "(SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'kind', u.kind, " \
+  "(SELECT json_group_array(json_object('id', u.id, 'name', coalesce((SELECT n.name FROM unit_name n " \
+  "  WHERE n.unit_id = u.id AND (n.valid_from IS NULL OR n.valid_from <= p.issued_on) " \
+  "  AND (n.valid_to IS NULL OR n.valid_to > p.issued_on) ORDER BY n.valid_from DESC LIMIT 1), u.name), " \
+  "'current_name', (SELECT group_concat(cu.name, '、') FROM unit_current c JOIN unit cu " \
+  "  ON cu.id = c.current_id WHERE c.unit_id = u.id), 'kind', u.kind, " \
   "'role', mu.role, 'via', mu.via, 'written', mu.written)) FROM " \
   "(SELECT * FROM measure_unit WHERE measure_id = m.id ORDER BY role, position) mu " \
-  "JOIN unit u ON u.id = mu.unit_id) AS units_json"
+  "JOIN unit u ON u.id = mu.unit_id JOIN plan p ON p.id = m.plan_id) AS units_json"
 
 #define MEASURE_TARGETS_JSON \
   "(SELECT json_group_array(json_object('kind', kind, 'year', year, 'month', month, " \
@@ -377,13 +396,15 @@ static json_t *query_one(sqlite3 *db, const char *sql, long long id) {
 }
 
 long long plan_find_unit(sqlite3 *db, const char *id_or_name) {
-  sqlite3_stmt *st = NULL;
-  long long id = 0;
-  if (sqlite3_prepare_v2(db, "SELECT id FROM unit WHERE id = ?1 OR name = ?1", -1, &st, NULL))
-    return 0;
-  sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
+  json_t *rows = db_query_rows(db,
+      "WITH named(uid, pref) AS (SELECT id, 0 FROM unit WHERE id = ?1 "
+      "  UNION ALL SELECT id, 1 FROM unit WHERE name = ?1 "
+      "  UNION ALL SELECT unit_id, 2 FROM unit_any_name WHERE name = ?1), "
+      "best(uid) AS (SELECT uid FROM named ORDER BY pref LIMIT 1) "
+      "SELECT current_id FROM unit_current WHERE unit_id = (SELECT uid FROM best)", "s", id_or_name);
+  long long id = json_array_size(rows) == 1
+      ? json_integer_value(json_object_get(json_array_get(rows, 0), "current_id")) : 0;
+  json_decref(rows);
   return id;
 }
 
@@ -408,15 +429,27 @@ json_t *plan_query_plan(sqlite3 *db, long long id) {
   return plan;
 }
 
+/* The units a filter's unit names (wanted): those with that id or exactly
+** that name, former name or alias; failing that, any of whose names contains
+** it. A measure matches when one of its units does that unit's work today. */
+#define WANTED_UNITS \
+  "WITH exact(uid) AS (SELECT id FROM unit WHERE id = ?3 " \
+  "  UNION SELECT unit_id FROM unit_any_name WHERE name = ?3), " \
+  "hits(uid) AS (SELECT uid FROM exact UNION SELECT unit_id FROM unit_any_name " \
+  "  WHERE NOT EXISTS (SELECT 1 FROM exact) AND instr(name, ?3) > 0), " \
+  "wanted(cid) AS (SELECT current_id FROM unit_current WHERE unit_id IN (SELECT uid FROM hits)) "
+
 json_t *plan_query_measures(sqlite3 *db, const struct measure_filter *f) {
   sqlite3_stmt *st = NULL;
   const char *sql =
-      "SELECT " MEASURE_COLUMNS " FROM measure m JOIN chapter c ON c.id = m.chapter_id "
+      WANTED_UNITS "SELECT " MEASURE_COLUMNS " FROM measure m JOIN chapter c ON c.id = m.chapter_id "
       "WHERE (?1 IS NULL OR m.plan_id = ?1) AND (?2 IS NULL OR c.ordinal = ?2) "
-      "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM measure_unit mu JOIN unit u ON u.id = mu.unit_id "
-      "     WHERE mu.measure_id = m.id AND (u.id = ?3 OR u.name = ?3) "
-      "     AND (?4 IS NULL OR mu.role = ?4))) "
-      "AND (?5 IS NULL OR instr(m.title, ?5) > 0 OR instr(m.body, ?5) > 0) "
+      "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM measure_unit mu JOIN unit_current uc "
+      "     ON uc.unit_id = mu.unit_id WHERE mu.measure_id = m.id "
+      "     AND uc.current_id IN (SELECT cid FROM wanted) AND (?4 IS NULL OR mu.role = ?4))) "
+      "AND (?5 IS NULL OR instr(m.title, ?5) > 0 OR instr(m.body, ?5) > 0 "
+      "     OR EXISTS (SELECT 1 FROM measure_unit mu JOIN unit_current uc ON uc.unit_id = mu.unit_id "
+      "     JOIN unit cu ON cu.id = uc.current_id WHERE mu.measure_id = m.id AND instr(cu.name, ?5) > 0)) "
       "ORDER BY m.plan_id, m.ordinal";
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
   if (f->plan_id) sqlite3_bind_int64(st, 1, f->plan_id);
@@ -435,18 +468,38 @@ json_t *plan_query_measure(sqlite3 *db, long long id) {
                    "JOIN plan p ON p.id = m.plan_id WHERE m.id = ?", id);
 }
 
+/* The measures a unit leads and supports: its own and, for a unit of today,
+** those of the units it succeeded. */
+#define UNIT_FAMILY \
+  "(SELECT unit_id FROM unit_current WHERE current_id = u.id UNION SELECT u.id)"
 #define UNIT_COUNTS \
-  "(SELECT count(*) FROM measure_unit WHERE unit_id = u.id AND role = 'lead') AS leads, " \
-  "(SELECT count(*) FROM measure_unit WHERE unit_id = u.id AND role = 'support') AS supports"
+  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
+  "  AND role = 'lead') AS leads, " \
+  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
+  "  AND role = 'support') AS supports, " \
+  "u.dissolved_on, (SELECT json_group_array(name) FROM (SELECT name FROM unit_name " \
+  "  WHERE unit_id = u.id AND name != u.name ORDER BY valid_to)) AS former_names_json, " \
+  "(SELECT json_group_array(json_object('id', s.successor, 'name', su.name, 'kind', s.kind, " \
+  "  'date', s.on_date)) FROM unit_succession s JOIN unit su ON su.id = s.successor " \
+  "  WHERE s.predecessor = u.id) AS successors_json"
 
-json_t *plan_query_units(sqlite3 *db) {
-  return query_all(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS
-                   " FROM unit u ORDER BY leads DESC, supports DESC, u.name", 0);
+json_t *plan_query_units(sqlite3 *db, const char *q) {
+  return db_query_rows(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS
+      " FROM unit u WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM unit_any_name n "
+      "WHERE n.unit_id IN " UNIT_FAMILY " AND instr(n.name, ?1) > 0) "
+      "ORDER BY leads DESC, supports DESC, u.name", "s", q && *q ? q : NULL);
 }
 
 json_t *plan_query_unit(sqlite3 *db, long long id) {
   json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", "
-      "(SELECT json_group_array(alias) FROM unit_alias WHERE unit_name = u.name) AS aliases_json "
+      "(SELECT json_group_array(alias) FROM unit_alias WHERE unit_name IN "
+      "  (SELECT name FROM unit_name WHERE unit_id = u.id)) AS aliases_json, "
+      "(SELECT json_group_array(json_object('name', name, 'valid_from', valid_from, "
+      "  'valid_to', valid_to, 'source', source)) FROM (SELECT * FROM unit_name WHERE unit_id = u.id "
+      "  ORDER BY valid_from IS NOT NULL, valid_from)) AS names_json, "
+      "(SELECT json_group_array(json_object('id', s.predecessor, 'name', pu.name, 'kind', s.kind, "
+      "  'date', s.on_date)) FROM unit_succession s JOIN unit pu ON pu.id = s.predecessor "
+      "  WHERE s.successor = u.id) AS predecessors_json "
       "FROM unit u WHERE u.id = ?", id);
   if (!unit) return NULL;
   char key[32];
@@ -458,6 +511,8 @@ json_t *plan_query_unit(sqlite3 *db, long long id) {
   return unit;
 }
 
+/* Units of today by chapter: a measure counts for the units that do its
+** work now (the successors of a unit that ended), once per unit. */
 json_t *plan_query_matrix(sqlite3 *db, long long plan_id) {
   json_t *chapters = query_all(db, "SELECT ordinal, title FROM chapter WHERE plan_id = ? "
                                "ORDER BY ordinal", plan_id);
@@ -467,9 +522,11 @@ json_t *plan_query_matrix(sqlite3 *db, long long plan_id) {
   }
   json_t *cells = query_all(db,
       "SELECT u.id AS unit_id, u.name AS unit, u.kind, c.ordinal AS chapter, "
-      "sum(mu.role = 'lead') AS lead, sum(mu.role = 'support') AS support "
+      "count(DISTINCT CASE WHEN mu.role = 'lead' THEN m.id END) AS lead, "
+      "count(DISTINCT CASE WHEN mu.role = 'support' THEN m.id END) AS support "
       "FROM measure_unit mu JOIN measure m ON m.id = mu.measure_id "
-      "JOIN chapter c ON c.id = m.chapter_id JOIN unit u ON u.id = mu.unit_id "
+      "JOIN chapter c ON c.id = m.chapter_id JOIN unit_current uc ON uc.unit_id = mu.unit_id "
+      "JOIN unit u ON u.id = uc.current_id "
       "WHERE m.plan_id = ? GROUP BY u.id, c.ordinal ORDER BY u.id, c.ordinal", plan_id);
   return json_pack("{s:I,s:o,s:o}", "plan_id", (json_int_t)plan_id, "chapters", chapters,
                    "cells", cells);
@@ -539,4 +596,268 @@ int plan_delete_alias(sqlite3 *db, const char *alias, const char *actor, int *fo
                       char *err, size_t errlen) {
   return alias_change(db, "DELETE FROM unit_alias WHERE alias = ?1", alias, NULL,
                       "unit_alias.delete", actor, found, err, errlen);
+}
+
+/* ---- renames, mergers and splits -------------------------------------- */
+
+/* A unit that exists today named NAME (any of its names or aliases), or 0
+** with the reason in ERR. */
+static long long existing_unit(sqlite3 *db, const char *name, char *err, size_t errlen) {
+  long long id = plan_find_unit(db, name);
+  if (!id) snprintf(err, errlen, "no unit of today is named '%s' (see 'qingshui units list')", name);
+  return id;
+}
+
+/* Audit ACTION on unit ID with BEFORE and AFTER (both stolen). */
+static int audit_unit(sqlite3 *db, const char *actor, const char *action, long long id,
+                      json_t *before, json_t *after, char *err, size_t errlen) {
+  char *b = json_dumps(before, JSON_COMPACT), *a = json_dumps(after, JSON_COMPACT);
+  int rc = db_audit(db, actor, action, "unit", id, b, a) == SQLITE_OK ? 0 : -1;
+  if (rc) snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
+  free(b);
+  free(a);
+  json_decref(before);
+  json_decref(after);
+  return rc;
+}
+
+/* Rename unit UID to NEW_NAME from DATE on, inside the caller's transaction. */
+static int rename_tx(sqlite3 *db, long long uid, const char *new_name, const char *date,
+                     const char *source, const char *actor, char *err, size_t errlen) {
+  json_t *now = db_query_row(db, "SELECT u.name, n.valid_from FROM unit u JOIN unit_name n "
+                             "ON n.unit_id = u.id AND n.name = u.name AND n.valid_to IS NULL "
+                             "WHERE u.id = ?", "i", uid);
+  const char *old = json_string_value(json_object_get(now, "name"));
+  const char *since = json_string_value(json_object_get(now, "valid_from"));
+  json_t *clash = NULL;
+  int rc = -1;
+  if (!old)
+    snprintf(err, errlen, "unit %lld has no name in force", uid);
+  else if (unit_rename_check(old, since, new_name, date, err, errlen))
+    ;
+  else if ((clash = db_query_row(db, "SELECT id FROM unit WHERE name = ?", "s", new_name)))
+    snprintf(err, errlen, "'%s' is another unit: to join the two use 'qingshui units succeed "
+             "%s --into %s'", new_name, old, new_name);
+  else
+    rc = 0;
+  if (!rc && (db_exec_bind(db, err, errlen, "UPDATE unit_name SET valid_to = ?2 WHERE unit_id = ?1 "
+                           "AND valid_to IS NULL", "is", uid, date) < 0 ||
+              db_exec_bind(db, err, errlen, "INSERT INTO unit_name(unit_id, name, valid_from, source) "
+                           "VALUES(?, ?, ?, ?)", "isss", uid, new_name, date, source) < 0 ||
+              db_exec_bind(db, err, errlen, "UPDATE unit SET name = ?2, name_en = NULL WHERE id = ?1",
+                           "is", uid, new_name) < 0))
+    rc = -1;
+  if (!rc)
+    rc = audit_unit(db, actor, "unit.rename", uid, json_pack("{s:s,s:s?}", "name", old, "since", since),
+                    json_pack("{s:s,s:s,s:s}", "name", new_name, "since", date, "source", source),
+                    err, errlen);
+  json_decref(clash);
+  json_decref(now);
+  return rc;
+}
+
+/* Tables whose rows stay with the unit they name when it ends: the plan as
+** written, and the unit's own history. */
+static int stays_with_unit(const char *table) {
+  static const char *const kept[] = {"measure_unit", "unit_name", "unit_succession", "task_unit"};
+  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+    if (!strcmp(table, kept[i])) return 1;
+  return 0;
+}
+
+/* Pass the work of unit PRED to SUCCS: every successor takes its tasks (in
+** its role; lead wins over support), the first takes every other row that
+** names it (accounts, reports, notices, inbox: whatever table refers to a
+** unit). Counts the moved rows into MOVED. */
+static int move_work(sqlite3 *db, long long pred, const long long *succs, size_t nsuccs,
+                     json_t *moved, char *err, size_t errlen) {
+  for (size_t i = 0; i < nsuccs; i++) {
+    int n = db_exec_bind(db, err, errlen, "INSERT INTO task_unit(task_id, unit_id, role) "
+        "SELECT task_id, ?2, role FROM task_unit WHERE unit_id = ?1 "
+        "ON CONFLICT(task_id, unit_id) DO UPDATE SET role = 'lead' WHERE excluded.role = 'lead'",
+        "ii", pred, succs[i]);
+    if (n < 0) return -1;
+    if (!i) json_object_set_new(moved, "task_unit", json_integer(n));
+  }
+  if (db_exec_bind(db, err, errlen, "DELETE FROM task_unit WHERE unit_id = ?", "i", pred) < 0) return -1;
+  json_t *refs = db_query_rows(db, "SELECT m.name AS tab, f.\"from\" AS col FROM sqlite_schema m, "
+      "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = 'unit' "
+      "ORDER BY m.name", "");
+  size_t i;
+  json_t *r;
+  int rc = 0;
+  json_array_foreach(refs, i, r) {
+    const char *tab = json_string_value(json_object_get(r, "tab"));
+    if (rc || stays_with_unit(tab)) continue;
+    char sql[256];  /* names from the schema itself, quoted */
+    snprintf(sql, sizeof sql, "UPDATE \"%s\" SET \"%s\" = ?2 WHERE \"%s\" = ?1", tab,
+             json_string_value(json_object_get(r, "col")), json_string_value(json_object_get(r, "col")));
+    int n = db_exec_bind(db, err, errlen, sql, "ii", pred, succs[0]);
+    if (n < 0) rc = -1;
+    else if (n) json_object_set_new(moved, tab, json_integer(n));
+  }
+  json_decref(refs);
+  return rc;
+}
+
+/* The successor named NAME: the unit of today with that name, or a new unit
+** of KIND. */
+static long long successor_unit(sqlite3 *db, const char *name, const char *kind,
+                                char *err, size_t errlen) {
+  long long id = plan_find_unit(db, name);
+  if (id) return id;
+  json_t *row = db_query_row(db, "INSERT INTO unit(name, kind) VALUES(?, ?) RETURNING id", "ss", name, kind);
+  id = json_integer_value(json_object_get(row, "id"));
+  if (!id) snprintf(err, errlen, "cannot create unit '%s': %s", name, sqlite3_errmsg(db));
+  json_decref(row);
+  return id;
+}
+
+/* End PREDS on DATE, link them to SUCCS and move their work, inside the
+** caller's transaction. */
+static int succeed_tx(sqlite3 *db, const long long *preds, size_t npreds, const long long *succs,
+                      size_t nsuccs, const char *date, const char *source, const char *actor,
+                      char *err, size_t errlen) {
+  const char *kind = unit_succession_kind(npreds, nsuccs);
+  int rc = 0;
+  for (size_t p = 0; !rc && p < npreds; p++) {
+    json_t *before = db_query_row(db, "SELECT u.id, u.name, u.kind, n.valid_from AS since FROM unit u "
+                                  "JOIN unit_name n ON n.unit_id = u.id AND n.valid_to IS NULL "
+                                  "WHERE u.id = ?", "i", preds[p]);
+    json_t *moved = json_object(), *to = json_array();
+    rc = unit_change_check(json_string_value(json_object_get(before, "since")), date, err, errlen);
+    for (size_t s = 0; !rc && s < nsuccs; s++) {
+      json_array_append_new(to, json_integer(succs[s]));
+      if (db_exec_bind(db, err, errlen, "INSERT INTO unit_succession(predecessor, successor, on_date, "
+                       "kind, source) VALUES(?, ?, ?, ?, ?)", "iisss", preds[p], succs[s], date, kind,
+                       source) < 0) rc = -1;
+    }
+    if (!rc) rc = move_work(db, preds[p], succs, nsuccs, moved, err, errlen);
+    if (!rc && (db_exec_bind(db, err, errlen, "UPDATE unit SET dissolved_on = ?2 WHERE id = ?1", "is",
+                             preds[p], date) < 0 ||
+                db_exec_bind(db, err, errlen, "UPDATE unit_name SET valid_to = ?2 WHERE unit_id = ?1 "
+                             "AND valid_to IS NULL", "is", preds[p], date) < 0)) rc = -1;
+    if (!rc) {
+      rc = audit_unit(db, actor, "unit.succeed", preds[p], before,
+                      json_pack("{s:s,s:s,s:s,s:o,s:o}", "kind", kind, "date", date, "source", source,
+                                "successors", to, "moved", moved), err, errlen);
+    } else {
+      json_decref(before);
+      json_decref(moved);
+      json_decref(to);
+    }
+  }
+  return rc;
+}
+
+/* End the transaction of a change: commit if RC is 0, else roll back. */
+static int finish(sqlite3 *db, int rc, char *err, size_t errlen) {
+  if (!rc && db_commit(db) != SQLITE_OK) {
+    snprintf(err, errlen, "commit failed: %s", sqlite3_errmsg(db));
+    rc = -1;
+  }
+  if (rc) db_rollback(db);
+  return rc;
+}
+
+static int begin(sqlite3 *db, char *err, size_t errlen) {
+  if (db_begin(db) == SQLITE_OK) return 0;
+  snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(db));
+  return -1;
+}
+
+int plan_unit_rename(sqlite3 *db, const char *old, const char *new_name, const char *date,
+                     const char *source, const char *actor, char *err, size_t errlen) {
+  if (!*source) {
+    snprintf(err, errlen, "the source must not be empty");
+    return -1;
+  }
+  if (begin(db, err, errlen)) return -1;
+  long long uid = existing_unit(db, old, err, errlen);
+  return finish(db, uid ? rename_tx(db, uid, new_name, date, source, actor, err, errlen) : -1,
+                err, errlen);
+}
+
+int plan_unit_succeed(sqlite3 *db, char *const *preds, size_t npreds, char *const *succs,
+                      size_t nsuccs, const char *date, const char *source, const char *actor,
+                      char *err, size_t errlen) {
+  if (!unit_succession_kind(npreds, nsuccs) || !*source) {
+    snprintf(err, errlen, "a merger ends several units into one, a split one unit into several; "
+             "both need a source");
+    return -1;
+  }
+  if (unit_change_check(NULL, date, err, errlen) || begin(db, err, errlen)) return -1;
+  long long *pid = xcalloc(npreds, sizeof *pid), *sid = xcalloc(nsuccs, sizeof *sid);
+  int rc = 0;
+  for (size_t i = 0; !rc && i < npreds; i++)
+    if (!(pid[i] = existing_unit(db, preds[i], err, errlen))) rc = -1;
+  json_t *first = rc ? NULL : db_query_row(db, "SELECT kind FROM unit WHERE id = ?", "i", pid[0]);
+  for (size_t i = 0; !rc && i < nsuccs; i++) {
+    sid[i] = successor_unit(db, succs[i], json_string_value(json_object_get(first, "kind")), err, errlen);
+    for (size_t j = 0; sid[i] && j < npreds; j++)
+      if (sid[i] == pid[j]) {
+        snprintf(err, errlen, "'%s' cannot succeed itself", succs[i]);
+        sid[i] = 0;
+      }
+    if (!sid[i]) rc = -1;
+  }
+  if (!rc) rc = succeed_tx(db, pid, npreds, sid, nsuccs, date, source, actor, err, errlen);
+  json_decref(first);
+  free(pid);
+  free(sid);
+  return finish(db, rc, err, errlen);
+}
+
+/* Apply one rename of the seed unless it is already in the history: the
+** unit bearing OLD (created if no plan named it yet) takes NEW, or joins the
+** unit of today already called NEW. */
+static int seed_rename(sqlite3 *db, const struct unit_dictionary *dict, const char *old,
+                       const char *new_name, const char *date, const char *source,
+                       const char *actor, char *err, size_t errlen) {
+  json_t *done = db_query_row(db, "SELECT 1 AS x FROM unit_name WHERE name = ? AND valid_to IS NOT NULL",
+                              "s", old);
+  json_t *row = done ? NULL : db_query_row(db, "SELECT id FROM unit WHERE name = ? AND dissolved_on IS NULL",
+                                           "s", old);
+  long long uid = json_integer_value(json_object_get(row, "id")), target = 0;
+  int rc = 0;
+  if (!done && !uid)
+    uid = successor_unit(db, old, unit_kind_name(unit_dictionary_kind(dict, new_name)), err, errlen);
+  if (!done && uid) {
+    json_t *other = db_query_row(db, "SELECT id FROM unit WHERE name = ?", "s", new_name);
+    target = json_integer_value(json_object_get(other, "id"));
+    json_decref(other);
+    rc = target ? succeed_tx(db, &uid, 1, &target, 1, date, source, actor, err, errlen)
+                : rename_tx(db, uid, new_name, date, source, actor, err, errlen);
+  } else if (!done) {
+    rc = -1;
+  }
+  json_decref(done);
+  json_decref(row);
+  return rc;
+}
+
+int plan_seed_renames(sqlite3 *db, const char *actor, char *err, size_t errlen) {
+  static const char name[] = "data/plan/unit_renames.csv";
+  const struct embedded_file *f = embedded_find(name);
+  if (!f) { snprintf(err, errlen, "%s is not embedded", name); return -1; }
+  if (begin(db, err, errlen)) return -1;
+  struct unit_dictionary dict = {0};
+  int rc = plan_load_dictionary(db, &dict, err, errlen);
+  struct csv_reader r;
+  csv_init(&r, (const char *)f->data, f->size);
+  if (!rc && csv_next(&r) != 1) rc = -1;   /* header */
+  while (!rc && csv_next(&r) == 1) {
+    char why[400];
+    if (r.nfields != 4 || unit_change_check(NULL, r.fields[2], why, sizeof why))
+      snprintf(why, sizeof why, "old,new,date,source with a date YYYY-MM-DD expected");
+    else if (!seed_rename(db, &dict, r.fields[0], r.fields[1], r.fields[2], r.fields[3], actor,
+                          why, sizeof why))
+      continue;
+    snprintf(err, errlen, "%s line %d: %s", name, r.line, why);
+    rc = -1;
+  }
+  if (!rc && r.error[0]) { snprintf(err, errlen, "%s: %s", name, r.error); rc = -1; }
+  csv_clear(&r);
+  unit_dictionary_free(&dict);
+  return finish(db, rc, err, errlen);
 }

@@ -1,13 +1,16 @@
 /*
-** Unit names: the dictionary that canonicalises them, and the splitting of
-** a measure's unit lists into canonical unit references. Pure.
+** Unit names: the dictionary that canonicalises them, the splitting of
+** a measure's unit lists into canonical unit references, and the rules of
+** renaming, merging and splitting units. Pure.
 **
 ** Which names are aliases, which are collectives and what kind a unit is are
 ** data (the CSV files in data/plan/, then the database, editable by users); this file
 ** only applies them.
 */
 #include "plan/plan.h"
+#include "supervision/period.h"
 #include "util/buf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,4 +157,38 @@ void plan_add_units(struct plan_measure *m, const char *list, enum unit_role rol
     }
   }
   free(copy);
+}
+
+/* ---- changes of units: the rules, without the database ------------------ */
+
+int unit_change_check(const char *since, const char *date, char *err, size_t errlen) {
+  int day;
+  if (!date || day_parse(date, &day)) {
+    snprintf(err, errlen, "date '%s' is not a day written YYYY-MM-DD", date ? date : "");
+    return -1;
+  }
+  if (since && strcmp(date, since) <= 0) {
+    snprintf(err, errlen, "the change on %s is not after %s, when the unit took its name", date, since);
+    return -1;
+  }
+  return 0;
+}
+
+int unit_rename_check(const char *current, const char *since, const char *new_name,
+                      const char *date, char *err, size_t errlen) {
+  if (!*new_name) {
+    snprintf(err, errlen, "the new name is empty");
+    return -1;
+  }
+  if (!strcmp(current, new_name)) {
+    snprintf(err, errlen, "the unit is already named '%s'", new_name);
+    return -1;
+  }
+  return unit_change_check(since, date, err, errlen);
+}
+
+const char *unit_succession_kind(size_t npreds, size_t nsuccs) {
+  if (npreds == 1 && nsuccs > 1) return "split";
+  if (npreds >= 1 && nsuccs == 1) return "merger";
+  return NULL;
 }

@@ -29,11 +29,13 @@ static long long insert_id(struct action *a) {
   return a->failed ? 0 : sqlite3_last_insert_rowid(a->req->db);
 }
 
-/* Owner units of a new task: those given, else the measure's own. */
+/* Owner units of a new task: those given, else the units of today that do
+** the work of the measure's own (a unit that ended passes it on; lead wins). */
 static void add_task_units(struct action *a, long long task_id, long long measure_id, json_t *units) {
   if (!units) {
-    action_exec(a, "INSERT INTO task_unit(task_id, unit_id, role) SELECT ?, unit_id, role "
-                "FROM measure_unit WHERE measure_id = ?", "ii", task_id, measure_id);
+    action_exec(a, "INSERT INTO task_unit(task_id, unit_id, role) SELECT ?, uc.current_id, min(mu.role) "
+                "FROM measure_unit mu JOIN unit_current uc ON uc.unit_id = mu.unit_id "
+                "WHERE mu.measure_id = ? GROUP BY uc.current_id", "ii", task_id, measure_id);
     return;
   }
   size_t i;

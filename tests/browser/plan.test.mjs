@@ -45,7 +45,8 @@ test('filtering by a unit and role shows only what it leads', async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await page.goto(base + '/');
   await ready(page, '/');
-  const unitId = await page.locator('#filter-unit option', { hasText: '市环保局' }).getAttribute('value');
+  // The plan of 2018 names 市环保局; the filter lists the unit by today's name.
+  const unitId = await page.locator('#filter-unit option', { hasText: '市生态环境局' }).getAttribute('value');
   await page.selectOption('#filter-unit', unitId);
   await ready(page, `/?unit=${unitId}`);
   await page.selectOption('#filter-role', 'lead');
@@ -53,14 +54,36 @@ test('filtering by a unit and role shows only what it leads', async () => {
   assert.equal(await page.locator('article.measure').count(), 13);
   assert.equal(await page.locator('#shown').innerText(), '显示 13 项措施');
   for (const card of await page.locator('article.measure').all())
-    assert.ok((await card.locator('.chip-lead').allInnerTexts()).includes('市环保局'));
+    assert.ok((await card.locator('.chip-lead').allInnerTexts()).includes('市环保局（现市生态环境局）'));
   await page.screenshot({ path: join(output, 'plan-filtered.png') });
   // The unit's own page lists the same 13 measures it leads.
   await page.locator('#m8 a.chip-lead', { hasText: '市环保局' }).click();
   await ready(page, `/units/${unitId}`);
   assert.equal(await page.locator('#lead-count').innerText(), '13');
   assert.equal(await page.locator('#unit-leads article.measure').count(), 13);
+  assert.equal(await page.locator('#unit-former').innerText(), '曾用名: 市环保局（至 2019-01-01）');
   await page.close();
+});
+
+test("today's unit names: the units page and the search find a unit by its old and new name", async () => {
+  for (const width of [1366, 390]) {
+    const page = await browser.newPage({ viewport: { width, height: 844 } });
+    await page.goto(base + '/units');
+    await ready(page, '/units');
+    await page.fill('#unit-filter', '市环保局');
+    const rows = page.locator('#units-body tr');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.innerText(), /^市生态环境局\s+曾用名: 市环保局/);
+    // The plan's text names 市环保局 only; searching today's name finds its 30 measures.
+    await page.goto(base + '/search?q=' + encodeURIComponent('生态环境局'));
+    await ready(page, '/search?q=' + encodeURIComponent('生态环境局'));
+    assert.equal(await page.locator('#result-count').innerText(), '找到 30 项措施');
+    assert.ok(await page.locator('#results .chip', { hasText: '市环保局（现市生态环境局）' }).count() >= 30);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scroll <= width, `page is ${scroll}px wide at ${width}px`);
+    await page.screenshot({ path: join(output, `units-today-${width}.png`) });
+    await page.close();
+  }
 });
 
 test('English, the matrix heat map, search, and a phone screen', async () => {

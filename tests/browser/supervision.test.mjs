@@ -56,7 +56,7 @@ test('admin decomposes a measure, a unit reports with an attachment, admin confi
   const unit = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   unit.on('pageerror', (e) => errors.push(e.message));
   await signIn(unit, base, 'hb', 'unit-password-1');
-  assert.match(await unit.locator('#who').innerText(), /环保局联络员 · 市环保局/);
+  assert.match(await unit.locator('#who').innerText(), /环保局联络员 · 市生态环境局/);
   await unit.click('text=沿江排污口整治');
   await unit.waitForSelector('#report-form');
   await unit.fill('#report-form input[name=period]', '2026-05');
@@ -97,7 +97,7 @@ test('the dashboard and the assessment for a leader', async () => {
   await page.goto(base + '/assessment?year=2026');
   await ready(page, '/assessment?year=2026');
   const departments = page.locator('table.assessment').last();
-  assert.match(await departments.innerText(), /1\s+市环保局\s+\d+\.\d\d\s+良好/);
+  assert.match(await departments.innerText(), /1\s+市生态环境局\s+\d+\.\d\d\s+良好/);
   const href = await page.locator('#excel-link').getAttribute('href');
   const response = await page.request.get(base + href);
   assert.equal(response.status(), 200);

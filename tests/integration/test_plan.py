@@ -124,14 +124,14 @@ class Cli(TempDbCase):
 
     def test_alias_edit_applies_on_reimport(self):
         self.init_with_seed()
-        r = run("units", "alias", "set", "市环保局", "市生态环境局", db=self.db)
+        r = run("units", "alias", "set", "市住建委", "市住房和城乡建设局", db=self.db)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("市环保局 -> 市生态环境局", run("units", "alias", "list", db=self.db).stdout)
+        self.assertIn("市住建委 -> 市住房和城乡建设局", run("units", "alias", "list", db=self.db).stdout)
         r = run("plan", "import", SEED, db=self.db)
         self.assertIn("updated", r.stdout)
         listing = run("units", "list", db=self.db).stdout
-        line = next(l for l in listing.splitlines() if l.endswith("市生态环境局"))
-        self.assertEqual(line.split()[2:4], ["13", "17"])
+        line = next(l for l in listing.splitlines() if l.endswith("市住房和城乡建设局"))
+        self.assertEqual(line.split()[2:4], ["5", "16"])
         self.assertEqual(run("units", "alias", "remove", "nope", db=self.db).returncode, 1)
 
     def test_plan_show(self):
@@ -210,7 +210,7 @@ class Api(TempDbCase):
         status, matrix = self.server.json("GET", "/api/plans/1/matrix")
         self.assertEqual(status, 200)
         self.assertEqual(len(matrix["chapters"]), 10)
-        cells = [c for c in matrix["cells"] if c["unit"] == "市环保局"]
+        cells = [c for c in matrix["cells"] if c["unit"] == "市生态环境局"]
         self.assertEqual(sum(c["lead"] for c in cells), 13)
 
     def test_alias_api_needs_admin_token_and_is_audited(self):

@@ -101,7 +101,7 @@ class Accounts(SupervisionCase):
         cookie = headers["set-cookie"]
         self.assertIn("HttpOnly", cookie)
         self.assertIn("SameSite=Strict", cookie)
-        self.assertEqual(body["account"]["unit_name"], "市环保局")
+        self.assertEqual(body["account"]["unit_name"], "市生态环境局")
         self.assertEqual(len(body["csrf"]), 64)
         status, session = c.call("GET", "/api/session")
         self.assertEqual((status, session["level"]), (200, "unit"))
@@ -256,7 +256,7 @@ class Workflow(SupervisionCase):
     def test_task_from_measure_to_completion(self):
         task = self.create_task()
         tid = task["id"]
-        self.assertEqual({u["name"] for u in task["units"] if u["role"] == "lead"}, {"市环保局", "市交通运输局", "市住建委"})
+        self.assertEqual({u["name"] for u in task["units"] if u["role"] == "lead"}, {"市生态环境局", "市交通运输局", "市住建委"})
         hb, sl = self.client("hb"), self.client("sl")
         status, inbox = hb.call("GET", "/api/inbox")
         self.assertEqual([e["kind"] for e in inbox], ["task.assigned"])
@@ -402,7 +402,7 @@ class Overview(SupervisionCase):
         status, a = leader.call("GET", "/api/assessment?year=2026")
         self.assertEqual(status, 200)
         by_unit = {u["unit"]: u for u in a["units"]}
-        hbu, zju = by_unit["市环保局"], by_unit["市住建委"]
+        hbu, zju = by_unit["市生态环境局"], by_unit["市住建委"]
         self.assertEqual(hbu["facts"]["tasks_total"], 2)
         self.assertEqual(hbu["facts"]["tasks_completed"], 1)
         self.assertEqual(zju["facts"]["notices"], [0, 1, 0])
@@ -414,7 +414,7 @@ class Overview(SupervisionCase):
         self.assertEqual(status, 200)
         book = zipfile.ZipFile(io.BytesIO(data))
         strings = book.read("xl/sharedStrings.xml").decode()
-        self.assertIn("市环保局", strings)
+        self.assertIn("市生态环境局", strings)
         self.assertIn("2026 年度目标责任考核", strings)
         self.assertIn("fitToPage", book.read("xl/worksheets/sheet1.xml").decode())
 
@@ -450,7 +450,7 @@ class Webhook(TempDbCase):
         hook.shutdown()
         self.assertEqual(len({e["id"] for e in received}), len(task["units"]))
         self.assertEqual({e["kind"] for e in received}, {"task.assigned"})
-        self.assertIn("市环保局", {e["unit_name"] for e in received})
+        self.assertIn("市生态环境局", {e["unit_name"] for e in received})
         con = sqlite3.connect(self.db)
         self.assertEqual(con.execute("SELECT count(*) FROM webhook_delivery WHERE delivered_at IS NOT NULL").fetchone()[0],
                          len(task["units"]))
