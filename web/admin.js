@@ -1,5 +1,6 @@
 // Administration pages for the leading-group office: accounts (create,
-// disable, enable) and the audit log of every change.
+// disable, enable, reset a password, unlock) and the audit log of every
+// change; and the page where anyone signed in changes their own password.
 import { t } from './i18n.js';
 import { api, send } from './api.js';
 import { esc } from './ui.js';
@@ -10,14 +11,27 @@ export function initAdminPages(mainElement) {
   main = mainElement;
 }
 
-export async function accountsPage() {
+// A form's outcome under it: an error, or what succeeded.
+function say(form, text, ok) {
+  const box = form.querySelector('.outcome') || form.appendChild(Object.assign(document.createElement('p'), { role: 'status' }));
+  box.className = `outcome ${ok ? 'ok' : 'error'}`;
+  box.textContent = text;
+}
+
+export async function accountsPage(params, query, done = '') {
   const [accounts, units] = await Promise.all([api('/api/accounts'), api('/api/units')]);
   main.innerHTML = `<h1>${t('admin.accounts')}</h1>
+    <p class="ok" id="accounts-outcome" role="status"${done ? '' : ' hidden'}>${esc(done)}</p>
     <div class="table-wrap"><table class="units-table" id="accounts"><thead><tr><th>${t('login.login')}</th><th>${t('admin.name')}</th>
-      <th>${t('admin.role')}</th><th>${t('units.name')}</th><th></th></tr></thead>
+      <th>${t('admin.role')}</th><th>${t('units.name')}</th><th>${t('admin.failed_logins')}</th><th></th></tr></thead>
     <tbody>${accounts.map((a) => `<tr class="${a.disabled ? 'not-assessed' : ''}"><td>${esc(a.login)}</td><td>${esc(a.display_name)}</td>
-      <td>${t(`admin.role.${a.role}`)}</td><td>${esc(a.unit_name || '')}</td>
-      <td>${a.login === 'admin' ? '' : `<button type="button" class="small" data-login="${esc(a.login)}" data-disabled="${a.disabled}">${a.disabled ? t('admin.enable') : t('admin.disable')}</button>`}</td></tr>`).join('')}</tbody></table></div>
+      <td>${t(`admin.role.${a.role}`)}</td><td>${esc(a.unit_name || '')}</td><td>${a.failed_logins}</td>
+      <td>${a.login === 'admin' ? '' : `<button type="button" class="small" data-login="${esc(a.login)}" data-disabled="${a.disabled}">${a.disabled ? t('admin.enable') : t('admin.disable')}</button>`}
+      ${a.failed_logins ? `<button type="button" class="small" data-unlock="${esc(a.login)}">${t('admin.unlock')}</button>` : ''}</td></tr>`).join('')}</tbody></table></div>
+    <form class="form card" id="reset-form"><h3>${t('admin.reset_password')}</h3>
+      <label>${t('login.login')} <select name="login">${accounts.map((a) => `<option value="${esc(a.login)}">${esc(a.login)} · ${esc(a.display_name)}</option>`).join('')}</select></label>
+      <label>${t('admin.new_password')} <input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
+      <button type="submit" class="primary">${t('admin.reset_password')}</button></form>
     <form class="form card" id="account-form"><h3>${t('admin.new_account')}</h3>
       <label>${t('login.login')} <input name="login" required pattern="[^\\s:/]{1,64}"></label>
       <label>${t('admin.name')} <input name="display_name"></label>
@@ -35,15 +49,52 @@ export async function accountsPage() {
     if (body.role === 'unit') body.unit = data.get('unit');
     try {
       await send('POST', '/api/accounts', body);
-      await accountsPage();
+      await accountsPage(params, query, t('form.saved'));
     } catch (err) {
-      const box = e.target.querySelector('.error') || e.target.appendChild(Object.assign(document.createElement('p'), { className: 'error' }));
-      box.textContent = err.message;
+      say(e.target, err.message, false);
+    }
+  });
+  document.getElementById('reset-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(e.target);
+    const login = data.get('login');
+    try {
+      await send('POST', `/api/accounts/${encodeURIComponent(login)}/password`, { password: data.get('password') });
+      await accountsPage(params, query, t('admin.reset_done', { login }));
+    } catch (err) {
+      say(e.target, err.message, false);
     }
   });
   for (const b of main.querySelectorAll('[data-login]')) b.addEventListener('click', async () => {
     await send('POST', `/api/accounts/${encodeURIComponent(b.dataset.login)}/${b.dataset.disabled === '1' ? 'enable' : 'disable'}`);
-    await accountsPage();
+    await accountsPage(params, query, t('form.saved'));
+  });
+  for (const b of main.querySelectorAll('[data-unlock]')) b.addEventListener('click', async () => {
+    await send('POST', `/api/accounts/${encodeURIComponent(b.dataset.unlock)}/unlock`);
+    await accountsPage(params, query, t('admin.unlocked', { login: b.dataset.unlock }));
+  });
+}
+
+// One's own password: the current one, the new one twice. The other
+// sessions of the account end; this one stays.
+export async function passwordPage() {
+  main.innerHTML = `<section class="login-box"><h1>${t('password.title')}</h1>
+    <form class="form" id="password-form">
+      <label>${t('password.old')} <input name="old" type="password" required autocomplete="current-password"></label>
+      <label>${t('password.new')} <input name="new" type="password" minlength="8" required autocomplete="new-password"></label>
+      <label>${t('password.repeat')} <input name="repeat" type="password" minlength="8" required autocomplete="new-password"></label>
+      <button type="submit" class="primary">${t('password.submit')}</button></form></section>`;
+  document.getElementById('password-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(e.target);
+    if (data.get('new') !== data.get('repeat')) { say(e.target, t('password.mismatch'), false); return; }
+    try {
+      await send('POST', '/api/password', { old_password: data.get('old'), new_password: data.get('new') });
+      e.target.reset();
+      say(e.target, t('password.done'), true);
+    } catch (err) {
+      say(e.target, err.message, false);
+    }
   });
 }
 

@@ -20,6 +20,7 @@
 #include "util/clock.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,12 +223,9 @@ static void disable_account(struct http_request *req, struct http_response *res)
 static void enable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 0); }
 
 static void audit_log(struct http_request *req, struct http_response *res) {
-  const char *limit_text = http_query(req, "limit"), *before_text = http_query(req, "before");
-  long long limit = limit_text ? atoll(limit_text) : 100, before = before_text ? atoll(before_text) : 0;
-  if (limit <= 0 || limit > 1000) {
-    http_reply_error(res, 400, "invalid_parameter", "limit must be 1..1000");
-    return;
-  }
+  long long limit = http_query_int(req, res, "limit", 1, 1000, 100);
+  long long before = limit < 0 ? -1 : http_query_int(req, res, "before", 1, LLONG_MAX, 0);
+  if (before < 0) return;
   sqlite3_stmt *st = NULL;
   sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
                      "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
