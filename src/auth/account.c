@@ -217,8 +217,9 @@ static void record_failure(sqlite3 *db, const char *login, const char *address) 
   long long now = (long long)time(NULL);
   db_exec_bind(db, err, sizeof err, "DELETE FROM login_failure WHERE at <= ?", "i",
                now - login_limits()->window_seconds);
-  db_exec_bind(db, err, sizeof err, "INSERT INTO login_failure(login, address, at) VALUES(?, ?, ?)",
-               "ssi", login, address, now);
+  /* no login is longer than 64 characters: a longer one is kept cut, not whole */
+  db_exec_bind(db, err, sizeof err, "INSERT INTO login_failure(login, address, at) "
+               "VALUES(substr(?, 1, 64), ?, ?)", "ssi", login, address, now);
 }
 
 /* Is LOGIN locked for ADDRESS: too many failures from it, or from all? */

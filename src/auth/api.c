@@ -26,13 +26,20 @@
 #include <string.h>
 #include <strings.h>
 
+/* Is TEXT an IPv4 or IPv6 address? */
+static int is_address(const char *text) {
+  unsigned char bytes[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text, bytes) == 1 || inet_pton(AF_INET6, text, bytes) == 1;
+}
+
 static char trusted_proxy[INET6_ADDRSTRLEN];
 
 int auth_trust_proxy(const char *address) {
   unsigned char bytes[sizeof(struct in6_addr)];
-  if (inet_pton(AF_INET, address, bytes) != 1 && inet_pton(AF_INET6, address, bytes) != 1) return -1;
-  snprintf(trusted_proxy, sizeof trusted_proxy, "%s", address);
-  return 0;
+  int family = inet_pton(AF_INET, address, bytes) == 1 ? AF_INET
+             : inet_pton(AF_INET6, address, bytes) == 1 ? AF_INET6 : 0;
+  /* written as the server writes the peer's address, to compare with it */
+  return family && inet_ntop(family, bytes, trusted_proxy, sizeof trusted_proxy) ? 0 : -1;
 }
 
 static const char *header(struct http_request *req, const char *name) {
@@ -50,17 +57,14 @@ static int over_https(struct http_request *req) {
 }
 
 /* The client's address: the peer, or the last hop of the trusted proxy's
-** X-Forwarded-For (the one it appended itself). */
+** X-Forwarded-For (the one it appended itself) if that is an address. */
 static void client_address(struct http_request *req, char *out, size_t outlen) {
   const char *forwarded = from_trusted_proxy(req) ? header(req, "X-Forwarded-For") : NULL;
   const char *last = forwarded ? strrchr(forwarded, ',') : NULL;
   last = last ? last + 1 : forwarded;
   while (last && *last == ' ') last++;
-  if (last && *last) {
-    snprintf(out, outlen, "%.*s", (int)strcspn(last, " "), last);
-  } else {
-    snprintf(out, outlen, "%s", req->peer);
-  }
+  if (last) snprintf(out, outlen, "%.*s", (int)strcspn(last, " "), last);
+  if (!last || !is_address(out)) snprintf(out, outlen, "%s", req->peer);
 }
 
 /* The session cookie with VALUE and MAX_AGE into RES. */
