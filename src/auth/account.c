@@ -222,19 +222,22 @@ static void record_failure(sqlite3 *db, const char *login, const char *address) 
                "VALUES(substr(?, 1, 64), ?, ?)", "ssi", login, address, now);
 }
 
-/* Is LOGIN locked for ADDRESS: too many failures from it, or from all? */
-static int is_locked(sqlite3 *db, const char *login, const char *address) {
-  const struct login_limits *l = login_limits();
+/* Failures of LOGIN within the window: from ADDRESS into *FROM_ADDRESS,
+** from every address into *ALL. -1 if the database cannot say. */
+static int count_failures(sqlite3 *db, const char *login, const char *address,
+                          long long *from_address, long long *all) {
   char err[160];
   sqlite3_stmt *st = db_prepare_bind(db, err, sizeof err,
       "SELECT count(*) FILTER (WHERE address = ?2), count(*) FROM login_failure "
-      "WHERE login = ?1 AND at > ?3", "ssi", login, address,
-      (long long)time(NULL) - l->window_seconds);
-  int locked = 1;   /* if the database cannot say, nobody gets in */
-  if (st && sqlite3_step(st) == SQLITE_ROW)
-    locked = sqlite3_column_int64(st, 0) >= l->per_address || sqlite3_column_int64(st, 1) >= l->per_account;
+      "WHERE login = substr(?1, 1, 64) AND at > ?3", "ssi", login, address,
+      (long long)time(NULL) - login_limits()->window_seconds);
+  int rc = st && sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+  if (!rc) {
+    *from_address = sqlite3_column_int64(st, 0);
+    *all = sqlite3_column_int64(st, 1);
+  }
   sqlite3_finalize(st);
-  return locked;
+  return rc;
 }
 
 int session_open(sqlite3 *db, struct principal *who, char token[SESSION_TOKEN_LEN + 1]) {
@@ -271,22 +274,27 @@ enum login_result account_authenticate(sqlite3 *db, const char *login, const cha
       "FROM account WHERE login = ?", -1, &st, NULL) != SQLITE_OK) return LOGIN_ERROR;
   sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
   int found = sqlite3_step(st) == SQLITE_ROW, disabled = 0;
-  char hash[crypto_pwhash_STRBYTES];
+  char hash[crypto_pwhash_STRBYTES] = "";
   if (found) {
     principal_from_row(st, who);
     snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 4));
     disabled = sqlite3_column_int(st, 5);
-  } else {
-    pthread_once(&dummy_once, make_dummy_hash);
-    memcpy(hash, dummy_hash, sizeof hash);
   }
   sqlite3_finalize(st);
-  if (password_verify(hash, password) || !found) {
+  const struct login_limits *l = login_limits();
+  long long from_address = 0, all = 0;
+  if (count_failures(db, login, address, &from_address, &all)) return LOGIN_ERROR;
+  /* An unknown login, and an address that goes on guessing through its
+  ** lock (twice the limit), are checked against the dummy hash: the same
+  ** time, and never the right password. */
+  int checked = found && from_address < 2 * l->per_address;
+  if (!checked) pthread_once(&dummy_once, make_dummy_hash);
+  if (password_verify(checked ? hash : dummy_hash, password) || !checked) {
     record_failure(db, login, address);
     return LOGIN_BAD_CREDENTIALS;
   }
   if (disabled) return LOGIN_DISABLED;
-  if (is_locked(db, login, address)) return LOGIN_LOCKED;
+  if (from_address >= l->per_address || all >= l->per_account) return LOGIN_LOCKED;
   char err[160];
   db_exec_bind(db, err, sizeof err, "DELETE FROM login_failure WHERE login = ? AND address = ?",
                "ss", login, address);

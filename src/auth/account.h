@@ -50,7 +50,8 @@ enum login_result { LOGIN_OK, LOGIN_BAD_CREDENTIALS, LOGIN_LOCKED, LOGIN_DISABLE
 ** wrong password, or a login that names no account, is LOGIN_BAD_CREDENTIALS
 ** and counts towards the lock-out; the cost is the same (an unknown login
 ** is checked against a dummy hash). Only the right password learns that
-** the account is LOGIN_DISABLED or LOGIN_LOCKED. */
+** the account is LOGIN_DISABLED or LOGIN_LOCKED, and not from an address
+** that has failed twice its limit: it is no longer checked. */
 enum login_result account_authenticate(sqlite3 *db, const char *login, const char *password,
                                        const char *address, struct principal *who);
 
