@@ -5,8 +5,8 @@
 ** a fixed hash, and counts as a failure like a wrong password, so that
 ** neither the answer nor the time taken tells which logins exist. Failures
 ** are rows of login_failure (login as typed, address, time): a lock-out
-** for one address leaves the account open to the others, up to an
-** account-wide limit ten times higher.
+** for one address leaves the account open to the others, up to a higher
+** account-wide limit (login_limits).
 */
 #include "auth/account.h"
 #include "auth/password.h"

@@ -93,7 +93,11 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t err
   }
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  device_secret_sql_register(db);
+  if (device_secret_sql_register(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));
+    sqlite3_close_v2(db);
+    return NULL;
+  }
   const char *pragmas =
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
