@@ -269,6 +269,7 @@ static void make_dummy_hash(void) { password_hash("not anybody's password", dumm
 
 enum login_result account_authenticate(sqlite3 *db, const char *login, const char *password,
                                        const char *address, struct principal *who) {
+  pthread_once(&dummy_once, make_dummy_hash);   /* made by the first log-in, whoever it names */
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(db, "SELECT id, role, coalesce(unit_id, 0), login, password_hash, disabled "
       "FROM account WHERE login = ?", -1, &st, NULL) != SQLITE_OK) return LOGIN_ERROR;
@@ -288,7 +289,6 @@ enum login_result account_authenticate(sqlite3 *db, const char *login, const cha
   ** lock (twice the limit), are checked against the dummy hash: the same
   ** time, and never the right password. */
   int checked = found && from_address < 2 * l->per_address;
-  if (!checked) pthread_once(&dummy_once, make_dummy_hash);
   if (password_verify(checked ? hash : dummy_hash, password) || !checked) {
     record_failure(db, login, address);
     return LOGIN_BAD_CREDENTIALS;
