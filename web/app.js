@@ -6,7 +6,7 @@ import { t, lang, setLang, translateStatic, errorText } from './i18n.js';
 import { currentSession, loadSession, login, logout } from './api.js';
 import { esc } from './ui.js';
 import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, searchPage } from './plan.js';
-import { initAdminPages, accountsPage, auditPage } from './admin.js';
+import { initAdminPages, accountsPage, auditPage, passwordPage } from './admin.js';
 import { initSupervisionPages, tasksPage, taskPage, dashboardPage, assessmentPage, inboxPage, newTaskPage } from './supervision.js';
 import { stationsPage, stationPage } from './stations.js';
 import { initWaterPages, waterOverviewPage, waterSectionPage, waterMonthlyPage, waterAssessmentPage, waterAlarmsPage } from './water.js';
@@ -46,7 +46,7 @@ function renderAccount() {
   }
   const box = document.getElementById('account');
   box.innerHTML = s.account
-    ? `<span class="who" id="who">${esc(s.account.display_name)}${s.account.unit_name ? ` · ${esc(s.account.unit_name)}` : ''}</span><button type="button" class="lang" id="logout">${t('login.logout')}</button>`
+    ? `<span class="who" id="who">${esc(s.account.display_name)}${s.account.unit_name ? ` · ${esc(s.account.unit_name)}` : ''}</span><a href="/password" data-link class="lang" id="password-link">${t('password.title')}</a><button type="button" class="lang" id="logout">${t('login.logout')}</button>`
     : `<a href="/login" data-link class="lang" id="login-link">${t('login.title')}</a>`;
   const out = document.getElementById('logout');
   if (out) out.addEventListener('click', async () => { await logout(); renderAccount(); navigate('/'); });
@@ -64,6 +64,7 @@ const routes = [
   [/^\/inbox$/, inboxPage, 'inbox'],
   [/^\/accounts$/, accountsPage, 'accounts'],
   [/^\/audit$/, auditPage, 'audit'],
+  [/^\/password$/, passwordPage, 'password'],
   [/^\/$/, planPage, 'plan'],
   [/^\/plans\/(?<id>\d+)$/, planPage, 'plan'],
   [/^\/measures\/(?<id>\d+)$/, measurePage, 'plan'],

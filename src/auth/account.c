@@ -2,7 +2,11 @@
 ** Accounts, log-in and sessions (account.h).
 **
 ** A login that names no account still runs one argon2 verification against
-** a fixed hash, so that the time taken does not tell which logins exist.
+** a fixed hash, and counts as a failure like a wrong password, so that
+** neither the answer nor the time taken tells which logins exist. Failures
+** are rows of login_failure (login as typed, address, time): a lock-out
+** for one address leaves the account open to the others, up to a higher
+** account-wide limit (login_limits).
 */
 #include "auth/account.h"
 #include "auth/password.h"
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const level_names[] = {"anonymous", "unit", "leader", "admin"};
 
@@ -104,10 +109,12 @@ int account_create(sqlite3 *db, const char *login, const char *display_name,
   return finish_change(db, rc, actor, "account.create", *id, NULL, err, errlen);
 }
 
-/* Run SQL (binding ?1 = login, ?2 = TEXT) on one account in an audited
-** transaction. */
+/* Run SQL, one or more statements, on one account in an audited
+** transaction; each statement may use ?1 = the account's id, ?2 = TEXT and
+** ?3 = the hash of the session KEEP_SESSION (NULL if none). */
 static int change_account(sqlite3 *db, const char *login, const char *sql, const char *text,
-                          const char *action, const char *actor, char *err, size_t errlen) {
+                          const char *keep_session, const char *action, const char *actor,
+                          char *err, size_t errlen) {
   if (db_begin(db) != SQLITE_OK) { snprintf(err, errlen, "database busy"); return -1; }
   sqlite3_stmt *st = db_prepare(db, "SELECT id FROM account WHERE login = ?", err, errlen);
   long long id = 0;
@@ -121,45 +128,53 @@ static int change_account(sqlite3 *db, const char *login, const char *sql, const
     db_rollback(db);
     return -1;
   }
+  unsigned char keep[32];
+  if (keep_session) token_hash(keep_session, keep);
   char *before = account_audit_text(db, id);
   int rc = 0;
-  st = db_prepare(db, sql, err, errlen);
-  if (!st) rc = -1;
-  else {
+  for (const char *next = sql; !rc && next && *next;) {
+    if (sqlite3_prepare_v2(db, next, -1, &st, &next) != SQLITE_OK) {
+      snprintf(err, errlen, "SQL error: %s", sqlite3_errmsg(db));
+      rc = -1;
+      break;
+    }
+    if (!st) break;   /* only white space left */
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_bind_parameter_count(st) > 1) sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 3 && keep_session)
+      sqlite3_bind_blob(st, 3, keep, sizeof keep, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) { snprintf(err, errlen, "%s", sqlite3_errmsg(db)); rc = -1; }
     sqlite3_finalize(st);
   }
   return finish_change(db, rc, actor, action, id, before, err, errlen);
 }
 
+/* The statement that forgets the failed log-ins of account ?1. */
+#define FORGET_FAILURES "DELETE FROM login_failure WHERE login = (SELECT login FROM account WHERE id = ?1);"
+
 int account_set_password(sqlite3 *db, const char *login, const char *password,
-                         const char *actor, char *err, size_t errlen) {
+                         const char *keep_session, const char *actor, char *err, size_t errlen) {
   const char *weak = password_weakness(password);
   if (weak) { snprintf(err, errlen, "%s", weak); return -1; }
   char hash[crypto_pwhash_STRBYTES];
   if (password_hash(password, hash)) { snprintf(err, errlen, "out of memory hashing"); return -1; }
-  return change_account(db, login, "UPDATE account SET password_hash = ?2, failed_logins = 0, "
-                        "locked_until = NULL WHERE id = ?1", hash, "account.password", actor,
-                        err, errlen);
+  return change_account(db, login, "UPDATE account SET password_hash = ?2 WHERE id = ?1;"
+                        FORGET_FAILURES
+                        "DELETE FROM session WHERE account_id = ?1 AND token_hash IS NOT ?3;",
+                        hash, keep_session, "account.password", actor, err, errlen);
+}
+
+int account_unlock(sqlite3 *db, const char *login, const char *actor, char *err, size_t errlen) {
+  return change_account(db, login, FORGET_FAILURES, NULL, NULL, "account.unlock", actor, err, errlen);
 }
 
 int account_set_disabled(sqlite3 *db, const char *login, int disabled,
                          const char *actor, char *err, size_t errlen) {
-  int rc = change_account(db, login, disabled ? "UPDATE account SET disabled = 1 WHERE id = ?1"
-                                              : "UPDATE account SET disabled = 0 WHERE id = ?1",
-                          NULL, disabled ? "account.disable" : "account.enable", actor, err, errlen);
-  if (!rc && disabled) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "DELETE FROM session WHERE account_id = "
-                           "(SELECT id FROM account WHERE login = ?)", -1, &st, NULL) == SQLITE_OK) {
-      sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-      sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-  }
-  return rc;
+  return change_account(db, login, disabled ? "UPDATE account SET disabled = 1 WHERE id = ?1;"
+                                              "DELETE FROM session WHERE account_id = ?1;"
+                                            : "UPDATE account SET disabled = 0 WHERE id = ?1",
+                        NULL, NULL, disabled ? "account.disable" : "account.enable", actor,
+                        err, errlen);
 }
 
 /* Fill WHO from an account row: id, role, unit_id, login. */
@@ -171,19 +186,58 @@ static void principal_from_row(sqlite3_stmt *st, struct principal *who) {
   snprintf(who->name, sizeof who->name, "account:%s", (const char *)sqlite3_column_text(st, 3));
 }
 
-static enum login_result record_failure(sqlite3 *db, long long id) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "UPDATE account SET failed_logins = failed_logins + 1, "
-      "locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN "
-      "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || ?3 || ' minutes') END WHERE id = ?1",
-      -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, LOGIN_MAX_FAILURES);
-    sqlite3_bind_int(st, 3, LOGIN_LOCK_MINUTES);
-    sqlite3_step(st);
+/* A limit from the environment variable NAME, DEF if unset; a value that
+** is not a whole number in 1..10^7 is said on stderr and DEF used. */
+static long limit_from_env(const char *name, long def) {
+  const char *v = getenv(name);
+  if (!v) return def;
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (*v && !*end && n >= 1 && n <= 10000000) return n;
+  fprintf(stderr, "qingshui: %s=%s is not a whole number 1..10000000; using %ld\n", name, v, def);
+  return def;
+}
+
+static struct login_limits limits;
+static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+static void read_limits(void) {
+  limits.per_address = limit_from_env("QINGSHUI_LOGIN_FAILURES_PER_ADDRESS", 5);
+  limits.per_account = limit_from_env("QINGSHUI_LOGIN_FAILURES_PER_ACCOUNT", 50);
+  limits.window_seconds = limit_from_env("QINGSHUI_LOGIN_LOCK_SECONDS", 900);
+}
+
+const struct login_limits *login_limits(void) {
+  pthread_once(&limits_once, read_limits);
+  return &limits;
+}
+
+/* Count a failed log-in of LOGIN from ADDRESS, dropping those older than the window. */
+static void record_failure(sqlite3 *db, const char *login, const char *address) {
+  char err[160];
+  long long now = (long long)time(NULL);
+  db_exec_bind(db, err, sizeof err, "DELETE FROM login_failure WHERE at <= ?", "i",
+               now - login_limits()->window_seconds);
+  /* no login is longer than 64 characters: a longer one is kept cut, not whole */
+  db_exec_bind(db, err, sizeof err, "INSERT INTO login_failure(login, address, at) "
+               "VALUES(substr(?, 1, 64), ?, ?)", "ssi", login, address, now);
+}
+
+/* Failures of LOGIN within the window: from ADDRESS into *FROM_ADDRESS,
+** from every address into *ALL. -1 if the database cannot say. */
+static int count_failures(sqlite3 *db, const char *login, const char *address,
+                          long long *from_address, long long *all) {
+  char err[160];
+  sqlite3_stmt *st = db_prepare_bind(db, err, sizeof err,
+      "SELECT count(*) FILTER (WHERE address = ?2), count(*) FROM login_failure "
+      "WHERE login = substr(?1, 1, 64) AND at > ?3", "ssi", login, address,
+      (long long)time(NULL) - login_limits()->window_seconds);
+  int rc = st && sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+  if (!rc) {
+    *from_address = sqlite3_column_int64(st, 0);
+    *all = sqlite3_column_int64(st, 1);
   }
   sqlite3_finalize(st);
-  return LOGIN_BAD_CREDENTIALS;
+  return rc;
 }
 
 int session_open(sqlite3 *db, struct principal *who, char token[SESSION_TOKEN_LEN + 1]) {
@@ -214,32 +268,36 @@ static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static void make_dummy_hash(void) { password_hash("not anybody's password", dummy_hash); }
 
 enum login_result account_authenticate(sqlite3 *db, const char *login, const char *password,
-                                       struct principal *who) {
+                                       const char *address, struct principal *who) {
+  pthread_once(&dummy_once, make_dummy_hash);   /* made by the first log-in, whoever it names */
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT id, role, coalesce(unit_id, 0), login, password_hash, disabled, "
-      "locked_until > strftime('%Y-%m-%dT%H:%M:%SZ','now') FROM account WHERE login = ?",
-      -1, &st, NULL) != SQLITE_OK) return LOGIN_ERROR;
+  if (sqlite3_prepare_v2(db, "SELECT id, role, coalesce(unit_id, 0), login, password_hash, disabled "
+      "FROM account WHERE login = ?", -1, &st, NULL) != SQLITE_OK) return LOGIN_ERROR;
   sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    pthread_once(&dummy_once, make_dummy_hash);
-    password_verify(dummy_hash, password);
+  int found = sqlite3_step(st) == SQLITE_ROW, disabled = 0;
+  char hash[crypto_pwhash_STRBYTES] = "";
+  if (found) {
+    principal_from_row(st, who);
+    snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 4));
+    disabled = sqlite3_column_int(st, 5);
+  }
+  sqlite3_finalize(st);
+  const struct login_limits *l = login_limits();
+  long long from_address = 0, all = 0;
+  if (count_failures(db, login, address, &from_address, &all)) return LOGIN_ERROR;
+  /* An unknown login, and an address that goes on guessing through its
+  ** lock (twice the limit), are checked against the dummy hash: the same
+  ** time, and never the right password. */
+  int checked = found && from_address < 2 * l->per_address;
+  if (password_verify(checked ? hash : dummy_hash, password) || !checked) {
+    record_failure(db, login, address);
     return LOGIN_BAD_CREDENTIALS;
   }
-  principal_from_row(st, who);
-  char hash[crypto_pwhash_STRBYTES];
-  snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 4));
-  int disabled = sqlite3_column_int(st, 5), locked = sqlite3_column_int(st, 6);
-  sqlite3_finalize(st);
   if (disabled) return LOGIN_DISABLED;
-  if (locked) return LOGIN_LOCKED;
-  if (password_verify(hash, password)) return record_failure(db, who->account_id);
-  if (sqlite3_prepare_v2(db, "UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                         -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, who->account_id);
-    sqlite3_step(st);
-  }
-  sqlite3_finalize(st);
+  if (from_address >= l->per_address || all >= l->per_account) return LOGIN_LOCKED;
+  char err[160];
+  db_exec_bind(db, err, sizeof err, "DELETE FROM login_failure WHERE login = ? AND address = ?",
+               "ss", login, address);
   return LOGIN_OK;
 }
 
@@ -274,14 +332,20 @@ void session_end(sqlite3 *db, const char *token) {
   sqlite3_finalize(st);
 }
 
+/* An account's columns, with its failed log-ins since ?1 (unix seconds)
+** from every address. */
 #define ACCOUNT_COLUMNS \
   "a.id, a.login, a.display_name, a.role, a.unit_id, u.name AS unit_name, a.disabled, " \
-  "a.locked_until, a.created_at FROM account a LEFT JOIN unit u ON u.id = a.unit_id"
+  "(SELECT count(*) FROM login_failure f WHERE f.login = a.login AND f.at > ?1) AS failed_logins, " \
+  "a.created_at FROM account a LEFT JOIN unit u ON u.id = a.unit_id"
+
+static long long window_start(void) { return (long long)time(NULL) - login_limits()->window_seconds; }
 
 json_t *account_json(sqlite3 *db, long long account_id) {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " WHERE a.id = ?", -1, &st, NULL)) return NULL;
-  sqlite3_bind_int64(st, 1, account_id);
+  if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " WHERE a.id = ?2", -1, &st, NULL)) return NULL;
+  sqlite3_bind_int64(st, 1, window_start());
+  sqlite3_bind_int64(st, 2, account_id);
   json_t *row = db_row_json(st);
   sqlite3_finalize(st);
   return row;
@@ -291,6 +355,7 @@ json_t *account_list_json(sqlite3 *db) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " ORDER BY a.role DESC, a.login", -1, &st, NULL))
     return json_array();
+  sqlite3_bind_int64(st, 1, window_start());
   json_t *rows = db_rows_json(st);
   sqlite3_finalize(st);
   return rows;

@@ -10,8 +10,6 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#define LOGIN_MAX_FAILURES 5        /* consecutive failures before lock-out */
-#define LOGIN_LOCK_MINUTES 15
 #define SESSION_HOURS 12
 #define SESSION_TOKEN_LEN 64        /* hex characters */
 #define SESSION_COOKIE "qs_session"
@@ -25,9 +23,22 @@ int account_create(sqlite3 *db, const char *login, const char *display_name,
                    enum access_level level, const char *unit, const char *password,
                    const char *actor, long long *id, char *err, size_t errlen);
 
-/* Set the password of LOGIN (and unlock it). 0, or -1 with ERR. */
+/* Set the password of LOGIN, unlock it and end its sessions but the one
+** whose cookie value is KEEP_SESSION (NULL: all of them). 0, or -1 with ERR. */
 int account_set_password(sqlite3 *db, const char *login, const char *password,
-                         const char *actor, char *err, size_t errlen);
+                         const char *keep_session, const char *actor, char *err, size_t errlen);
+
+/* Forget LOGIN's failed log-ins, which unlocks it. 0, or -1 with ERR. */
+int account_unlock(sqlite3 *db, const char *login, const char *actor, char *err, size_t errlen);
+
+/* The lock-out's limits: a login is locked for ADDRESS when ADDRESS failed
+** PER_ADDRESS times for it within WINDOW_SECONDS, and for every address
+** when all addresses together failed PER_ACCOUNT times. From the
+** environment (QINGSHUI_LOGIN_FAILURES_PER_ADDRESS, default 5,
+** QINGSHUI_LOGIN_FAILURES_PER_ACCOUNT, 50, QINGSHUI_LOGIN_LOCK_SECONDS,
+** 900), read once. */
+struct login_limits { long per_address, per_account, window_seconds; };
+const struct login_limits *login_limits(void);
 
 /* Disable or enable LOGIN; disabling ends its sessions. 0, or -1 with ERR. */
 int account_set_disabled(sqlite3 *db, const char *login, int disabled,
@@ -35,10 +46,14 @@ int account_set_disabled(sqlite3 *db, const char *login, int disabled,
 
 enum login_result { LOGIN_OK, LOGIN_BAD_CREDENTIALS, LOGIN_LOCKED, LOGIN_DISABLED, LOGIN_ERROR };
 
-/* Check LOGIN's PASSWORD, counting failures towards the lock-out; on
-** success WHO is the account. */
+/* Check LOGIN's PASSWORD from ADDRESS; on success WHO is the account. A
+** wrong password, or a login that names no account, is LOGIN_BAD_CREDENTIALS
+** and counts towards the lock-out; the cost is the same (an unknown login
+** is checked against a dummy hash). Only the right password learns that
+** the account is LOGIN_DISABLED or LOGIN_LOCKED, and not from an address
+** that has failed twice its limit: it is no longer checked. */
 enum login_result account_authenticate(sqlite3 *db, const char *login, const char *password,
-                                       struct principal *who);
+                                       const char *address, struct principal *who);
 
 /* Open a session for WHO (sets who->csrf); its cookie value goes to TOKEN.
 ** 0, or -1 on a database error. */

@@ -4,7 +4,13 @@
 ** The session cookie is HttpOnly (scripts cannot read it) and
 ** SameSite=Strict (other sites cannot make the browser send it); the CSRF
 ** token that state-changing requests must echo is given to the page in the
-** JSON of /api/login and /api/session.
+** JSON of /api/login and /api/session. Served over HTTPS (behind the
+** proxy `serve --trusted-proxy` names, which says so in X-Forwarded-Proto),
+** it is also Secure: the browser sends it over HTTPS only.
+**
+** A failed log-in is one answer, 401 bad_credentials, whether the password
+** is wrong, the login unknown, the account disabled or locked: only the
+** right password learns that the account is disabled (403) or locked (423).
 */
 #include "auth/api.h"
 #include "auth/account.h"
@@ -12,19 +18,73 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "util/clock.h"
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* Is TEXT an IPv4 or IPv6 address? */
+static int is_address(const char *text) {
+  unsigned char bytes[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text, bytes) == 1 || inet_pton(AF_INET6, text, bytes) == 1;
+}
+
+static char trusted_proxy[INET6_ADDRSTRLEN];
+
+int auth_trust_proxy(const char *address) {
+  unsigned char bytes[sizeof(struct in6_addr)];
+  int family = inet_pton(AF_INET, address, bytes) == 1 ? AF_INET
+             : inet_pton(AF_INET6, address, bytes) == 1 ? AF_INET6 : 0;
+  /* written as the server writes the peer's address, to compare with it */
+  return family && inet_ntop(family, bytes, trusted_proxy, sizeof trusted_proxy) ? 0 : -1;
+}
+
+static const char *header(struct http_request *req, const char *name) {
+  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static int from_trusted_proxy(struct http_request *req) {
+  return trusted_proxy[0] && !strcmp(req->peer, trusted_proxy);
+}
+
+/* Did the browser reach us over HTTPS (through the trusted proxy)? */
+static int over_https(struct http_request *req) {
+  const char *proto = header(req, "X-Forwarded-Proto");
+  return from_trusted_proxy(req) && proto && !strcasecmp(proto, "https");
+}
+
+/* The client's address: the peer, or the last hop of the trusted proxy's
+** X-Forwarded-For (the one it appended itself) if that is an address. */
+static void client_address(struct http_request *req, char *out, size_t outlen) {
+  const char *forwarded = from_trusted_proxy(req) ? header(req, "X-Forwarded-For") : NULL;
+  const char *last = forwarded ? strrchr(forwarded, ',') : NULL;
+  last = last ? last + 1 : forwarded;
+  while (last && *last == ' ') last++;
+  if (last) snprintf(out, outlen, "%.*s", (int)strcspn(last, " "), last);
+  if (!last || !is_address(out)) snprintf(out, outlen, "%s", req->peer);
+}
+
+/* The session cookie with VALUE and MAX_AGE into RES. */
+static void set_session_cookie(struct http_request *req, struct http_response *res,
+                               const char *value, int max_age) {
+  snprintf(res->set_cookie, sizeof res->set_cookie,
+           SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value, max_age,
+           over_https(req) ? "; Secure" : "");
+}
 
 static json_t *session_json(struct http_request *req) {
   return json_pack("{s:o,s:s,s:s}", "account", account_json(req->db, req->who.account_id),
                    "level", access_level_name(req->who.level), "csrf", req->who.csrf);
 }
 
-static void audit_login(struct http_request *req, const char *login, const char *action) {
+static void audit_login(struct http_request *req, const char *login, const char *address,
+                        const char *action) {
   char actor[160], after[160];
-  snprintf(actor, sizeof actor, "%s@%s", login, req->peer);
-  json_t *j = json_pack("{s:s,s:s}", "login", login, "peer", req->peer);
+  snprintf(actor, sizeof actor, "%s@%s", login, address);
+  json_t *j = json_pack("{s:s,s:s}", "login", login, "peer", address);
   char *text = json_dumps(j, JSON_COMPACT);
   snprintf(after, sizeof after, "%s", text ? text : "{}");
   free(text);
@@ -36,24 +96,25 @@ static void login(struct http_request *req, struct http_response *res) {
   const char *user = NULL, *password = NULL;
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "login", &user, "password", &password);
   if (!body) return;
-  if (!login_rate_allow(req->peer, (long long)clock_seconds())) {
+  char address[INET6_ADDRSTRLEN + 1];
+  client_address(req, address, sizeof address);
+  long lock_minutes = (login_limits()->window_seconds + 59) / 60;
+  if (!login_rate_allow(address, (long long)clock_seconds())) {
     http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
-                     req->peer);
+                     address);
   } else {
     char token[SESSION_TOKEN_LEN + 1];
-    enum login_result r = account_authenticate(req->db, user, password, &req->who);
+    enum login_result r = account_authenticate(req->db, user, password, address, &req->who);
     if (r == LOGIN_OK && session_open(req->db, &req->who, token)) r = LOGIN_ERROR;
     if (r == LOGIN_OK) {
-      snprintf(res->set_cookie, sizeof res->set_cookie,
-               SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-               SESSION_HOURS * 3600);
-      audit_login(req, user, "session.login");
+      set_session_cookie(req, res, token, SESSION_HOURS * 3600);
+      audit_login(req, user, address, "session.login");
       http_reply_json(res, 200, session_json(req));
     } else {
-      audit_login(req, user, "session.login_failed");
+      audit_login(req, user, address, "session.login_failed");
       if (r == LOGIN_LOCKED)
-        http_reply_error(res, 423, "locked", "too many failed log-ins: the account is locked "
-                         "for %d minutes", LOGIN_LOCK_MINUTES);
+        http_reply_error(res, 423, "locked", "too many failed log-ins for this account: it is "
+                         "locked for up to %ld minutes (the administrator can unlock it)", lock_minutes);
       else if (r == LOGIN_DISABLED)
         http_reply_error(res, 403, "disabled", "this account is disabled");
       else if (r == LOGIN_ERROR)
@@ -68,8 +129,7 @@ static void login(struct http_request *req, struct http_response *res) {
 static void logout(struct http_request *req, struct http_response *res) {
   const char *cookie = http_cookie(req, SESSION_COOKIE);
   if (cookie) session_end(req->db, cookie);
-  snprintf(res->set_cookie, sizeof res->set_cookie,
-           SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  set_session_cookie(req, res, "", 0);
   http_reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
 }
 
@@ -81,6 +141,9 @@ static void current_session(struct http_request *req, struct http_response *res)
     http_reply_json(res, 200, session_json(req));
 }
 
+/* One's own password: the current one is checked as a log-in would be
+** (a wrong one counts towards the lock-out); the account's other sessions
+** end, this one stays. */
 static void change_password(struct http_request *req, struct http_response *res) {
   const char *old_password = NULL, *new_password = NULL;
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "old_password", &old_password,
@@ -88,20 +151,44 @@ static void change_password(struct http_request *req, struct http_response *res)
   if (!body) return;
   json_t *account = account_json(req->db, req->who.account_id);
   const char *login_name = json_string_value(json_object_get(account, "login"));
-  char err[256];
+  char err[256], address[INET6_ADDRSTRLEN + 1];
+  client_address(req, address, sizeof address);
   struct principal check;
   if (!req->who.account_id) {
     http_reply_error(res, 400, "no_account", "API tokens have no password");
-  } else if (account_authenticate(req->db, login_name, old_password, &check) != LOGIN_OK) {
+  } else if (account_authenticate(req->db, login_name, old_password, address, &check) != LOGIN_OK) {
     http_reply_error(res, 403, "bad_credentials", "the current password is wrong");
   } else {
-    if (account_set_password(req->db, login_name, new_password, req->actor, err, sizeof err))
+    if (account_set_password(req->db, login_name, new_password, http_cookie(req, SESSION_COOKIE),
+                             req->actor, err, sizeof err))
       http_reply_error(res, 400, "invalid_password", "%s", err);
     else
       http_reply_json(res, 200, json_pack("{s:b}", "changed", 1));
   }
   json_decref(account);
   json_decref(body);
+}
+
+/* The administrator sets a password (it unlocks the account and ends all its sessions). */
+static void reset_password(struct http_request *req, struct http_response *res) {
+  const char *password = NULL;
+  json_t *body = http_body_unpack(req, res, "{s:s}", "password", &password);
+  if (!body) return;
+  char err[256];
+  if (account_set_password(req->db, req->params[0], password, NULL, req->actor, err, sizeof err))
+    http_reply_error(res, strncmp(err, "no account", 10) ? 400 : 404,
+                     strncmp(err, "no account", 10) ? "invalid_password" : "not_found", "%s", err);
+  else
+    http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "changed", 1));
+  json_decref(body);
+}
+
+static void unlock_account(struct http_request *req, struct http_response *res) {
+  char err[256];
+  if (account_unlock(req->db, req->params[0], req->actor, err, sizeof err))
+    http_reply_error(res, 404, "not_found", "%s", err);
+  else
+    http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "unlocked", 1));
 }
 
 static void list_accounts(struct http_request *req, struct http_response *res) {
@@ -140,12 +227,9 @@ static void disable_account(struct http_request *req, struct http_response *res)
 static void enable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 0); }
 
 static void audit_log(struct http_request *req, struct http_response *res) {
-  const char *limit_text = http_query(req, "limit"), *before_text = http_query(req, "before");
-  long long limit = limit_text ? atoll(limit_text) : 100, before = before_text ? atoll(before_text) : 0;
-  if (limit <= 0 || limit > 1000) {
-    http_reply_error(res, 400, "invalid_parameter", "limit must be 1..1000");
-    return;
-  }
+  long long limit = http_query_int(req, res, "limit", 1, 1000, 100);
+  long long before = limit < 0 ? -1 : http_query_int(req, res, "before", 1, LLONG_MAX, 0);
+  if (before < 0) return;
   sqlite3_stmt *st = NULL;
   sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
                      "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
@@ -165,6 +249,8 @@ const struct http_route auth_routes[] = {
   {"POST", "/api/accounts", create_account, ROUTE_ADMIN},
   {"POST", "/api/accounts/{login}/disable", disable_account, ROUTE_ADMIN},
   {"POST", "/api/accounts/{login}/enable", enable_account, ROUTE_ADMIN},
+  {"POST", "/api/accounts/{login}/password", reset_password, ROUTE_ADMIN},
+  {"POST", "/api/accounts/{login}/unlock", unlock_account, ROUTE_ADMIN},
   {"GET", "/api/audit", audit_log, ROUTE_ADMIN},
   {NULL, NULL, NULL, 0},
 };

@@ -21,7 +21,8 @@ static const char user_usage[] =
   "Accounts of the web UI. add and passwd read the password from the first\n"
   "line of standard input (at least 8 characters). A unit account belongs to\n"
   "one unit (its id or exact name, see 'qingshui units list'); it reads the\n"
-  "whole plan and reports on its unit's tasks. disable ends its sessions.\n";
+  "whole plan and reports on its unit's tasks. passwd unlocks the account\n"
+  "and ends its sessions; so does disable.\n";
 
 struct user_opts { const char *db, *role, *unit, *name; };
 
@@ -59,7 +60,7 @@ static int run_verb(sqlite3 *db, const char *verb, const char *login, const stru
                           &id, err, sizeof err);
       if (!rc) printf("account %s created (id %lld)\n", login, id);
     } else {
-      rc = account_set_password(db, login, password, actor, err, sizeof err);
+      rc = account_set_password(db, login, password, NULL, actor, err, sizeof err);
       if (!rc) printf("password of %s changed\n", login);
     }
   } else {

@@ -8,11 +8,18 @@
 ** Upgrading an existing database says so on stderr, migration by
 ** migration with the time each took: one that rewrites a table of tens of
 ** millions of rows takes minutes, and SQLite cannot say how far it is.
+**
+** The file holds secrets (password and token hashes, the stations'
+** password hashes): it is created 0600, and SQLite gives its -wal and
+** -shm files the database file's mode. Creating or initialising tightens a
+** file that others may read.
 */
 #include "db/db.h"
+#include "auth/secret.h"
 #include "util/clock.h"
 #include "util/embedded.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +52,34 @@ fail:
   return -1;
 }
 
+/* Create PATH empty with mode 0600 if missing (an empty file is an empty
+** database), or take group and other permissions away from it, and from
+** its -wal and -shm if they exist. */
+static int make_private(const char *path, char *err, size_t errlen) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create database %s: %s", path, strerror(errno));
+    return -1;
+  }
+  close(fd);
+  static const char *const suffixes[] = {"", "-wal", "-shm"};
+  for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+    char name[4200];
+    struct stat sb;
+    snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+    if (stat(name, &sb) == 0 && (sb.st_mode & 077) && chmod(name, sb.st_mode & 0700)) {
+      snprintf(err, errlen, "cannot make %s private: %s", name, strerror(errno));
+      return -1;
+    }
+  }
+  return 0;
+}
+
 sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen) {
   sqlite3 *db = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == DB_CREATE) {
-    if (make_parent_dir(path, err, errlen)) return NULL;
+    if (make_parent_dir(path, err, errlen) || make_private(path, err, errlen)) return NULL;
     flags |= SQLITE_OPEN_CREATE;
   } else if (access(path, F_OK) != 0) {
     snprintf(err, errlen, "database %s does not exist (create it with 'qingshui init')", path);
@@ -63,6 +93,11 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t err
   }
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
+  if (device_secret_sql_register(db) != SQLITE_OK) {
+    snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));
+    sqlite3_close_v2(db);
+    return NULL;
+  }
   const char *pragmas =
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";

@@ -56,22 +56,6 @@ static void describe_code(json_t *row) {
 
 /* ---- parameters ---- */
 
-/* Optional integer query parameter NAME in LO..HI, DEF when absent; -1 and
-** a 400 reply when malformed. */
-static long long int_param(struct http_request *req, struct http_response *res, const char *name,
-                           long long lo, long long hi, long long def) {
-  const char *v = http_query(req, name);
-  if (!v) return def;
-  char *end;
-  long long n = strtoll(v, &end, 10);
-  if (!*v || *end || n < lo || n > hi) {
-    http_reply_error(res, 400, "invalid_parameter", "%s='%s' must be a whole number from %lld to %lld",
-                     name, v, lo, hi);
-    return -1;
-  }
-  return n;
-}
-
 static int digits(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (s[i] < '0' || s[i] > '9') return 0;
@@ -108,7 +92,7 @@ static void online_as_boolean(json_t *station) {
 /* ---- reads ---- */
 
 static void list_stations(struct http_request *req, struct http_response *res) {
-  long long after = int_param(req, res, "offline_after", 1, 31536000, DEFAULT_OFFLINE_AFTER);
+  long long after = http_query_int(req, res, "offline_after", 1, 31536000, DEFAULT_OFFLINE_AFTER);
   if (after < 0) return;
   json_t *rows = db_query_rows(req->db,
       "SELECT " STATION_COLUMNS ", (SELECT count(*) FROM hj212_station_code c WHERE c.station_id = s.id) "
@@ -131,7 +115,7 @@ static json_t *station_row(struct http_request *req, struct http_response *res, 
 
 static void get_station(struct http_request *req, struct http_response *res) {
   long long id = http_param_id(req, res, 0);
-  long long after = id ? int_param(req, res, "offline_after", 1, 31536000, DEFAULT_OFFLINE_AFTER) : -1;
+  long long after = id ? http_query_int(req, res, "offline_after", 1, 31536000, DEFAULT_OFFLINE_AFTER) : -1;
   json_t *s = after < 0 ? NULL : station_row(req, res, id, after);
   if (!s) return;
   json_object_set_new(s, "codes", db_query_rows(req->db,
@@ -187,8 +171,8 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   if (!id) return;
   const char *code = http_query(req, "code");
   char from[20], to[20];
-  long long limit = int_param(req, res, "limit", 1, MAX_POINTS, DEFAULT_POINTS);
-  long long cn = limit < 0 ? -1 : int_param(req, res, "cn", 0, 9999, 0);
+  long long limit = http_query_int(req, res, "limit", 1, MAX_POINTS, DEFAULT_POINTS);
+  long long cn = limit < 0 ? -1 : http_query_int(req, res, "cn", 0, 9999, 0);
   if (cn < 0 || time_param(req, res, "from", "", from) || time_param(req, res, "to", "", to))
     return;
   if (!code_ok(code)) {

@@ -4,11 +4,13 @@
 */
 #ifndef QS_HJ212_KNOWN_H
 #define QS_HJ212_KNOWN_H
+#include "auth/secret.h"
 #include "hj212/hj212.h"
 #include <stddef.h>
 
 struct hj212_known_station {
-  char mn[HJ212_MN_MAX + 1], pw[HJ212_PW_MAX + 1], st[3];
+  char mn[HJ212_MN_MAX + 1], st[3];
+  unsigned char pw_salt[DEVICE_SECRET_SALT], pw_hash[DEVICE_SECRET_HASH];   /* auth/secret.h */
   unsigned char mn_len;         /* 0: a free slot */
   long long id;
 };

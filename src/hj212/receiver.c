@@ -22,6 +22,7 @@
 ** on their own), except on idle or slow connections, which are closed.
 */
 #include "hj212/receiver.h"
+#include "auth/secret.h"
 #include "db/db.h"
 #include "hj212/hj212.h"
 #include "hj212/known.h"
@@ -51,7 +52,7 @@
 
 /* Counters for /metrics: one process serves one receiver. */
 static atomic_ullong refused[HJ212_REASON_COUNT];
-static atomic_ullong accepted_packets, committed_packets, open_connections;
+static atomic_ullong accepted_packets, committed_packets, open_connections, password_checks;
 
 struct addr_count {
   struct addr_count *next;
@@ -70,6 +71,11 @@ struct conn {
   int closing, closed;
   unsigned pending;
   char peer[64];
+  /* the password that matched a station's stored hash on this connection */
+  long long verified_id;
+  unsigned char verified_hash[DEVICE_SECRET_HASH];
+  char verified_pw[HJ212_PW_MAX];
+  size_t verified_pw_len;
 };
 
 struct hj212_receiver {
@@ -117,10 +123,14 @@ static void write_metrics(struct buf *out) {
                hj212_reason_name((enum hj212_reason)r), (unsigned long long)atomic_load(&refused[r]));
   buf_printf(out, "# TYPE qingshui_hj212_accepted_total counter\nqingshui_hj212_accepted_total %llu\n"
                   "# TYPE qingshui_hj212_committed_total counter\nqingshui_hj212_committed_total %llu\n"
-                  "# TYPE qingshui_hj212_connections gauge\nqingshui_hj212_connections %llu\n",
+                  "# TYPE qingshui_hj212_connections gauge\nqingshui_hj212_connections %llu\n"
+                  "# HELP qingshui_hj212_password_checks_total station passwords hashed to be checked\n"
+                  "# TYPE qingshui_hj212_password_checks_total counter\n"
+                  "qingshui_hj212_password_checks_total %llu\n",
              (unsigned long long)atomic_load(&accepted_packets),
              (unsigned long long)atomic_load(&committed_packets),
-             (unsigned long long)atomic_load(&open_connections));
+             (unsigned long long)atomic_load(&open_connections),
+             (unsigned long long)atomic_load(&password_checks));
 }
 
 void hj212_receiver_counters(struct hj212_counters *out) {
@@ -163,7 +173,7 @@ static void reload_stations(struct hj212_receiver *rx) {
   int counted = st && sqlite3_step(st) == SQLITE_ROW;
   size_t count = counted ? (size_t)sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
-  st = counted ? db_prepare(rx->read_db, "SELECT id, mn, password, st FROM hj212_station", err, sizeof err)
+  st = counted ? db_prepare(rx->read_db, "SELECT id, mn, password_hash, st FROM hj212_station", err, sizeof err)
                : NULL;
   if (!st) { fprintf(stderr, "hj212: stations: %s\n", counted ? err : sqlite3_errmsg(rx->read_db)); return; }
   struct hj212_known k;
@@ -173,7 +183,8 @@ static void reload_stations(struct hj212_receiver *rx) {
                                                     (size_t)sqlite3_column_bytes(st, 1));
     if (!s) continue;
     s->id = sqlite3_column_int64(st, 0);
-    copy_text(s->pw, sizeof s->pw, st, 2);
+    if (device_secret_parse((const char *)sqlite3_column_text(st, 2), s->pw_salt, s->pw_hash))
+      memset(s->pw_hash, 0, sizeof s->pw_hash);   /* not a stored hash: matches no password */
     copy_text(s->st, sizeof s->st, st, 3);
   }
   sqlite3_finalize(st);
@@ -183,6 +194,26 @@ static void reload_stations(struct hj212_receiver *rx) {
 
 static int str_eq(struct hj212_str s, const char *z) {
   return s.len == strlen(z) && !memcmp(s.p, z, s.len);
+}
+
+/* Does packet P carry station S's password? A password is hashed once per
+** connection: the connection keeps the one that matched, with the stored
+** hash it matched (a station whose password is changed is checked again),
+** and its later packets are compared with it. */
+static int password_ok(struct conn *c, const struct hj212_packet *p,
+                       const struct hj212_known_station *s) {
+  if (c->verified_id == s->id && !memcmp(c->verified_hash, s->pw_hash, sizeof s->pw_hash) &&
+      p->pw.len == c->verified_pw_len && !memcmp(p->pw.p, c->verified_pw, p->pw.len))
+    return 1;
+  atomic_fetch_add(&password_checks, 1);
+  if (p->pw.len > sizeof c->verified_pw ||
+      !device_secret_matches(s->pw_salt, s->pw_hash, p->pw.p, p->pw.len))
+    return 0;
+  c->verified_id = s->id;
+  memcpy(c->verified_hash, s->pw_hash, sizeof s->pw_hash);
+  memcpy(c->verified_pw, p->pw.p, p->pw.len);
+  c->verified_pw_len = p->pw.len;
+  return 1;
 }
 
 /* ---- the writer thread ---- */
@@ -517,7 +548,7 @@ static void handle_segment(struct conn *c, const char *seg, size_t len) {
   if (r) { refuse(c, r, p); return; }
   const struct hj212_known_station *s = hj212_known_find(&rx->known, p->mn.p, p->mn.len);
   if (!s) { refuse(c, HJ212_E_UNKNOWN_MN, p); return; }
-  if (!str_eq(p->pw, s->pw)) { refuse(c, HJ212_E_WRONG_PASSWORD, p); return; }
+  if (!password_ok(c, p, s)) { refuse(c, HJ212_E_WRONG_PASSWORD, p); return; }
   const struct hj212_cn_info *info = hj212_cn_find(p->cn);
   if (!str_eq(p->st, s->st) && !str_eq(p->st, "91")) { refuse(c, HJ212_E_ST_MISMATCH, p); return; }
   if (!info) { refuse(c, HJ212_E_UNSUPPORTED_CN, p); return; }

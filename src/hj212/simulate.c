@@ -234,8 +234,9 @@ static int register_one(sqlite3 *db, const struct options *o, unsigned idx, char
   struct station_def def = {mn, pw, pr->st, name, pr->kind, owner, pr->codes};
   if (station_check(&def, err, errlen)) return -1;
   if (db_exec_bind(db, err, errlen,
-        "INSERT INTO hj212_station (mn, password, st, name, kind, owner) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (mn) DO UPDATE SET password = excluded.password, st = excluded.st, "
+        "INSERT INTO hj212_station (mn, password_hash, st, name, kind, owner) "
+        "VALUES (?, device_secret_hash(?), ?, ?, ?, ?) "
+        "ON CONFLICT (mn) DO UPDATE SET password_hash = excluded.password_hash, st = excluded.st, "
         "name = excluded.name, kind = excluded.kind, owner = excluded.owner",
         "ssssss", mn, pw, pr->st, name, pr->kind, owner) < 0)
     return -1;

@@ -2,7 +2,8 @@
 ** The HJ 212 station registry and its command line (station.h). Every
 ** field is checked with the rules the receiver applies to packets, so a
 ** registered station can always be matched: an MN or password the parser
-** would refuse is refused here, with the field named.
+** would refuse is refused here, with the field named. Passwords are
+** stored as salted hashes (auth/secret.h), never in clear, and never shown.
 */
 #include "hj212/station.h"
 #include "db/db.h"
@@ -116,8 +117,8 @@ long long station_insert(sqlite3 *db, const struct station_def *d, const char *a
                          char *err, size_t errlen) {
   if (station_check(d, err, errlen)) return -1;
   const char *row[] = {d->mn, d->password, d->st, d->name, d->kind, d->owner ? d->owner : ""};
-  if (exec_args(db, err, errlen, "INSERT INTO hj212_station (mn, password, st, name, kind, owner) "
-                "VALUES (?, ?, ?, ?, ?, ?)", 6, row, 0, 0) < 0)
+  if (exec_args(db, err, errlen, "INSERT INTO hj212_station (mn, password_hash, st, name, kind, owner) "
+                "VALUES (?, device_secret_hash(?), ?, ?, ?, ?)", 6, row, 0, 0) < 0)
     return -1;
   long long id = sqlite3_last_insert_rowid(db);
   if (station_audit(db, "station.create", id, d, actor, err, errlen)) return -1;

@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 
 #include "http/server.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,20 +56,64 @@ json_t *http_body_json(struct http_request *req, struct http_response *res) {
   return j;
 }
 
+/* What a value of json_unpack's type letter T must be, or NULL if T is not
+** one the API's formats use. */
+static const char *type_wanted(char t, const json_t *v) {
+  switch (t) {
+  case 's': return json_is_string(v) ? "" : "a string";
+  case 'I': return json_is_integer(v) ? "" : "a whole number";
+  case 'F': return json_is_number(v) ? "" : "a number";
+  case 'b': return json_is_boolean(v) ? "" : "true or false";
+  case 'o': case 'O': return "";
+  default: return NULL;
+  }
+}
+
+/* Name the field of BODY that FORMAT ("{s:T,s?T,...}", keys and targets
+** in AP) refuses: "field 'year' must be a whole number, got \"2026\"".
+** 0, or -1 if no single field is to blame (jansson's text says why). */
+static int name_bad_field(const json_t *body, const char *format, va_list ap, char *out, size_t outlen) {
+  if (*format++ != '{') return -1;
+  while (format[0] == 's' && (format[1] == ':' || format[1] == '?') && format[2]) {
+    const char *key = va_arg(ap, const char *);
+    (void)va_arg(ap, void *);
+    const json_t *v = json_object_get(body, key);
+    if (!v && format[1] == ':') {
+      snprintf(out, outlen, "field '%s' is required", key);
+      return 0;
+    }
+    const char *wanted = v ? type_wanted(format[2], v) : "";
+    if (!wanted) return -1;
+    if (*wanted) {
+      char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+      snprintf(out, outlen, "field '%s' must be %s, got %.60s", key, wanted, text ? text : "?");
+      free(text);
+      return 0;
+    }
+    format += 3;
+    if (*format == ',') format++;
+  }
+  return -1;
+}
+
 json_t *http_body_unpack(struct http_request *req, struct http_response *res,
                          const char *format, ...) {
   json_t *body = http_body_json(req, res);
   if (!body) return NULL;
   json_error_t e;
-  va_list ap;
+  va_list ap, again;
   va_start(ap, format);
+  va_copy(again, ap);
   int bad = json_vunpack_ex(body, &e, JSON_STRICT, format, ap);
   va_end(ap);
   if (bad) {
-    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
+    char why[256];
+    if (name_bad_field(body, format, again, why, sizeof why)) snprintf(why, sizeof why, "%s", e.text);
+    http_reply_error(res, 400, "invalid_field", "body: %s", why);
     json_decref(body);
-    return NULL;
+    body = NULL;
   }
+  va_end(again);
   return body;
 }
 
@@ -81,4 +126,19 @@ long long http_param_id(struct http_request *req, struct http_response *res, int
     return 0;
   }
   return id;
+}
+
+long long http_query_int(struct http_request *req, struct http_response *res, const char *name,
+                         long long lo, long long hi, long long def) {
+  const char *v = http_query(req, name);
+  if (!v) return def;
+  char *end;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  if (!*v || *end || errno || n < lo || n > hi) {
+    http_reply_error(res, 400, "invalid_parameter", "%s='%s' must be a whole number from %lld to %lld",
+                     name, v, lo, hi);
+    return -1;
+  }
+  return n;
 }

@@ -7,6 +7,7 @@
 ** inherits the mask and only the main thread receives them, in sigwait().
 */
 #include "http/serve.h"
+#include "auth/api.h"
 #include "db/db.h"
 #include "hj212/receiver.h"
 #include "http/server.h"
@@ -61,7 +62,8 @@ static void usage(FILE *out) {
     "  --db PATH            database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
     "  --webhook URL        POST every supervision event as JSON to URL\n"
-    "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n");
+    "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n"
+    "  --trusted-proxy ADDR the reverse proxy whose X-Forwarded-Proto and X-Forwarded-For are believed\n");
   for (int i = 0; i < NUM_INT_OPTS; i++)
     fprintf(out, "  --%-18s %s (default %ld, %ld..%ld)\n", int_options[i].name,
             int_options[i].help, int_options[i].def, int_options[i].min, int_options[i].max);
@@ -80,7 +82,7 @@ static int parse_int_option(int which, const char *value, long *out) {
 }
 
 int serve_main(int argc, char **argv) {
-  struct option longopts[NUM_INT_OPTS + 6];
+  struct option longopts[NUM_INT_OPTS + 7];
   for (int i = 0; i < NUM_INT_OPTS; i++)
     longopts[i] = (struct option){int_options[i].name, required_argument, NULL, 1000 + i};
   longopts[NUM_INT_OPTS] = (struct option){"db", required_argument, NULL, 'd'};
@@ -88,7 +90,8 @@ int serve_main(int argc, char **argv) {
   longopts[NUM_INT_OPTS + 2] = (struct option){"help", no_argument, NULL, 'h'};
   longopts[NUM_INT_OPTS + 3] = (struct option){"hj212", required_argument, NULL, 'j'};
   longopts[NUM_INT_OPTS + 4] = (struct option){"webhook", required_argument, NULL, 'w'};
-  longopts[NUM_INT_OPTS + 5] = (struct option){NULL, 0, NULL, 0};
+  longopts[NUM_INT_OPTS + 5] = (struct option){"trusted-proxy", required_argument, NULL, 'p'};
+  longopts[NUM_INT_OPTS + 6] = (struct option){NULL, 0, NULL, 0};
   long values[NUM_INT_OPTS];
   for (int i = 0; i < NUM_INT_OPTS; i++) values[i] = int_options[i].def;
   const char *db_option = NULL, *listen = "127.0.0.1:8080", *hj212 = "0.0.0.0:9212";
@@ -104,6 +107,11 @@ int serve_main(int argc, char **argv) {
       listen = optarg;
     } else if (c == 'w') {
       webhook_url = optarg;
+    } else if (c == 'p') {
+      if (auth_trust_proxy(optarg)) {
+        cli_error("serve: --trusted-proxy '%s' is not an IPv4 or IPv6 address", optarg);
+        return EXIT_USAGE;
+      }
     } else if (c == 'j') {
       hj212 = optarg;
       hj212_explicit = 1;

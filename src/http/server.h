@@ -84,6 +84,10 @@ json_t *http_body_json(struct http_request *req, struct http_response *res);
 ** strings the arguments point to. */
 json_t *http_body_unpack(struct http_request *req, struct http_response *res,
                          const char *format, ...);
+/* The query argument NAME as a whole number in LO..HI (LO >= 0), DEF if it
+** is absent; -1 after a 400 reply naming it if it is anything else. */
+long long http_query_int(struct http_request *req, struct http_response *res, const char *name,
+                         long long lo, long long hi, long long def);
 /* Parse params[I] as a positive integer id; on failure reply 404, return 0. */
 long long http_param_id(struct http_request *req, struct http_response *res, int i);
 

@@ -3,7 +3,10 @@
 **
 ** The type is decided by the content's first bytes, not by what the client
 ** claims, and must be one of a short list that offices exchange: PDF,
-** images, Office documents (zip containers) and plain text.
+** images, Office documents (zip containers) and plain text. The stored
+** name ends as the type detected does (evil.html holding a PNG is kept as
+** evil.png), so that no program that goes by the name opens it as
+** something else.
 */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -28,13 +31,17 @@ static const struct {
   const char *magic;
   size_t magic_len;
   const char *extension;   /* required name ending, for types that share a container */
+  const char *ending;      /* the stored name's ending */
+  const char *alt_ending;  /* another one kept as it is, or NULL */
 } allowed_types[] = {
-  {"application/pdf", "%PDF-", 5, NULL},
-  {"image/png", "\x89PNG\r\n\x1a\n", 8, NULL},
-  {"image/jpeg", "\xff\xd8\xff", 3, NULL},
-  {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04", 4, ".docx"},
-  {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04", 4, ".xlsx"},
-  {"text/plain; charset=utf-8", NULL, 0, ".txt"},
+  {"application/pdf", "%PDF-", 5, NULL, ".pdf", NULL},
+  {"image/png", "\x89PNG\r\n\x1a\n", 8, NULL, ".png", NULL},
+  {"image/jpeg", "\xff\xd8\xff", 3, NULL, ".jpg", ".jpeg"},
+  {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04", 4, ".docx",
+   ".docx", NULL},
+  {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04", 4, ".xlsx",
+   ".xlsx", NULL},
+  {"text/plain; charset=utf-8", NULL, 0, ".txt", ".txt", NULL},
 };
 
 static int ends_with(const char *s, const char *suffix) {
@@ -60,18 +67,32 @@ static int percent_decode(const char *src, char *dst, size_t dstlen) {
   return 0;
 }
 
-static const char *recognise(const char *data, size_t len, const char *name) {
+/* The index in allowed_types of DATA's type, or -1. */
+static int recognise(const char *data, size_t len, const char *name) {
   for (size_t i = 0; i < sizeof allowed_types / sizeof allowed_types[0]; i++) {
     if (allowed_types[i].extension && !ends_with(name, allowed_types[i].extension)) continue;
     if (allowed_types[i].magic) {
       if (len >= allowed_types[i].magic_len &&
           !memcmp(data, allowed_types[i].magic, allowed_types[i].magic_len))
-        return allowed_types[i].mime;
+        return (int)i;
     } else if (utf8_valid(data, len) && !memchr(data, 0, len)) {
-      return allowed_types[i].mime;
+      return (int)i;
     }
   }
-  return NULL;
+  return -1;
+}
+
+/* Make NAME (SIZE bytes of room) end as type TYPE's names do: its ending
+** replaces the name's own (what follows the last '.'), or is added. A name
+** too long for it loses characters before the ending, never inside one. */
+static void fit_ending(char *name, size_t size, int type) {
+  const char *ending = allowed_types[type].ending, *alt = allowed_types[type].alt_ending;
+  if (ends_with(name, ending) || (alt && ends_with(name, alt))) return;
+  char *dot = strrchr(name, '.');
+  size_t keep = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+  if (keep + strlen(ending) >= size) keep = size - 1 - strlen(ending);
+  while (keep && ((unsigned char)name[keep] & 0xC0) == 0x80) keep--;   /* a whole character */
+  snprintf(name + keep, size - keep, "%s", ending);
 }
 
 int attachment_check(struct http_request *req, struct attachment_meta *meta, char *err, size_t errlen) {
@@ -88,12 +109,14 @@ int attachment_check(struct http_request *req, struct attachment_meta *meta, cha
     snprintf(err, errlen, "X-Filename must name the file (percent-encoded UTF-8, no path)");
     return -1;
   }
-  meta->mime = recognise(req->body, req->body_len, meta->name);
-  if (!meta->mime) {
+  int type = recognise(req->body, req->body_len, meta->name);
+  if (type < 0) {
     snprintf(err, errlen, "'%s' is not an allowed type (PDF, PNG, JPEG, .docx, .xlsx, UTF-8 .txt)",
              meta->name);
     return -1;
   }
+  meta->mime = allowed_types[type].mime;
+  fit_ending(meta->name, sizeof meta->name, type);
   unsigned char hash[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(hash, (const unsigned char *)req->body, req->body_len);
   sodium_bin2hex(meta->sha256, sizeof meta->sha256, hash, sizeof hash);

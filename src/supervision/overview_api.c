@@ -40,8 +40,9 @@ static json_t *rows_of(json_t *by, const char *key_name, int numeric_key) {
 }
 
 static void dashboard(struct http_request *req, struct http_response *res) {
-  const char *year = http_query(req, "year");
-  struct task_filter f = {.year = year ? atoi(year) : 0};
+  long long year = http_query_int(req, res, "year", TASK_YEAR_MIN, TASK_YEAR_MAX, 0);
+  if (year < 0) return;
+  struct task_filter f = {.year = (int)year};
   json_t *tasks = task_list_json(req->db, &f);
   json_t *totals = json_object(), *by_chapter = json_object(), *by_unit = json_object();
   json_t *overdue = json_array(), *missing = json_array();
@@ -71,14 +72,14 @@ static void dashboard(struct http_request *req, struct http_response *res) {
   http_reply_json(res, 200, reply);
 }
 
+/* The required year of an assessment; 0 after a 400 reply. */
 static int year_param(struct http_request *req, struct http_response *res) {
-  const char *year = http_query(req, "year");
-  int y = year ? atoi(year) : 0;
-  if (y < 2000 || y > 2100) {
-    http_reply_error(res, 400, "invalid_parameter", "year='%s' must be 2000..2100", year ? year : "");
+  if (!http_query(req, "year")) {
+    http_reply_error(res, 400, "invalid_parameter", "year is required (2000..2100)");
     return 0;
   }
-  return y;
+  long long y = http_query_int(req, res, "year", TASK_YEAR_MIN, TASK_YEAR_MAX, 0);
+  return y < 0 ? 0 : (int)y;
 }
 
 static void assessment(struct http_request *req, struct http_response *res) {

@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "plan/store.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,19 +110,23 @@ static int has_lead(sqlite3 *db, long long task_id) {
 }
 
 static void create_task(struct http_request *req, struct http_response *res) {
-  json_t *body = http_body_json(req, res);
-  if (!body) return;
   json_int_t measure_id = 0, year = 0, source_target = 0;
   const char *title = NULL, *description = "", *start = NULL, *due = NULL, *indicator = NULL,
              *indicator_unit = NULL;
   json_t *units = NULL, *milestones = NULL, *ignored = NULL;
-  json_error_t e;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:I,s:I,s:s,s?s,s:s,s:s,s?o,s?o,s?s,s?s,s?o,s?o,s?I}",
+  json_t *body = http_body_unpack(req, res, "{s:I,s:I,s:s,s?s,s:s,s:s,s?o,s?o,s?s,s?s,s?o,s?o,s?I}",
         "measure_id", &measure_id, "year", &year, "title", &title, "description", &description,
         "start_on", &start, "due_on", &due, "units", &units, "milestones", &milestones,
         "indicator", &indicator, "indicator_unit", &indicator_unit, "baseline", &ignored,
-        "target_value", &ignored, "source_target_id", &source_target)) {
-    http_reply_error(res, 400, "invalid_field", "body: %s", e.text);
+        "target_value", &ignored, "source_target_id", &source_target);
+  if (!body) return;
+  const char *bad = NULL;
+  if (year < TASK_YEAR_MIN || year > TASK_YEAR_MAX) bad = "year must be a whole number from 2000 to 2100";
+  else if (units && !json_is_array(units)) bad = "units must be an array of {unit, role}";
+  else if (milestones && !json_is_array(milestones)) bad = "milestones must be an array of {title, due_on}";
+  else if (measure_id <= 0) bad = "measure_id must be a measure's id";
+  if (bad) {
+    http_reply_error(res, 400, "invalid_field", "%s", bad);
     json_decref(body);
     return;
   }
@@ -167,7 +172,7 @@ static void copy_task(struct http_request *req, struct http_response *res) {
   json_t *body = http_body_unpack(req, res, "{s:I}", "year", &year);
   if (!body) return;
   json_decref(body);
-  if (year < 2000 || year > 2100) {
+  if (year < TASK_YEAR_MIN || year > TASK_YEAR_MAX) {
     http_reply_error(res, 400, "invalid_field", "year %lld must be 2000..2100", (long long)year);
     return;
   }
@@ -196,13 +201,41 @@ static void copy_task(struct http_request *req, struct http_response *res) {
   action_commit(&a, 201, a.failed ? NULL : task_detail_json(req->db, copy));
 }
 
+/* The filter of GET /api/tasks from the query: 0, or -1 after a 400 reply
+** naming the parameter that is not what it should be. UNIT_ID receives the
+** text of the unit's id. */
+static int task_filter_parse(struct http_request *req, struct http_response *res,
+                             struct task_filter *f, char unit_id[24]) {
+  static const char *const colors[] = {"green", "yellow", "red", "done"};
+  long long year = http_query_int(req, res, "year", TASK_YEAR_MIN, TASK_YEAR_MAX, 0);
+  long long measure = year < 0 ? -1 : http_query_int(req, res, "measure", 1, LLONG_MAX, 0);
+  if (measure < 0) return -1;
+  f->year = (int)year;
+  f->measure_id = measure;
+  const char *unit = http_query(req, "unit");
+  if (unit) {
+    long long id = plan_find_unit(req->db, unit);
+    if (!id) {
+      http_reply_error(res, 400, "invalid_parameter", "unit='%s' names no unit (an id or a name)", unit);
+      return -1;
+    }
+    snprintf(unit_id, 24, "%lld", id);
+    f->unit = unit_id;
+  }
+  f->light = http_query(req, "light");
+  int light_ok = !f->light;
+  for (size_t i = 0; i < sizeof colors / sizeof colors[0]; i++) light_ok |= f->light && !strcmp(f->light, colors[i]);
+  if (!light_ok) {
+    http_reply_error(res, 400, "invalid_parameter", "light='%s' must be green, yellow, red or done", f->light);
+    return -1;
+  }
+  return 0;
+}
+
 static void list_tasks(struct http_request *req, struct http_response *res) {
   struct task_filter f = {0};
-  const char *year = http_query(req, "year"), *measure = http_query(req, "measure");
-  f.year = year ? atoi(year) : 0;
-  f.measure_id = measure ? atoll(measure) : 0;
-  f.unit = http_query(req, "unit");
-  f.light = http_query(req, "light");
+  char unit_id[24];
+  if (task_filter_parse(req, res, &f, unit_id)) return;
   if (req->who.level == ACCESS_UNIT) f.only_unit_id = req->who.unit_id;
   http_reply_json(res, 200, task_list_json(req->db, &f));
 }

@@ -8,6 +8,10 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+/* The years a task may be for. */
+#define TASK_YEAR_MIN 2000
+#define TASK_YEAR_MAX 2100
+
 struct task_filter {
   int year;
   long long measure_id;

@@ -291,8 +291,8 @@ static void inbox(struct http_request *req, struct http_response *res) {
   snprintf(sql, sizeof sql, "SELECT e.id, e.at, e.kind, e.task_id, t.title AS task_title, e.summary, "
            "e.done_at FROM event e LEFT JOIN task t ON t.id = e.task_id WHERE %s "
            "AND (?2 OR e.done_at IS NULL) ORDER BY e.id DESC LIMIT 200", scope);
-  const char *all = http_query(req, "all");
-  http_reply_json(res, 200, db_query_rows(req->db, sql, "ii", req->who.unit_id, (long long)(all != NULL)));
+  long long all = http_query_int(req, res, "all", 0, 1, 0);
+  if (all >= 0) http_reply_json(res, 200, db_query_rows(req->db, sql, "ii", req->who.unit_id, all));
 }
 
 static void inbox_done(struct http_request *req, struct http_response *res) {

@@ -469,7 +469,8 @@ class MigrationCase(TempDbCase):
         con.commit()
         con.close()
         r = run("station", "list", db=self.db, check=True)   # opening the database migrates it
-        self.assertEqual(self.rows("PRAGMA user_version"), [(10,)])
+        latest = int(sorted(os.listdir(folder))[-1][:4])
+        self.assertEqual(self.rows("PRAGMA user_version"), [(latest,)])
         # each step said on stderr, with its time; a database already current says nothing
         for v, name in ((8, "0008_packet_log.sql"), (9, "0009_latest_mark.sql"), (10, "0010_packet_times.sql")):
             self.assertIn(f"upgrading the database to schema version {v} ({name})...", r.stderr)

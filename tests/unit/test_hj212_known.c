@@ -36,7 +36,7 @@ static void test_found_among_collisions_and_prefixes(void **state) {
     struct hj212_known_station *s = hj212_known_add(&k, mns[i], strlen(mns[i]));
     assert_non_null(s);
     s->id = 1000 + i;
-    snprintf(s->pw, sizeof s->pw, "pw%d", i);
+    snprintf(s->st, sizeof s->st, "%02d", i);
   }
   assert_int_equal(k.n, 32);
   for (int i = 0; i < 32; i++) {
@@ -44,9 +44,9 @@ static void test_found_among_collisions_and_prefixes(void **state) {
     assert_non_null(s);
     assert_int_equal(s->id, 1000 + i);
     assert_string_equal(s->mn, mns[i]);
-    char pw[16];
-    snprintf(pw, sizeof pw, "pw%d", i);
-    assert_string_equal(s->pw, pw);
+    char st[16];
+    snprintf(st, sizeof st, "%02d", i);
+    assert_string_equal(s->st, st);
   }
   /* not there: another letter, the beginning of a Q name, a Q name longer */
   assert_null(find(&k, "Q2"));
