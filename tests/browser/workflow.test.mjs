@@ -43,7 +43,7 @@ async function call(method, path, body) {
   return response.json();
 }
 
-// A task whose lead unit (市环保局) is listed after a responsible one, so
+// A task whose lead unit (市生态环境局, written 市环保局 in the plan) is listed after a responsible one, so
 // that "the first unit" and "the lead unit" differ; its first report is for May.
 function createTask(title) {
   return call('POST', '/api/tasks', { measure_id: measureId, year: 2026, title, start_on: '2026-05-01', due_on: '2026-12-31',
@@ -73,31 +73,31 @@ for (const [name, viewport] of Object.entries(viewports)) {
     await page.goto(`${base}/tasks/${task.id}`);
     await page.waitForSelector('#notice-form');
     assert.equal(await page.locator('#notice-unit').inputValue(), String(lead.id));
-    assert.match(await page.locator('#notice-unit option:checked').innerText(), /市环保局（牵头）/);
+    assert.match(await page.locator('#notice-unit option:checked').innerText(), /市生态环境局（牵头）/);
     assert.equal(await page.locator('#notice-form input[name=deadline]').inputValue(), '2026-06-22');
     await page.fill('#notice-form textarea[name=text]', '请于一周内报送排查清单');
     // Cancelling sends nothing.
     await page.click('#notice-form button[type=submit]');
     await page.locator('#confirm-dialog').waitFor({ state: 'visible' });
-    assert.equal(await page.locator('#confirm-message').innerText(), '确认向市环保局发出催办？');
+    assert.equal(await page.locator('#confirm-message').innerText(), '确认向市生态环境局发出催办？');
     await page.screenshot({ path: join(output, `workflow-notice-confirm-${name}.png`) });
     await page.click('#confirm-cancel');
     assert.equal((await call('GET', `/api/tasks/${task.id}`)).notices.length, 0);
     // Confirming sends it and says so.
     await page.click('#notice-form button[type=submit]');
     await page.click('#confirm-ok');
-    await resultSays(page, /^催办已发给市环保局$/);
-    assert.match(await page.locator('#timeline').innerText(), /催办 → 市环保局[\s\S]*待回复[\s\S]*请于一周内报送排查清单/);
+    await resultSays(page, /^催办已发给市生态环境局$/);
+    assert.match(await page.locator('#timeline').innerText(), /催办 → 市生态环境局[\s\S]*待回复[\s\S]*请于一周内报送排查清单/);
     const [notice] = (await call('GET', `/api/tasks/${task.id}`)).notices;
     assert.equal(notice.unit_id, lead.id);
     // Withdrawn, with the reason, after a second question.
     await page.fill(`#withdraw-${notice.id} input[name=reason]`, '发错单位');
     await page.click(`#withdraw-${notice.id} button[type=submit]`);
-    assert.match(await page.locator('#confirm-message').innerText(), /确认撤回发给市环保局的催办/);
+    assert.match(await page.locator('#confirm-message').innerText(), /确认撤回发给市生态环境局的催办/);
     await page.click('#confirm-ok');
     await resultSays(page, /^督办已撤回$/);
     const timeline = await page.locator('#timeline').innerText();
-    assert.match(timeline, /撤回督办 催办 → 市环保局\s+撤回原因: 发错单位/);
+    assert.match(timeline, /撤回督办 催办 → 市生态环境局\s+撤回原因: 发错单位/);
     assert.match(timeline, /已撤回/);
     assert.equal(await page.locator(`#withdraw-${notice.id}`).count(), 0);
     await page.screenshot({ path: join(output, `workflow-withdrawn-${name}.png`), fullPage: true });
