@@ -260,7 +260,7 @@ static void test_measure_without_units(void **state) {
   assert_int_equal(parse_text(f, t, len), 0);
   assert_int_equal(f->problems.n, 1);
   assert_int_equal(f->problems.items[0].line, 40);
-  assert_false(f->problems.items[0].fatal);
+  assert_int_equal(f->problems.items[0].kind, PLAN_MEASURE_NO_UNITS);
   assert_non_null(strstr(f->problems.items[0].message, "measure (2)"));
   free(t);
   assert_int_equal(parse_text(f, f->text, f->len), 0);
@@ -271,7 +271,7 @@ static void test_not_a_plan(void **state) {
   const char *text = "This is a shopping list.\nMilk\nBread\n";
   assert_int_equal(parse_text(f, text, strlen(text)), -1);
   assert_true(f->problems.n >= 1);
-  assert_true(f->problems.items[0].fatal);
+  assert_int_equal(f->problems.items[0].kind, PLAN_NOT_A_PLAN);
   assert_non_null(strstr(f->problems.items[0].message, "not an implementation plan"));
   const char bad_utf8[] = "十政办发\xff\xfe";
   assert_int_equal(parse_text(f, bad_utf8, sizeof bad_utf8 - 1), -1);
