@@ -139,8 +139,10 @@ char *text_decode(const char *data, size_t len, const char *encoding, size_t *ou
   if (!name) {
     size_t multibyte, invalid;
     bad = utf8_scan(s, n, &multibyte, &invalid);
-    /* mostly UTF-8 with a few bad bytes is a damaged UTF-8 file, not GB18030 */
-    name = bad == n || multibyte > invalid ? "UTF-8" : "GB18030";
+    /* valid UTF-8 cut inside its last character, or mostly UTF-8 with a
+       few bad bytes, is a damaged UTF-8 file, not GB18030 */
+    int cut = bad < n && cut_at_end((const unsigned char *)s + bad, n - bad);
+    name = bad == n || cut || multibyte > invalid ? "UTF-8" : "GB18030";
   }
   *used = name;
   if (is_utf8_name(name)) {
