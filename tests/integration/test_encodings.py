@@ -11,7 +11,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, SEED, TempDbCase, main, run  # noqa: E402
+from harness import ROOT, SEED, Server, TempDbCase, main, run  # noqa: E402
 
 # Python's codecs and the BOM each encoding is saved with
 ENCODINGS = {
@@ -120,6 +120,25 @@ class Encodings(TempDbCase):
         r = run("station", "import", "--encoding", "UTF-8", path, db=self.db)
         self.assertEqual(r.returncode, 1)
         self.assertIn("not valid UTF-8: byte 0xD1 at offset", r.stderr)
+
+
+    def test_csv_bodies_of_the_api_decode_too(self):
+        with open(self.db + ".admin-token") as f:
+            auth = {"Authorization": "Bearer " + f.read().strip()}
+        server = Server(self.db)
+        try:
+            body = "name,river,body,level\n泗河口,泗河,river,city\n".encode("gb18030")
+            status, j = server.json("POST", "/api/water/sections", body, auth)
+            self.assertEqual((status, j), (200, {"sections": 1}))
+            body = b"\xfe\xff" + "section,time,item,value\n泗河口,2026-02-01 08:00,PH,7.2\n".encode("utf-16-be")
+            status, j = server.json("POST", "/api/water/readings", body, auth)
+            self.assertEqual((status, j["readings"]), (200, 1))
+            status, j = server.json("POST", "/api/water/readings", b"section\n\xff\xff\n", auth)
+            self.assertEqual((status, j["error"]), (400, "invalid_encoding"))
+            self.assertIn("not valid GB18030: byte 0xFF at offset 8 (line 2)", j["detail"])
+        finally:
+            self.assertEqual(server.stop(), 0)
+        self.assertEqual(self.rows("SELECT river FROM water_section WHERE name = '泗河口'"), [("泗河",)])
 
 
 if __name__ == "__main__":
