@@ -117,8 +117,8 @@ int plan_import_file(sqlite3 *db, const char *path, const struct plan_import_opt
   }
   if (parsed < 0) {
     cli_error("%s refused: it is not a plan this importer can read", path);
-  } else if (count_kind(&problems, PLAN_CUT_SHORT) && !opts->allow_incomplete) {
-    cli_error("%s refused as incomplete: the text ends before the document does (use "
+  } else if (count_kind(&problems, PLAN_DOC_INCOMPLETE) && !opts->allow_incomplete) {
+    cli_error("%s refused as incomplete: the document is not all there (use "
               "--allow-incomplete to import it as it is)", path);
   } else if (problems.n && !opts->allow_incomplete) {
     cli_error("%s refused: %zu measure(s) without units (use --allow-incomplete to import anyway)",

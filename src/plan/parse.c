@@ -284,8 +284,8 @@ static int parse_measure(const struct line *lines, int nlines, int i, int ordina
   if (block) parse_units(m, block, dict);
   *closed_out = closed;
   if (!m->nunits && (closed || j < nlines))
-    problem(problems, m->line, PLAN_MEASURE_NO_UNITS, "measure (%d) names no lead or responsible units "
-            "(expected \"(牵头单位:...,责任单位:...)\")", ordinal);
+    problem(problems, m->line, PLAN_MEASURE_NO_UNITS, "measure (%d) names no lead or "
+            "responsible units (expected \"(牵头单位:...,责任单位:...)\")", ordinal);
   plan_extract_targets(m);
   buf_free(&body);
   buf_free(&folded);
@@ -303,7 +303,7 @@ static int announced_chapters(const char *folded) {
     size_t n = cn_numeral(s, strlen(s), &v);
     if (!n)
       while (s[n] >= '0' && s[n] <= '9' && n < 3) v = v * 10 + (s[n++] - '0');
-    if (!n || v <= 0) continue;
+    if (!n || v <= 0 || v > 100) continue;   /* a plan has a few dozen chapters at most */
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
       if (starts(s + n, parts[k])) return (int)v;
   }
@@ -324,7 +324,8 @@ static void check_complete(const struct line *lines, int nlines, int first_chapt
   for (int i = 0; i < first_chapter; i++) {
     int announced = announced_chapters(lines[i].folded);
     if (announced > last->ordinal)
-      problem(problems, end, PLAN_CUT_SHORT, "the text ends here, after chapter %d: the preamble "
+      problem(problems, end, PLAN_DOC_INCOMPLETE,
+              "the text ends here, after chapter %d: the preamble "
               "(line %d) announces %d chapters", last->ordinal, i + 1, announced);
     if (announced) break;
   }
@@ -333,14 +334,16 @@ static void check_complete(const struct line *lines, int nlines, int first_chapt
     for (size_t k = 0; k < doc->nmeasures && !has; k++) has = doc->measures[k].chapter == ordinal;
     if (has) continue;
     if (c + 1 == doc->nchapters)
-      problem(problems, end, PLAN_CUT_SHORT, "the text ends here: its last chapter %d (line %d) "
+      problem(problems, end, PLAN_DOC_INCOMPLETE,
+              "the text ends here: its last chapter %d (line %d) "
               "has no measures", ordinal, doc->chapters[c].line);
     else
-      problem(problems, doc->chapters[c].line, PLAN_CUT_SHORT, "chapter %d has no measures",
+      problem(problems, doc->chapters[c].line, PLAN_DOC_INCOMPLETE, "chapter %d has no measures",
               ordinal);
   }
   if (!last_closed)
-    problem(problems, end, PLAN_CUT_SHORT, "the text ends inside measure (%d) (line %d): its units "
+    problem(problems, end, PLAN_DOC_INCOMPLETE,
+            "the text ends inside measure (%d) (line %d): its units "
             "\"(牵头单位:...)\" never come", m->ordinal, m->line);
 }
 
@@ -361,7 +364,8 @@ int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
     int m = c ? 0 : measure_heading(lines[i].folded, &rest);
     if (c) {
       if (c != chapter + 1) {
-        problem(problems, i + 1, PLAN_NOT_A_PLAN, "chapter %d follows chapter %d: chapters must be numbered "
+        problem(problems, i + 1, PLAN_NOT_A_PLAN,
+                "chapter %d follows chapter %d: chapters must be numbered "
                 "一、二、... in order", c, chapter);
         fatal = 1;
         break;
@@ -376,7 +380,8 @@ int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
       i++;
     } else if (m && chapter) {
       if (m != measure + 1) {
-        problem(problems, i + 1, PLAN_NOT_A_PLAN, "measure (%d) follows measure (%d): measures must be "
+        problem(problems, i + 1, PLAN_NOT_A_PLAN,
+                "measure (%d) follows measure (%d): measures must be "
                 "numbered (一)(二)... in order through the document", m, measure);
         fatal = 1;
         break;
@@ -390,18 +395,22 @@ int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
   if (!fatal) {
     parse_header(lines, nlines, first_chapter < 0 ? nlines : first_chapter, doc);
     if (!doc->nchapters) {
-      problem(problems, 0, PLAN_NOT_A_PLAN, "no chapter headings (lines like \"一、严格保护一江清水\") found: "
+      problem(problems, 0, PLAN_NOT_A_PLAN,
+              "no chapter headings (lines like \"一、严格保护一江清水\") found: "
               "this is not an implementation plan");
       fatal = 1;
     } else if (!doc->nmeasures) {
-      problem(problems, 0, PLAN_NOT_A_PLAN, "no measures (paragraphs starting \"(一)\") found under the chapters");
+      problem(problems, 0, PLAN_NOT_A_PLAN,
+              "no measures (paragraphs starting \"(一)\") found under the chapters");
       fatal = 1;
     } else if (!doc->doc_number) {
-      problem(problems, 0, PLAN_NOT_A_PLAN, "no document number (like 十政办发〔2018〕8号) found before the "
+      problem(problems, 0, PLAN_NOT_A_PLAN,
+              "no document number (like 十政办发〔2018〕8号) found before the "
               "first chapter");
       fatal = 1;
     } else if (!doc->title) {
-      problem(problems, first_chapter + 1, PLAN_NOT_A_PLAN, "no plan title found before the first chapter");
+      problem(problems, first_chapter + 1, PLAN_NOT_A_PLAN,
+              "no plan title found before the first chapter");
       fatal = 1;
     } else {
       check_complete(lines, nlines, first_chapter, doc, closed, problems);

@@ -101,7 +101,7 @@ struct plan_doc {
 
 enum plan_problem_kind {
   PLAN_NOT_A_PLAN,          /* fatal: nothing can be imported */
-  PLAN_CUT_SHORT,           /* the text ends before the document does */
+  PLAN_DOC_INCOMPLETE,      /* the document is not all there: cut short, a chapter empty */
   PLAN_MEASURE_NO_UNITS,    /* a measure names no lead or responsible units */
 };
 

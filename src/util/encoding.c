@@ -33,7 +33,10 @@ static int line_at(const char *text, size_t upto) {
 
 /* 1 if the invalid UTF-8 at S (N bytes left) is a character cut by the end. */
 static int cut_at_end(const unsigned char *s, size_t n) {
-  size_t need = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+  size_t need = (s[0] & 0xE0) == 0xC0   ? 2
+                : (s[0] & 0xF0) == 0xE0 ? 3
+                : (s[0] & 0xF8) == 0xF0 ? 4
+                                        : 0;
   if (!need || n >= need) return 0;
   for (size_t i = 1; i < n; i++)
     if ((s[i] & 0xC0) != 0x80) return 0;

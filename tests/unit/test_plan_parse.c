@@ -290,17 +290,17 @@ static void expect_problem(const struct fixture *f, enum plan_problem_kind kind,
 static void test_text_cut_short(void **state) {
   struct fixture *f = *state;
   assert_int_equal(parse_text(f, f->text, first_lines(f->text, 148)), 0);
-  expect_problem(f, PLAN_CUT_SHORT, 148, "after chapter 6: the preamble (line 31) announces 10 chapters");
-  expect_problem(f, PLAN_CUT_SHORT, 148, "its last chapter 6 (line 148) has no measures");
+  expect_problem(f, PLAN_DOC_INCOMPLETE, 148, "after chapter 6: the preamble (line 31) announces 10 chapters");
+  expect_problem(f, PLAN_DOC_INCOMPLETE, 148, "its last chapter 6 (line 148) has no measures");
   assert_int_equal(f->doc.nmeasures, 33);
   assert_int_equal(parse_text(f, f->text, first_lines(f->text, 147)), 0);
   assert_int_equal(f->problems.n, 1);
-  expect_problem(f, PLAN_CUT_SHORT, 145, "after chapter 5");
+  expect_problem(f, PLAN_DOC_INCOMPLETE, 145, "after chapter 5");
   const char *units = strstr(f->text, "(牵头单位:市财政局、市政府金融办");
   assert_non_null(units);
   assert_int_equal(parse_text(f, f->text, (size_t)(units - f->text)), 0);
   assert_int_equal(f->problems.n, 1);
-  expect_problem(f, PLAN_CUT_SHORT, 277, "ends inside measure (72) (line 277)");
+  expect_problem(f, PLAN_DOC_INCOMPLETE, 277, "ends inside measure (72) (line 277)");
   /* without the announcement, a text that ends after a whole measure is
   ** a whole plan: the stored plan's removal check is then what guards */
   size_t len;
