@@ -305,9 +305,9 @@ static int upsert_plan_row(sqlite3 *db, const struct plan_doc *doc, const char *
 ** numbered through the document, so those past its last), and the tasks
 ** and reports that hang on them. Returns 0 if the revision may go ahead:
 ** nothing removed, or ALLOW_REMOVAL and nothing hangs on what is; else -1
-** with ERR listing them. */
+** with ERR listing them. RANGE: the measures removed ("(34) to (72)"), or "". */
 static int check_removal(sqlite3 *db, long long plan_id, const struct plan_doc *doc,
-                         int allow_removal, char *err, size_t errlen) {
+                         int allow_removal, char range[64], char *err, size_t errlen) {
   sqlite3_stmt *st = db_prepare(db,
       "SELECT m.ordinal, m.title, "
       "(SELECT group_concat(t.id || ' (' || t.year || ')', ', ') FROM task t "
@@ -333,9 +333,9 @@ static int check_removal(sqlite3 *db, long long plan_id, const struct plan_doc *
   }
   sqlite3_finalize(st);
   int rc = 0;
+  range[0] = 0;
   if (count) {
-    char range[64];
-    snprintf(range, sizeof range, count > 1 ? "(%d) to (%d)" : "(%d)", first, last);
+    snprintf(range, 64, count > 1 ? "(%d) to (%d)" : "(%d)", first, last);
     if (hanging.len)
       snprintf(err, errlen, "refused: the revision removes %d measure(s), %s, and tasks hang on "
                "them%s (remove those tasks first)", count, range, buf_str(&hanging));
@@ -354,7 +354,7 @@ int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
                const char *actor, int allow_removal, enum plan_import_outcome *outcome,
                long long *plan_id, char *err, size_t errlen) {
   struct unit_dictionary dict = {0};
-  char hash[65], old_hash[65];
+  char hash[65], old_hash[65], removed[64] = "";
   content_hash(doc, hash);
   if (db_begin(db) != SQLITE_OK) {
     snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(db));
@@ -370,13 +370,14 @@ int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
     unit_dictionary_free(&dict);
     return 0;
   }
-  if (!rc && existing) rc = check_removal(db, existing, doc, allow_removal, err, errlen);
+  if (!rc && existing) rc = check_removal(db, existing, doc, allow_removal, removed, err, errlen);
   if (!rc) rc = upsert_plan_row(db, doc, hash, source_name, plan_id, err, errlen);
   if (!rc) rc = store_structure(db, *plan_id, doc, &dict, err, errlen);
   if (!rc) {
     json_t *after = json_pack("{s:s,s:s,s:I,s:I}", "doc_number", doc->doc_number,
                               "content_hash", hash, "chapters", (json_int_t)doc->nchapters,
                               "measures", (json_int_t)doc->nmeasures);
+    if (removed[0]) json_object_set_new(after, "removed_measures", json_string(removed));
     json_t *before = existing ? json_pack("{s:s}", "content_hash", old_hash) : NULL;
     char *after_text = json_dumps(after, JSON_COMPACT);
     char *before_text = before ? json_dumps(before, JSON_COMPACT) : NULL;

@@ -185,6 +185,8 @@ class IncompleteText(TempDbCase):
         r = run("plan", "import", "--allow-incomplete", "--allow-removal", cut, db=self.db)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(counts(self.db)["measure"], 33)
+        [(after,)] = self.rows("SELECT after FROM audit_log WHERE action = 'plan.update'")
+        self.assertEqual(json.loads(after)["removed_measures"], "(34) to (72)")
 
     def test_cut_texts_into_an_empty_database(self):
         run("init", db=self.db, check=True)
