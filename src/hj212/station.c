@@ -297,7 +297,7 @@ static int import_main(int argc, char **argv) {
   if (optind + 1 != argc) { fputs(usage_text, stderr); return EXIT_USAGE; }
   size_t len;
   char err[600] = "";
-  char *text = file_read_text(argv[optind], o.encoding, &len, err, sizeof err);
+  char *text = file_read_text(argv[optind], o.encoding, CSV_FILE_MAX, &len, err, sizeof err);
   if (!text) { cli_error("station import: %s: %s", argv[optind], err); return EXIT_FAILED; }
   sqlite3 *db = open_db(&o);
   if (!db) { free(text); return EXIT_FAILED; }

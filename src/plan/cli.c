@@ -94,7 +94,7 @@ int plan_import_file(sqlite3 *db, const char *path, const struct plan_import_opt
                      const char *actor) {
   size_t len = 0;
   char err[4096];
-  char *text = file_read_text(path, opts->encoding, &len, err, sizeof err);
+  char *text = file_read_text(path, opts->encoding, PLAN_FILE_MAX, &len, err, sizeof err);
   if (!text) {
     cli_error("%s refused: %s", path, err);
     return EXIT_FAILED;

@@ -35,13 +35,12 @@ char *file_read_max(const char *path, size_t max, size_t *len) {
 
 char *file_read(const char *path, size_t *len) { return file_read_max(path, SIZE_MAX, len); }
 
-char *file_read_text(const char *path, const char *encoding, size_t *len, char *err,
-                     size_t errlen) {
+char *file_read_text(const char *path, const char *encoding, size_t max, size_t *len,
+                     char *err, size_t errlen) {
   size_t raw_len;
-  char *raw = file_read_max(path, TEXT_FILE_MAX, &raw_len);
+  char *raw = file_read_max(path, max, &raw_len);
   if (!raw && errno == EFBIG) {
-    snprintf(err, errlen, "larger than %zu MiB, the limit for an imported text file",
-             TEXT_FILE_MAX >> 20);
+    snprintf(err, errlen, "larger than %zu MiB, the most this import reads", max >> 20);
     return NULL;
   }
   if (!raw) {

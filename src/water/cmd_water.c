@@ -83,7 +83,7 @@ static int cmd_classify(int argc, char **argv) {
   struct buf out = {0};
   size_t len = 0;
   int rc = EXIT_FAILED;
-  char *in = file_read_text(path, NULL, &len, err, sizeof err);
+  char *in = file_read_text(path, NULL, CSV_FILE_MAX, &len, err, sizeof err);
   if (!in) cli_error("water classify: %s: %s", path, err);
   else if (water_classify_csv(s, in, len, &out, err, sizeof err))
     cli_error("water classify: %s: %s", path, err);
@@ -205,7 +205,7 @@ static int cmd_sections(int argc, char **argv) {
     char err[300];
     int n;
     size_t len = 0;
-    char *in = file_read_text(o.argv[0], o.encoding, &len, err, sizeof err);
+    char *in = file_read_text(o.argv[0], o.encoding, CSV_FILE_MAX, &len, err, sizeof err);
     if (!in) cli_error("water sections: %s: %s", o.argv[0], err);
     else if (water_import_sections(db, s, in, len, cli_actor(), &n, err, sizeof err))
       cli_error("water sections: %s: %s", o.argv[0], err);
@@ -239,7 +239,7 @@ static int cmd_import(int argc, char **argv) {
   char err[300];
   int n, alarms;
   rc = EXIT_FAILED;
-  char *in = file_read_text(o.argv[0], o.encoding, &len, err, sizeof err);
+  char *in = file_read_text(o.argv[0], o.encoding, CSV_FILE_MAX, &len, err, sizeof err);
   if (!in) cli_error("water import: %s: %s", o.argv[0], err);
   else if (water_import_readings(db, s, in, len, "csv", cli_actor(), &n, &alarms, err, sizeof err))
     cli_error("water import: %s: %s", o.argv[0], err);

@@ -120,6 +120,9 @@ class Encodings(TempDbCase):
         r = run("station", "import", "--encoding", "UTF-8", path, db=self.db)
         self.assertEqual(r.returncode, 1)
         self.assertIn("not valid UTF-8: byte 0xD1 at offset", r.stderr)
+        r = run("water", "import", "/dev/zero", db=self.db)   # stops at the limit
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/dev/zero: larger than 256 MiB, the most this import reads", r.stderr)
 
 
     def test_csv_bodies_of_the_api_decode_too(self):

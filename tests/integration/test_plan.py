@@ -264,8 +264,7 @@ class IncompleteText(TempDbCase):
         for path in ("/dev/zero", big):
             r = run("plan", "import", path, db=self.db)
             self.assertEqual(r.returncode, 1)
-            self.assertIn(f"{path} refused: larger than 16 MiB, the limit for an imported text file",
-                          r.stderr)
+            self.assertIn(f"{path} refused: larger than 16 MiB, the most this import reads", r.stderr)
 
 
 class Api(TempDbCase):
