@@ -8,7 +8,10 @@
 ** as that frame needs, so the buffer never holds more than one frame.
 ** After a bad frame the bytes after its first '#' are searched again for
 ** the next "##": a length field damaged in transit must not swallow the
-** good frames that follow it.
+** good frames that follow it. A buffered frame is refused before its
+** stated end has arrived once a frame visibly starts inside it
+** (length_lies), so that a station is not kept waiting for an
+** acknowledgement until its idle timeout.
 */
 #include "hj212/hj212.h"
 #include <string.h>
@@ -18,6 +21,7 @@
 void hj212_framer_init(struct hj212_framer *f) {
   f->len = 0;
   f->done = 0;
+  f->probe = 0;
   f->in_garbage = 0;
   f->skipped = 0;
 }
@@ -106,6 +110,50 @@ static int fill(struct hj212_framer *f, const char **data, size_t *len, size_t w
   return take == want;
 }
 
+/* Drop the first K bytes of the buffer. */
+static void drop_front(struct hj212_framer *f, size_t k) {
+  memmove(f->buf, f->buf + k, f->len - k);
+  f->len -= k;
+  f->probe = 0;
+}
+
+/* Refuse the frame at the start of the buffer for R and resynchronise one
+** byte further: in "###0101" the frame starts at the second '#'; what
+** follows is the bad frame's body, not a new garbage run. */
+static enum hj212_frame_result refuse_buffered(struct hj212_framer *f, enum hj212_reason r,
+                                               enum hj212_reason *reason) {
+  drop_front(f, 1);
+  f->in_garbage = 1;
+  *reason = r;
+  return HJ212_FRAME_ERROR;
+}
+
+/* Does the frame at the start of the buffer, whose length says more than
+** has arrived, already show that the length lies? Yes when a "##" inside
+** it follows CR LF, or begins a whole frame whose CRC matches. The search
+** resumes at f->probe: the first "##" whose frame has not all arrived yet,
+** or the last byte searched (it may be the first '#' of a pair). */
+static int length_lies(struct hj212_framer *f) {
+  size_t j = f->probe < HEAD ? HEAD : f->probe, undecided = 0;
+  while (j + 1 < f->len) {
+    const char *h = memchr(f->buf + j, '#', f->len - 1 - j);
+    if (!h) break;
+    j = (size_t)(h - f->buf);
+    if (f->buf[j + 1] == '#') {
+      if (f->buf[j - 2] == '\r' && f->buf[j - 1] == '\n') return 1;
+      enum hj212_reason r;
+      struct hj212_frame inner;
+      size_t total = frame_size(f->buf + j, f->len - j, &r);
+      if (total == 0 && undecided == 0) undecided = j;
+      if (total > 0 && r == HJ212_OK && check_frame(f->buf + j, total, &inner) == HJ212_OK)
+        return 1;
+    }
+    j++;
+  }
+  f->probe = undecided ? undecided : f->len - 1;
+  return 0;
+}
+
 /* Work on the framer's buffer (it holds the start of a frame cut by the
 ** end of a read) until a frame or an error is decided, or the buffer is
 ** empty again (then *EMPTY is set and the caller goes on with its bytes). */
@@ -115,8 +163,7 @@ static enum hj212_frame_result from_buffer(struct hj212_framer *f, const char **
   for (;;) {
     size_t s = find_start(f->buf, f->len);
     if (s > 0) {
-      memmove(f->buf, f->buf + s, f->len - s);
-      f->len -= s;
+      drop_front(f, s);
       if (garbage(f, s, reason) == HJ212_FRAME_ERROR) return HJ212_FRAME_ERROR;
     }
     if (f->len == 0) { *empty = 1; return HJ212_FRAME_NEED_MORE; }
@@ -126,8 +173,9 @@ static enum hj212_frame_result from_buffer(struct hj212_framer *f, const char **
       /* take exactly what the header or the frame still needs */
       size_t want = f->len < HEAD ? (f->len < 2 ? 1 : HEAD - f->len)
                                   : (size_t)header_length(f->buf) + HEAD + 6 - f->len;
-      if (!fill(f, data, len, want)) return HJ212_FRAME_NEED_MORE;
-      continue;
+      if (fill(f, data, len, want)) continue;
+      if (length_lies(f)) return refuse_buffered(f, HJ212_E_LENGTH_OVERRUN, reason);
+      return HJ212_FRAME_NEED_MORE;
     }
     f->in_garbage = 0;
     if (r == HJ212_OK) r = check_frame(f->buf, total, fr);
@@ -136,14 +184,7 @@ static enum hj212_frame_result from_buffer(struct hj212_framer *f, const char **
       f->done = total;
       return HJ212_FRAME_OK;
     }
-    /* resynchronise one byte further: in "###0101" the frame starts at
-       the second '#'; what follows is the bad frame's body, not a new
-       garbage run */
-    memmove(f->buf, f->buf + 1, f->len - 1);
-    f->len -= 1;
-    f->in_garbage = 1;
-    *reason = r;
-    return HJ212_FRAME_ERROR;
+    return refuse_buffered(f, r, reason);
   }
 }
 
@@ -152,8 +193,7 @@ enum hj212_frame_result hj212_framer_next(struct hj212_framer *f, const char **d
                                           enum hj212_reason *reason) {
   *reason = HJ212_OK;
   if (f->done > 0) {
-    memmove(f->buf, f->buf + f->done, f->len - f->done);
-    f->len -= f->done;
+    drop_front(f, f->done);
     f->done = 0;
   }
   if (f->len > 0) {
@@ -174,6 +214,7 @@ enum hj212_frame_result hj212_framer_next(struct hj212_framer *f, const char **d
     size_t total = frame_size(p, *len, &r);
     if (total == 0) {   /* cut by the end of the read: keep it */
       fill(f, data, len, *len);
+      if (length_lies(f)) return refuse_buffered(f, HJ212_E_LENGTH_OVERRUN, reason);
       return HJ212_FRAME_NEED_MORE;
     }
     f->in_garbage = 0;

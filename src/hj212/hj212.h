@@ -32,6 +32,7 @@ enum hj212_reason {
   HJ212_E_BAD_LENGTH,       /* the 4 length characters are not digits */
   HJ212_E_TOO_LONG,         /* data segment longer than 1024 bytes */
   HJ212_E_BAD_TRAILER,      /* no \r\n where the length says the frame ends */
+  HJ212_E_LENGTH_OVERRUN,   /* a new frame starts before the length says this one ends */
   HJ212_E_BAD_CRC_HEX,      /* the 4 CRC characters are not hex digits */
   HJ212_E_CRC_MISMATCH,
   /* data segment */
@@ -83,6 +84,7 @@ uint16_t hj212_crc16(const void *data, size_t len);
 struct hj212_framer {
   size_t len;             /* bytes held in buf */
   size_t done;            /* leading bytes of buf that the last frame used */
+  size_t probe;           /* where the search for a frame inside buf resumes */
   int in_garbage;         /* a garbage run has been reported and continues */
   uint64_t skipped;       /* total garbage bytes skipped */
   char buf[HJ212_FRAME_MAX];

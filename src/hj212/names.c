@@ -14,6 +14,8 @@ static const struct {
     [HJ212_E_BAD_LENGTH] = {"bad_length", "the length field is not 4 digits"},
     [HJ212_E_TOO_LONG] = {"too_long", "the data segment is longer than 1024 bytes"},
     [HJ212_E_BAD_TRAILER] = {"bad_trailer", "no CR LF where the length says the frame ends"},
+    [HJ212_E_LENGTH_OVERRUN] = {"length_overrun",
+                                "a new frame starts before the length says this one ends"},
     [HJ212_E_BAD_CRC_HEX] = {"bad_crc_hex", "the CRC is not 4 hex digits"},
     [HJ212_E_CRC_MISMATCH] = {"crc_mismatch", "the CRC does not match the data segment"},
     [HJ212_E_BAD_UTF8] = {"bad_utf8", "the data segment is not valid UTF-8 text"},

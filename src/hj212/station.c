@@ -144,13 +144,14 @@ static const char usage_text[] =
     "      [--codes 'w01018=COD w21003=NH3-N']   register a station\n"
     "  list                                       list stations\n"
     "  remove --mn MN                             remove a station and its readings\n"
-    "  import FILE.csv                            add stations from a CSV (all or nothing);\n"
-    "      columns mn,password,st,name,kind,owner,codes (kind, owner, codes optional)\n"
+    "  import [--encoding NAME] FILE.csv          add stations from a CSV (all or nothing);\n"
+    "      columns mn,password,st,name,kind,owner,codes (kind, owner, codes optional);\n"
+    "      the encoding (UTF-8, GB18030, UTF-16 with a BOM) is detected unless given\n"
     "KIND: water_section (default), outlet, sewage_plant, air_station\n";
 
 /* Options shared by the subcommands. */
 struct opts {
-  const char *db;
+  const char *db, *encoding;
   struct station_def def;
 };
 
@@ -160,7 +161,8 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
       {"password", required_argument, NULL, 'p'}, {"st", required_argument, NULL, 's'},
       {"name", required_argument, NULL, 'n'},     {"kind", required_argument, NULL, 'k'},
       {"owner", required_argument, NULL, 'o'},    {"codes", required_argument, NULL, 'c'},
-      {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+      {"encoding", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->def.kind = "water_section";
   int c;
@@ -175,6 +177,7 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
     case 'k': o->def.kind = optarg; break;
     case 'o': o->def.owner = optarg; break;
     case 'c': o->def.codes = optarg; break;
+    case 'e': o->encoding = optarg; break;
     case 'h': fputs(usage_text, stdout); return 1;
     default: fputs(usage_text, stderr); return -1;
     }
@@ -294,11 +297,11 @@ static int import_main(int argc, char **argv) {
   if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
   if (optind + 1 != argc) { fputs(usage_text, stderr); return EXIT_USAGE; }
   size_t len;
-  char *text = file_read(argv[optind], &len);
-  if (!text) { cli_error("station import: cannot read %s", argv[optind]); return EXIT_FAILED; }
+  char err[600] = "";
+  char *text = file_read_text(argv[optind], o.encoding, CSV_FILE_MAX, &len, err, sizeof err);
+  if (!text) { cli_error("station import: %s: %s", argv[optind], err); return EXIT_FAILED; }
   sqlite3 *db = open_db(&o);
   if (!db) { free(text); return EXIT_FAILED; }
-  char err[600] = "";
   int count = -1;
   if (db_begin(db) == SQLITE_OK) {
     count = import_rows(db, text, len, err, sizeof err);

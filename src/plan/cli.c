@@ -16,13 +16,19 @@
 
 /* Parse getopt's common options (--db, --help) for a subcommand whose usage
 ** text is USAGE; returns -1 to continue, or an exit code. */
-struct common_opts { const char *db; int json; int allow_incomplete; };
+struct common_opts {
+  const char *db;
+  int json;
+  struct plan_import_opts import;
+};
 
 static int parse_common(int argc, char **argv, const char *usage, struct common_opts *o) {
   static const struct option longopts[] = {
     {"db", required_argument, NULL, 'd'},
     {"json", no_argument, NULL, 'j'},
     {"allow-incomplete", no_argument, NULL, 'a'},
+    {"allow-removal", no_argument, NULL, 'r'},
+    {"encoding", required_argument, NULL, 'e'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
   };
@@ -32,7 +38,9 @@ static int parse_common(int argc, char **argv, const char *usage, struct common_
     switch (c) {
     case 'd': o->db = optarg; break;
     case 'j': o->json = 1; break;
-    case 'a': o->allow_incomplete = 1; break;
+    case 'a': o->import.allow_incomplete = 1; break;
+    case 'r': o->import.allow_removal = 1; break;
+    case 'e': o->import.encoding = optarg; break;
     case 'h': fputs(usage, stdout); return EXIT_OK;
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
@@ -54,29 +62,46 @@ static void print_json(json_t *j) {
 }
 
 static const char import_usage[] =
-  "usage: qingshui plan import [--db PATH] [--allow-incomplete] FILE\n"
+  "usage: qingshui plan import [--db PATH] [--encoding NAME] [--allow-incomplete]\n"
+  "                            [--allow-removal] FILE\n"
   "\n"
-  "Parse an implementation plan (UTF-8 text written like 十政办发〔2018〕8号)\n"
+  "Parse an implementation plan (text written like 十政办发〔2018〕8号)\n"
   "and store its chapters, measures, lead and responsible units and targets.\n"
   "Re-importing the same document changes nothing; a revised document\n"
-  "updates the stored plan in one transaction. FILE may be - for stdin.\n"
+  "updates the stored plan in one transaction. FILE may be - for stdin; at\n"
+  "most 16 MiB. A text that ends before its document does (fewer chapters\n"
+  "than the preamble announces, a chapter without measures, a last measure\n"
+  "without its units) is refused as incomplete.\n"
   "\n"
-  "  --allow-incomplete  import even if some measures name no units\n"
+  "  --encoding NAME     the file's encoding (UTF-8, GB18030, GBK, UTF-16LE,\n"
+  "                      UTF-16BE, ...); default: detected (a BOM, else UTF-8\n"
+  "                      if valid, else GB18030)\n"
+  "  --allow-incomplete  import even if the text is incomplete (measures\n"
+  "                      without units, the document cut short)\n"
+  "  --allow-removal     let a revision remove measures (never those that\n"
+  "                      tasks hang on)\n"
   "  --db PATH           database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
   "\nExit status: 0 imported or unchanged, 1 refused (reasons on stderr), 2 usage.\n";
 
-/* Import PATH into DB as ACTOR; prints the outcome. Shared with `init`. */
-int plan_import_file(sqlite3 *db, const char *path, int allow_incomplete, const char *actor) {
+/* The problems of kind KIND. */
+static size_t count_kind(const struct plan_problems *p, enum plan_problem_kind kind) {
+  size_t n = 0;
+  for (size_t i = 0; i < p->n; i++) n += p->items[i].kind == kind;
+  return n;
+}
+
+int plan_import_file(sqlite3 *db, const char *path, const struct plan_import_opts *opts,
+                     const char *actor) {
   size_t len = 0;
-  char *text = file_read(path, &len);
+  char err[4096];
+  char *text = file_read_text(path, opts->encoding, PLAN_FILE_MAX, &len, err, sizeof err);
   if (!text) {
-    cli_error("cannot read %s", path);
+    cli_error("%s refused: %s", path, err);
     return EXIT_FAILED;
   }
   struct unit_dictionary dict = {0};
   struct plan_doc doc;
   struct plan_problems problems = {0};
-  char err[512];
   int rc = EXIT_FAILED;
   if (plan_load_dictionary(db, &dict, err, sizeof err)) {
     cli_error("%s", err);
@@ -92,13 +117,16 @@ int plan_import_file(sqlite3 *db, const char *path, int allow_incomplete, const 
   }
   if (parsed < 0) {
     cli_error("%s refused: it is not a plan this importer can read", path);
-  } else if (problems.n && !allow_incomplete) {
+  } else if (count_kind(&problems, PLAN_DOC_INCOMPLETE) && !opts->allow_incomplete) {
+    cli_error("%s refused as incomplete: the document is not all there (use "
+              "--allow-incomplete to import it as it is)", path);
+  } else if (problems.n && !opts->allow_incomplete) {
     cli_error("%s refused: %zu measure(s) without units (use --allow-incomplete to import anyway)",
               path, problems.n);
   } else {
     enum plan_import_outcome outcome;
     long long id;
-    if (plan_store(db, &doc, path, actor, &outcome, &id, err, sizeof err)) {
+    if (plan_store(db, &doc, path, actor, opts->allow_removal, &outcome, &id, err, sizeof err)) {
       cli_error("%s: %s", path, err);
     } else {
       static const char *const words[] = {"imported", "updated", "unchanged"};
@@ -124,7 +152,7 @@ static int plan_import_main(int argc, char **argv) {
   }
   sqlite3 *db = open_db(&o);
   if (!db) return EXIT_FAILED;
-  rc = plan_import_file(db, argv[optind], o.allow_incomplete, cli_actor());
+  rc = plan_import_file(db, argv[optind], &o.import, cli_actor());
   sqlite3_close_v2(db);
   return rc;
 }

@@ -20,14 +20,15 @@ struct line {
   const char *folded;   /* width-folded, NUL-terminated */
 };
 
-static void problem(struct plan_problems *p, int line, int fatal, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void problem(struct plan_problems *p, int line, enum plan_problem_kind kind,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void problem(struct plan_problems *p, int line, int fatal, const char *fmt, ...) {
+static void problem(struct plan_problems *p, int line, enum plan_problem_kind kind,
+                    const char *fmt, ...) {
   p->items = xrealloc(p->items, (p->n + 1) * sizeof *p->items);
   struct plan_problem *it = &p->items[p->n++];
   it->line = line;
-  it->fatal = fatal;
+  it->kind = kind;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(it->message, sizeof it->message, fmt, ap);
@@ -247,10 +248,12 @@ static struct line *split_lines(const char *text, size_t len, char *folded, int 
   return lines;
 }
 
-/* Add the measure that starts at line I; returns the line after it. */
+/* Add the measure that starts at line I; returns the line after it. *CLOSED:
+** whether its units block closed (if not and it is the last measure, the
+** text ends inside it: plan_parse says so instead of "no units"). */
 static int parse_measure(const struct line *lines, int nlines, int i, int ordinal,
                          int chapter, const struct unit_dictionary *dict,
-                         struct plan_doc *doc, struct plan_problems *problems) {
+                         struct plan_doc *doc, struct plan_problems *problems, int *closed_out) {
   struct buf body = {0}, folded = {0};
   int j = i, closed = 0;
   const char *rest = lines[i].folded, *next;
@@ -279,33 +282,90 @@ static int parse_measure(const struct line *lines, int nlines, int i, int ordina
   m->title = first_sentence(m->body);
   const char *block = units_block(buf_str(&folded));
   if (block) parse_units(m, block, dict);
-  if (!m->nunits)
-    problem(problems, m->line, 0, "measure (%d) names no lead or responsible units "
-            "(expected \"(牵头单位:...,责任单位:...)\")", ordinal);
+  *closed_out = closed;
+  if (!m->nunits && (closed || j < nlines))
+    problem(problems, m->line, PLAN_MEASURE_NO_UNITS, "measure (%d) names no lead or "
+            "responsible units (expected \"(牵头单位:...,责任单位:...)\")", ordinal);
   plan_extract_targets(m);
   buf_free(&body);
   buf_free(&folded);
   return j;
 }
 
+/* The number of chapters the preamble announces ("共计十个方面", "共分5个部分")
+** in FOLDED, or 0. */
+static int announced_chapters(const char *folded) {
+  static const char *const parts[] = {"个方面", "个部分", "大方面", "大部分"};
+  for (const char *p = strstr(folded, "共"); p; p = strstr(p + 1, "共")) {
+    const char *s = p + strlen("共");
+    if (starts(s, "计") || starts(s, "分")) s += strlen("计");
+    long v = 0;
+    size_t n = cn_numeral(s, strlen(s), &v);
+    if (!n)
+      while (s[n] >= '0' && s[n] <= '9' && n < 3) v = v * 10 + (s[n++] - '0');
+    if (!n || v <= 0 || v > 100) continue;   /* a plan has a few dozen chapters at most */
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+      if (starts(s + n, parts[k])) return (int)v;
+  }
+  return 0;
+}
+
+/* Problems of a text that ends before its document does: fewer chapters
+** than the preamble announces, a chapter without measures, a last measure
+** whose units never come (LAST_CLOSED 0). Each names the line where the
+** text ends. */
+static void check_complete(const struct line *lines, int nlines, int first_chapter,
+                           const struct plan_doc *doc, int last_closed,
+                           struct plan_problems *problems) {
+  int end = nlines;
+  while (end > 1 && blank(lines[end - 1].folded)) end--;
+  const struct plan_chapter *last = &doc->chapters[doc->nchapters - 1];
+  const struct plan_measure *m = &doc->measures[doc->nmeasures - 1];
+  for (int i = 0; i < first_chapter; i++) {
+    int announced = announced_chapters(lines[i].folded);
+    if (announced > last->ordinal)
+      problem(problems, end, PLAN_DOC_INCOMPLETE,
+              "the text ends here, after chapter %d: the preamble "
+              "(line %d) announces %d chapters", last->ordinal, i + 1, announced);
+    if (announced) break;
+  }
+  for (size_t c = 0; c < doc->nchapters; c++) {
+    int ordinal = doc->chapters[c].ordinal, has = 0;
+    for (size_t k = 0; k < doc->nmeasures && !has; k++) has = doc->measures[k].chapter == ordinal;
+    if (has) continue;
+    if (c + 1 == doc->nchapters)
+      problem(problems, end, PLAN_DOC_INCOMPLETE,
+              "the text ends here: its last chapter %d (line %d) "
+              "has no measures", ordinal, doc->chapters[c].line);
+    else
+      problem(problems, doc->chapters[c].line, PLAN_DOC_INCOMPLETE, "chapter %d has no measures",
+              ordinal);
+  }
+  if (!last_closed)
+    problem(problems, end, PLAN_DOC_INCOMPLETE,
+            "the text ends inside measure (%d) (line %d): its units "
+            "\"(牵头单位:...)\" never come", m->ordinal, m->line);
+}
+
 int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
                struct plan_doc *doc, struct plan_problems *problems) {
   memset(doc, 0, sizeof *doc);
   if (!utf8_valid(text, len) || memchr(text, 0, len)) {
-    problem(problems, 0, 1, "not UTF-8 text: a plan must be a UTF-8 text file");
+    problem(problems, 0, PLAN_NOT_A_PLAN, "not UTF-8 text: a plan must be a UTF-8 text file");
     return -1;
   }
   char *folded = utf8_fold_width(text, len);
   int nlines;
   struct line *lines = split_lines(text, len, folded, &nlines);
-  int first_chapter = -1, chapter = 0, measure = 0, fatal = 0;
+  int first_chapter = -1, chapter = 0, measure = 0, fatal = 0, closed = 1;
   const char *rest;
   for (int i = 0; i < nlines && !fatal;) {
     int c = chapter_heading(lines[i].folded, &rest);
     int m = c ? 0 : measure_heading(lines[i].folded, &rest);
     if (c) {
       if (c != chapter + 1) {
-        problem(problems, i + 1, 1, "chapter %d follows chapter %d: chapters must be numbered "
+        problem(problems, i + 1, PLAN_NOT_A_PLAN,
+                "chapter %d follows chapter %d: chapters must be numbered "
                 "一、二、... in order", c, chapter);
         fatal = 1;
         break;
@@ -320,13 +380,14 @@ int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
       i++;
     } else if (m && chapter) {
       if (m != measure + 1) {
-        problem(problems, i + 1, 1, "measure (%d) follows measure (%d): measures must be "
+        problem(problems, i + 1, PLAN_NOT_A_PLAN,
+                "measure (%d) follows measure (%d): measures must be "
                 "numbered (一)(二)... in order through the document", m, measure);
         fatal = 1;
         break;
       }
       measure = m;
-      i = parse_measure(lines, nlines, i, m, chapter, dict, doc, problems);
+      i = parse_measure(lines, nlines, i, m, chapter, dict, doc, problems, &closed);
     } else {
       i++;
     }
@@ -334,19 +395,25 @@ int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
   if (!fatal) {
     parse_header(lines, nlines, first_chapter < 0 ? nlines : first_chapter, doc);
     if (!doc->nchapters) {
-      problem(problems, 0, 1, "no chapter headings (lines like \"一、严格保护一江清水\") found: "
+      problem(problems, 0, PLAN_NOT_A_PLAN,
+              "no chapter headings (lines like \"一、严格保护一江清水\") found: "
               "this is not an implementation plan");
       fatal = 1;
     } else if (!doc->nmeasures) {
-      problem(problems, 0, 1, "no measures (paragraphs starting \"(一)\") found under the chapters");
+      problem(problems, 0, PLAN_NOT_A_PLAN,
+              "no measures (paragraphs starting \"(一)\") found under the chapters");
       fatal = 1;
     } else if (!doc->doc_number) {
-      problem(problems, 0, 1, "no document number (like 十政办发〔2018〕8号) found before the "
+      problem(problems, 0, PLAN_NOT_A_PLAN,
+              "no document number (like 十政办发〔2018〕8号) found before the "
               "first chapter");
       fatal = 1;
     } else if (!doc->title) {
-      problem(problems, first_chapter + 1, 1, "no plan title found before the first chapter");
+      problem(problems, first_chapter + 1, PLAN_NOT_A_PLAN,
+              "no plan title found before the first chapter");
       fatal = 1;
+    } else {
+      check_complete(lines, nlines, first_chapter, doc, closed, problems);
     }
   }
   free(lines);

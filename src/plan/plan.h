@@ -111,11 +111,17 @@ struct plan_doc {
   size_t nmeasures;
 };
 
+enum plan_problem_kind {
+  PLAN_NOT_A_PLAN,          /* fatal: nothing can be imported */
+  PLAN_DOC_INCOMPLETE,      /* the document is not all there: cut short, a chapter empty */
+  PLAN_MEASURE_NO_UNITS,    /* a measure names no lead or responsible units */
+};
+
 /* A problem found while parsing: line 0 means the document as a whole. */
 struct plan_problem {
   int line;
-  int fatal;           /* 1: the document is not a plan; 0: incomplete measure */
-  char message[256];
+  enum plan_problem_kind kind;
+  char message[320];
 };
 
 struct plan_problems {
@@ -124,9 +130,13 @@ struct plan_problems {
 };
 
 /* Parse TEXT (LEN bytes of UTF-8). Fills DOC and appends problems. Returns 0
-** if the text is a plan (DOC then holds it, possibly with non-fatal
-** problems such as measures without units), -1 if it is not (a fatal problem
-** says why). Free DOC with plan_doc_free even on failure. */
+** if the text is a plan (DOC then holds it, possibly with problems of the
+** other kinds: measures without units, a text that ends before the
+** document does), -1 if it is not (a PLAN_NOT_A_PLAN problem says why).
+** The document's end is known by what it announces and how it closes: the
+** chapters the preamble counts (共计十个方面), a measure under every
+** chapter, the last measure closed by its units. Free DOC with
+** plan_doc_free even on failure. */
 int plan_parse(const char *text, size_t len, const struct unit_dictionary *dict,
                struct plan_doc *doc, struct plan_problems *problems);
 

@@ -235,9 +235,8 @@ static int store_structure(sqlite3 *db, long long plan_id, const struct plan_doc
     "DELETE FROM measure_unit WHERE measure_id IN (SELECT id FROM measure WHERE plan_id = ?1)",
     "DELETE FROM measure_target WHERE measure_id IN (SELECT id FROM measure WHERE plan_id = ?1)",
     "DELETE FROM measure WHERE plan_id = ?1 AND ordinal > ?2",
-    "DELETE FROM chapter WHERE plan_id = ?1 AND ordinal > ?3",
   };
-  for (size_t k = 0; !rc && k < 4; k++) {
+  for (size_t k = 0; !rc && k < 3; k++) {
     sqlite3_stmt *st = db_prepare(db, cleanup[k], err, errlen);
     if (!st) { rc = -1; break; }
     sqlite3_bind_int64(st, 1, plan_id);
@@ -257,6 +256,17 @@ static int store_structure(sqlite3 *db, long long plan_id, const struct plan_doc
     long long mid = sqlite3_step(me) == SQLITE_ROW ? sqlite3_column_int64(me, 0) : 0;
     rc = step_done(db, me, err, errlen);
     if (!rc) rc = store_measure_details(db, mid, m, dict, err, errlen);
+  }
+  /* chapters last: the measures kept have moved off the chapters dropped */
+  sqlite3_stmt *drop = rc ? NULL : db_prepare(db, "DELETE FROM chapter WHERE plan_id = ?1 AND "
+                                              "ordinal > ?2", err, errlen);
+  if (drop) {
+    sqlite3_bind_int64(drop, 1, plan_id);
+    sqlite3_bind_int(drop, 2, (int)doc->nchapters);
+    rc = step_done(db, drop, err, errlen);
+    sqlite3_finalize(drop);
+  } else if (!rc) {
+    rc = -1;
   }
   free(chapter_ids);
   sqlite3_finalize(ch);
@@ -304,11 +314,60 @@ static int upsert_plan_row(sqlite3 *db, const struct plan_doc *doc, const char *
   return rc;
 }
 
+/* The measures of stored plan PLAN_ID that DOC no longer has (measures are
+** numbered through the document, so those past its last), and the tasks
+** and reports that hang on them. Returns 0 if the revision may go ahead:
+** nothing removed, or ALLOW_REMOVAL and nothing hangs on what is; else -1
+** with ERR listing them. RANGE: the measures removed ("(34) to (72)"), or "". */
+static int check_removal(sqlite3 *db, long long plan_id, const struct plan_doc *doc,
+                         int allow_removal, char range[64], char *err, size_t errlen) {
+  sqlite3_stmt *st = db_prepare(db,
+      "SELECT m.ordinal, m.title, "
+      "(SELECT group_concat(t.id || ' (' || t.year || ')', ', ') FROM task t "
+      " WHERE t.measure_id = m.id), "
+      "(SELECT group_concat(r.id, ', ') FROM report r JOIN task t ON t.id = r.task_id "
+      " WHERE t.measure_id = m.id) "
+      "FROM measure m WHERE m.plan_id = ?1 AND m.ordinal > ?2 ORDER BY m.ordinal", err, errlen);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, plan_id);
+  sqlite3_bind_int(st, 2, (int)doc->nmeasures);
+  struct buf removed = {0}, hanging = {0};
+  int first = 0, last = 0, count = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    last = sqlite3_column_int(st, 0);
+    if (!count++) first = last;
+    const char *tasks = (const char *)sqlite3_column_text(st, 2);
+    const char *reports = (const char *)sqlite3_column_text(st, 3);
+    if (count <= 3) buf_printf(&removed, "%s(%d) %s", count > 1 ? ", " : "", last,
+                               (const char *)sqlite3_column_text(st, 1));
+    if (tasks)
+      buf_printf(&hanging, "; measure (%d): tasks %s%s%s", last, tasks,
+                 reports ? ", reports " : "", reports ? reports : "");
+  }
+  sqlite3_finalize(st);
+  int rc = 0;
+  range[0] = 0;
+  if (count) {
+    snprintf(range, 64, count > 1 ? "(%d) to (%d)" : "(%d)", first, last);
+    if (hanging.len)
+      snprintf(err, errlen, "refused: the revision removes %d measure(s), %s, and tasks hang on "
+               "them%s (remove those tasks first)", count, range, buf_str(&hanging));
+    else if (!allow_removal)
+      snprintf(err, errlen, "refused: the revision removes %d measure(s), %s: %s%s (use "
+               "--allow-removal if that is meant)", count, range, buf_str(&removed),
+               count > 3 ? ", ..." : "");
+    rc = hanging.len || !allow_removal ? -1 : 0;
+  }
+  buf_free(&removed);
+  buf_free(&hanging);
+  return rc;
+}
+
 int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
-               const char *actor, enum plan_import_outcome *outcome, long long *plan_id,
-               char *err, size_t errlen) {
+               const char *actor, int allow_removal, enum plan_import_outcome *outcome,
+               long long *plan_id, char *err, size_t errlen) {
   struct unit_dictionary dict = {0};
-  char hash[65], old_hash[65];
+  char hash[65], old_hash[65], removed[64] = "";
   content_hash(doc, hash);
   if (db_begin(db) != SQLITE_OK) {
     snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(db));
@@ -324,12 +383,14 @@ int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
     unit_dictionary_free(&dict);
     return 0;
   }
+  if (!rc && existing) rc = check_removal(db, existing, doc, allow_removal, removed, err, errlen);
   if (!rc) rc = upsert_plan_row(db, doc, hash, source_name, plan_id, err, errlen);
   if (!rc) rc = store_structure(db, *plan_id, doc, &dict, err, errlen);
   if (!rc) {
     json_t *after = json_pack("{s:s,s:s,s:I,s:I}", "doc_number", doc->doc_number,
                               "content_hash", hash, "chapters", (json_int_t)doc->nchapters,
                               "measures", (json_int_t)doc->nmeasures);
+    if (removed[0]) json_object_set_new(after, "removed_measures", json_string(removed));
     json_t *before = existing ? json_pack("{s:s}", "content_hash", old_hash) : NULL;
     char *after_text = json_dumps(after, JSON_COMPACT);
     char *before_text = before ? json_dumps(before, JSON_COMPACT) : NULL;

@@ -41,10 +41,12 @@ int plan_load_dictionary(sqlite3 *db, struct unit_dictionary *dict, char *err, s
 enum plan_import_outcome { IMPORT_CREATED, IMPORT_UPDATED, IMPORT_UNCHANGED };
 
 /* Store DOC in one transaction: a new plan, an update of the plan with the
-** same document number, or nothing when the stored plan is the same. */
+** same document number, or nothing when the stored plan is the same. An
+** update that removes measures is refused unless ALLOW_REMOVAL, and always
+** when tasks hang on them (ERR lists them). */
 int plan_store(sqlite3 *db, const struct plan_doc *doc, const char *source_name,
-               const char *actor, enum plan_import_outcome *outcome, long long *plan_id,
-               char *err, size_t errlen);
+               const char *actor, int allow_removal, enum plan_import_outcome *outcome,
+               long long *plan_id, char *err, size_t errlen);
 
 /* Filters of plan_query_measures; NULL or 0 means "any". */
 struct measure_filter {

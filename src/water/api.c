@@ -10,6 +10,7 @@
 #include "water/cmd.h"
 #include "water/export.h"
 #include "util/buf.h"
+#include "util/encoding.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,26 +87,43 @@ static void trend(struct http_request *req, struct http_response *res) {
   else reply_or_db_error(req, res, j);
 }
 
+/* The CSV body decoded into UTF-8 as file imports are (its encoding
+** detected), or NULL after a 400 naming the encoding and the bad byte. */
+static char *csv_body(struct http_request *req, struct http_response *res, size_t *len) {
+  char err[300];
+  const char *used;
+  char *csv = text_decode(req->body ? req->body : "", req->body_len, NULL, len, &used, err,
+                          sizeof err);
+  if (!csv) http_reply_error(res, 400, "invalid_encoding", "%s", err);
+  return csv;
+}
+
 /* POST bodies that are CSV: sections and readings imports. */
 static void import_sections(struct http_request *req, struct http_response *res) {
   const struct water_standard *s = standard(res);
   char err[300];
   int n;
-  if (!s) return;
-  if (water_import_sections(req->db, s, req->body, req->body_len, req->actor, &n, err, sizeof err))
+  size_t len;
+  char *csv = s ? csv_body(req, res, &len) : NULL;
+  if (!csv) return;
+  if (water_import_sections(req->db, s, csv, len, req->actor, &n, err, sizeof err))
     http_reply_error(res, 400, "invalid_csv", "%s", err);
   else http_reply_json(res, 200, json_pack("{s:i}", "sections", n));
+  free(csv);
 }
 
 static void import_readings(struct http_request *req, struct http_response *res) {
   const struct water_standard *s = standard(res);
   char err[300];
   int n, alarms;
-  if (!s) return;
-  if (water_import_readings(req->db, s, req->body, req->body_len, "csv", req->actor, &n,
-                            &alarms, err, sizeof err))
+  size_t len;
+  char *csv = s ? csv_body(req, res, &len) : NULL;
+  if (!csv) return;
+  if (water_import_readings(req->db, s, csv, len, "csv", req->actor, &n, &alarms, err,
+                            sizeof err))
     http_reply_error(res, 400, "invalid_csv", "%s", err);
   else http_reply_json(res, 200, json_pack("{s:i,s:i}", "readings", n, "alarms", alarms));
+  free(csv);
 }
 
 static void classify(struct http_request *req, struct http_response *res) {

@@ -83,8 +83,8 @@ static int cmd_classify(int argc, char **argv) {
   struct buf out = {0};
   size_t len = 0;
   int rc = EXIT_FAILED;
-  char *in = file_read(path, &len);
-  if (!in) cli_error("water classify: %s: %s", path, strerror(errno));
+  char *in = file_read_text(path, NULL, CSV_FILE_MAX, &len, err, sizeof err);
+  if (!in) cli_error("water classify: %s: %s", path, err);
   else if (water_classify_csv(s, in, len, &out, err, sizeof err))
     cli_error("water classify: %s: %s", path, err);
   else if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout))
@@ -99,6 +99,7 @@ static int cmd_classify(int argc, char **argv) {
 
 struct opts {
   const char *db, *month, *rule, *rule_file, *state, *out, *note;
+  const char *encoding;        /* of an imported CSV; NULL: detected */
   int year;
   int argc;                    /* positional arguments left */
   char **argv;
@@ -112,6 +113,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o) 
     {"year", required_argument, NULL, 'y'}, {"rule", required_argument, NULL, 'r'},
     {"rule-file", required_argument, NULL, 'f'}, {"state", required_argument, NULL, 's'},
     {"out", required_argument, NULL, 'o'}, {"note", required_argument, NULL, 'n'},
+    {"encoding", required_argument, NULL, 'e'},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
   };
   int c;
@@ -127,6 +129,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o) 
     case 's': o->state = optarg; break;
     case 'o': o->out = optarg; break;
     case 'n': o->note = optarg; break;
+    case 'e': o->encoding = optarg; break;
     case 'h': fputs(usage, stdout); return EXIT_OK;
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
@@ -179,13 +182,15 @@ static int load_rule(const struct opts *o, const struct water_standard *s, struc
 }
 
 static const char sections_usage[] =
-  "usage: qingshui water sections [--db PATH] [FILE|-]\n"
+  "usage: qingshui water sections [--db PATH] [--encoding NAME] [FILE|-]\n"
   "\n"
   "Without FILE, list the monitoring sections as JSON. With FILE, import\n"
   "sections from CSV (header name,river,body,level and optionally province,\n"
   "city,county,county_up,county_down,inflow,target_class,target_demo,items,\n"
   "stations,lat,lon,note), inserting or updating by name; all or nothing.\n"
-  "body: river|lake|river_reservoir; level: national|provincial|city.\n";
+  "body: river|lake|river_reservoir; level: national|provincial|city.\n"
+  "The file's encoding (UTF-8, GB18030, UTF-16 with a BOM) is detected\n"
+  "unless --encoding names it.\n";
 
 static int cmd_sections(int argc, char **argv) {
   struct opts o;
@@ -200,8 +205,8 @@ static int cmd_sections(int argc, char **argv) {
     char err[300];
     int n;
     size_t len = 0;
-    char *in = file_read(o.argv[0], &len);
-    if (!in) cli_error("water sections: %s: %s", o.argv[0], strerror(errno));
+    char *in = file_read_text(o.argv[0], o.encoding, CSV_FILE_MAX, &len, err, sizeof err);
+    if (!in) cli_error("water sections: %s: %s", o.argv[0], err);
     else if (water_import_sections(db, s, in, len, cli_actor(), &n, err, sizeof err))
       cli_error("water sections: %s: %s", o.argv[0], err);
     else { printf("%d sections stored\n", n); rc = EXIT_OK; }
@@ -213,13 +218,14 @@ static int cmd_sections(int argc, char **argv) {
 }
 
 static const char import_usage[] =
-  "usage: qingshui water import [--db PATH] FILE|-\n"
+  "usage: qingshui water import [--db PATH] [--encoding NAME] FILE|-\n"
   "\n"
   "Import monitoring data from CSV with the header section,time,item,value\n"
   "(and optionally flag): time YYYY-MM-DD HH:MM, item a GB 3838 code, value\n"
   "as measured (0.01L, or flag L, for below the detection limit). All or\n"
   "nothing: an error names its line and field and nothing is stored.\n"
-  "Aggregates and alarms are updated in the same transaction.\n";
+  "Aggregates and alarms are updated in the same transaction. The file's\n"
+  "encoding is detected unless --encoding names it (as for water sections).\n";
 
 static int cmd_import(int argc, char **argv) {
   struct opts o;
@@ -233,8 +239,8 @@ static int cmd_import(int argc, char **argv) {
   char err[300];
   int n, alarms;
   rc = EXIT_FAILED;
-  char *in = file_read(o.argv[0], &len);
-  if (!in) cli_error("water import: %s: %s", o.argv[0], strerror(errno));
+  char *in = file_read_text(o.argv[0], o.encoding, CSV_FILE_MAX, &len, err, sizeof err);
+  if (!in) cli_error("water import: %s: %s", o.argv[0], err);
   else if (water_import_readings(db, s, in, len, "csv", cli_actor(), &n, &alarms, err, sizeof err))
     cli_error("water import: %s: %s", o.argv[0], err);
   else { printf("%d readings stored, %d alarms opened\n", n, alarms); rc = EXIT_OK; }

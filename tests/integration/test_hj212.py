@@ -322,6 +322,25 @@ class HJ212Case(TempDbCase):
         self.assertIn('reason="future_time"} 1', m)
         s.close()
 
+    def test_lying_length_does_not_stall(self):
+        # "##0900", 70 bytes and CR LF, then a good packet: the good one is
+        # acknowledged at once (the stream ends long before the 900 bytes
+        # the length claims), whether it comes in the same write or later
+        liar = b"##0900" + b"QN=20240123125800001;ST=21;CN=2011;".ljust(70, b"x") + b"\r\n"
+        s = self.rx.connect()
+        started = time.monotonic()
+        s.sendall(liar + upload("20240123125800002", 58))
+        self.assertEqual([qn_of(r) for r in read_replies(s, 1, timeout=3)], ["20240123125800002"])
+        s.sendall(liar)
+        time.sleep(0.1)   # the lying frame waits in the framer alone
+        s.sendall(upload("20240123125900002", 59))
+        self.assertEqual([qn_of(r) for r in read_replies(s, 1, timeout=3)], ["20240123125900002"])
+        self.assertLess(time.monotonic() - started, 2)
+        self.assertEqual(self.rows("SELECT qn FROM hj212_packet ORDER BY qn"),
+                         [("20240123125800002",), ("20240123125900002",)])
+        self.assertIn('qingshui_hj212_refused_total{reason="length_overrun"} 2', self.rx.metrics())
+        s.close()
+
     def test_no_ack_requested(self):
         s = self.rx.connect()
         s.sendall(upload("20240123125600001", 56, flag=4) + upload("20240123125700001", 57))

@@ -1,5 +1,6 @@
 """Integration tests of the foundation: the CLI, the plan importer on the real
 seed, and the plan API served by the real binary on a loopback port."""
+import json
 import os
 import sqlite3
 import stat
@@ -85,6 +86,9 @@ class Cli(TempDbCase):
         revised = os.path.join(self.dir, "revised.txt")
         open(revised, "w", encoding="utf-8").write(text)
         r = run("plan", "import", revised, db=self.db)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("removes 1 measure(s), (72): (72) 拓宽资金渠道 (use --allow-removal", r.stderr)
+        r = run("plan", "import", "--allow-removal", revised, db=self.db)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("updated", r.stdout)
         con = sqlite3.connect(self.db)
@@ -143,6 +147,124 @@ class Cli(TempDbCase):
         r = run("plan", "show", "--json", "1", db=self.db)
         self.assertIn('"doc_number": "十政办发〔2018〕8号"', r.stdout)
         self.assertEqual(run("plan", "show", "9", db=self.db).returncode, 1)
+
+
+def write(case, name, data):
+    path = os.path.join(case.dir, name)
+    with open(path, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def seed_lines(n):
+    """The first N lines of the seed, as `head -n N` cuts them."""
+    return "".join(seed_text().splitlines(keepends=True)[:n])
+
+
+class IncompleteText(TempDbCase):
+    """A text that ends before its document does is refused as incomplete
+    with the line where it ends; a revision that removes measures is
+    refused unless --allow-removal, and always when tasks hang on them."""
+
+    def test_first_148_lines_over_the_stored_plan(self):
+        self.init_with_seed()
+        before = counts(self.db)
+        cut = write(self, "cut.txt", seed_lines(148))   # ends with the heading of chapter 六
+        r = run("plan", "import", cut, db=self.db)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{cut}:148: the text ends here, after chapter 6: the preamble (line 31) "
+                      "announces 10 chapters", r.stderr)
+        self.assertIn(f"{cut}:148: the text ends here: its last chapter 6 (line 148) has no measures",
+                      r.stderr)
+        self.assertIn("refused as incomplete", r.stderr)
+        # importing it anyway still does not remove measures (34)-(72) unasked
+        r = run("plan", "import", "--allow-incomplete", cut, db=self.db)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the revision removes 39 measure(s), (34) to (72): (34) 发展壮大生产性服务业", r.stderr)
+        self.assertEqual(counts(self.db), before)
+        r = run("plan", "import", "--allow-incomplete", "--allow-removal", cut, db=self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(counts(self.db)["measure"], 33)
+        [(after,)] = self.rows("SELECT after FROM audit_log WHERE action = 'plan.update'")
+        self.assertEqual(json.loads(after)["removed_measures"], "(34) to (72)")
+
+    def test_cut_texts_into_an_empty_database(self):
+        run("init", db=self.db, check=True)
+        text = seed_text()
+        cuts = {
+            # between chapters: fewer than the ten the preamble announces
+            "chapter": (seed_lines(147), ":145: the text ends here, after chapter 5"),
+            # inside the last measure, before its units
+            "measure": (text[:text.index("(牵头单位:市财政局、市政府金融办")],
+                        ":277: the text ends inside measure (72) (line 277)"),
+        }
+        for name, (cut, message) in cuts.items():
+            path = write(self, name + ".txt", cut)
+            r = run("plan", "import", path, db=self.db)
+            self.assertEqual(r.returncode, 1, name)
+            self.assertIn(path + message, r.stderr)
+            self.assertIn("refused as incomplete", r.stderr)
+            self.assertEqual(counts(self.db)["measure"], 0)
+        # --allow-incomplete keeps its meaning: a part of a plan on purpose
+        r = run("plan", "import", "--allow-incomplete", os.path.join(self.dir, "chapter.txt"), db=self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(counts(self.db)["measure"], 33)
+
+    def test_cut_inside_a_character(self):
+        run("init", db=self.db, check=True)
+        data = seed_text().encode("utf-8")
+        start = data.index("三十三)".encode())
+        path = write(self, "cut.txt", data[:start + 2])   # 2 of the 3 bytes of 三
+        r = run("plan", "import", path, db=self.db)
+        self.assertEqual(r.returncode, 1)
+        line = data[:start].count(b"\n") + 1
+        self.assertIn(f"the text ends inside a UTF-8 character at byte offset {start} (line {line}): "
+                      "the file is cut short", r.stderr)
+        self.assertEqual(counts(self.db)["measure"], 0)
+
+    def test_removed_measures_with_tasks_are_listed_and_kept(self):
+        self.init_with_seed()
+        run("user", "add", "cz", "--role", "unit", "--unit", "市财政局", db=self.db,
+            input="correct-horse-1\n", check=True)
+        with open(self.db + ".admin-token") as f:
+            token = f.read().strip()
+        m72 = self.rows("SELECT id FROM measure WHERE ordinal = 72")[0][0]
+        os.environ["QINGSHUI_PWHASH"] = "min"
+        server = Server(self.db)
+        try:
+            status, task = server.json("POST", "/api/tasks", {
+                "measure_id": m72, "year": 2026, "title": "拓宽资金渠道", "start_on": "2026-01-01",
+                "due_on": "2026-12-31"}, {"Authorization": "Bearer " + token})
+            self.assertEqual(status, 201, task)
+            status, headers, body = server.request("POST", "/api/login",
+                                                   {"login": "cz", "password": "correct-horse-1"})
+            self.assertEqual(status, 200, body)
+            session = {"Cookie": headers["set-cookie"].split(";")[0],
+                       "X-CSRF-Token": json.loads(body)["csrf"]}
+            status, report = server.json("POST", f"/api/tasks/{task['id']}/reports",
+                                         {"period": "2026-03", "text": "进展", "percent": 20}, session)
+            self.assertEqual(status, 201, report)
+        finally:
+            self.assertEqual(server.stop(), 0)
+        text = seed_text()
+        revised = write(self, "revised.txt", text[:text.index("(七十二)")])
+        before = counts(self.db)
+        r = run("plan", "import", "--allow-removal", revised, db=self.db)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"removes 1 measure(s), (72), and tasks hang on them; measure (72): tasks "
+                      f"{task['id']} (2026), reports {report['id']}", r.stderr)
+        self.assertNotIn("FOREIGN KEY", r.stderr)
+        self.assertEqual(counts(self.db), before)
+
+    def test_size_limit(self):
+        run("init", db=self.db, check=True)
+        big = os.path.join(self.dir, "big.txt")
+        with open(big, "wb") as f:
+            f.truncate(2 << 30)   # 2 GiB, sparse
+        for path in ("/dev/zero", big):
+            r = run("plan", "import", path, db=self.db)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(f"{path} refused: larger than 16 MiB, the most this import reads", r.stderr)
 
 
 class Api(TempDbCase):

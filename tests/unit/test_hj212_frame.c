@@ -209,9 +209,60 @@ static void test_swallowed_frames_recovered(void **state) {
     feed(&f, b.data, b.len, chunk, &res);
     if (res.frames != 18) fail_msg("chunk %zu: %zu frames", chunk, res.frames);
     assert_int_equal(res.errors[HJ212_E_BAD_TRAILER] + res.errors[HJ212_E_BAD_CRC_HEX] +
-                         res.errors[HJ212_E_CRC_MISMATCH], 1);
+                         res.errors[HJ212_E_CRC_MISMATCH] + res.errors[HJ212_E_LENGTH_OVERRUN],
+                     1);
   }
   buf_free(&b);
+}
+
+/* A length that claims more than the frame holds ("##0900", 70 bytes, CR
+** LF) is refused as soon as the next frame shows, without waiting for the
+** 900 bytes that will never come: the good packet after it is delivered
+** although the stream ends before the stated end, at every chunk size. */
+static void test_lying_length_refused_early(void **state) {
+  (void)state;
+  const char *good = "##0081QN=20181111151745000;ST=21;CN=2011;PW=123456;MN=YSRDWQGQ1000001001;"
+                     "Flag=5;CP=&&&&7580\r\n";
+  char liar[80];
+  memset(liar, 'x', sizeof liar);
+  memcpy(liar, "##0900", 6);
+  memcpy(liar + 76, "\r\n", 2);   /* 70 bytes between the header and CR LF */
+  for (int glued = 0; glued < 2; glued++) {   /* with CR LF, then without */
+    struct buf b = {0};
+    buf_append(&b, liar, glued ? 76 : 78);
+    buf_puts(&b, good);
+    buf_puts(&b, good);
+    for (size_t chunk = 1; chunk <= b.len; chunk++) {
+      struct hj212_framer f;
+      hj212_framer_init(&f);
+      struct result res = {0};
+      feed(&f, b.data, b.len, chunk, &res);
+      if (res.frames != 2) fail_msg("glued %d chunk %zu: %zu frames", glued, chunk, res.frames);
+      assert_int_equal(res.errors[HJ212_E_LENGTH_OVERRUN], 1);
+      assert_int_equal(total_errors(&res), 1);
+      assert_int_equal(f.len, 0);
+    }
+    buf_free(&b);
+  }
+}
+
+/* A "##" inside a frame that does not start a frame (no CR LF before it,
+** no matching CRC) is the frame's own bytes: nothing is refused. */
+static void test_inner_hashes_kept(void **state) {
+  (void)state;
+  const char *seg = "QN=20181111151745000;ST=21;CN=2011;PW=##0010;MN=YSRDWQGQ1000001001;"
+                    "Flag=5;CP=&&##0001x&&";
+  char frame[256];
+  size_t n = hj212_frame_build(frame, sizeof frame, seg, strlen(seg));
+  assert_true(n > 0);
+  for (size_t chunk = 1; chunk <= n; chunk++) {
+    struct hj212_framer f;
+    hj212_framer_init(&f);
+    struct result res = {0};
+    feed(&f, frame, n, chunk, &res);
+    if (res.frames != 1 || total_errors(&res)) fail_msg("chunk %zu: %zu frames", chunk, res.frames);
+    assert_int_equal(res.lens[0], strlen(seg));
+  }
 }
 
 /* Memory stays bounded: a peer sending 1 MB without "##" leaves nothing
@@ -308,6 +359,8 @@ int main(void) {
       cmocka_unit_test(test_garbage_between),
       cmocka_unit_test(test_framing_errors),
       cmocka_unit_test(test_swallowed_frames_recovered),
+      cmocka_unit_test(test_lying_length_refused_early),
+      cmocka_unit_test(test_inner_hashes_kept),
       cmocka_unit_test(test_bounded),
       cmocka_unit_test(test_reassembly),
   };
