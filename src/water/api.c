@@ -243,7 +243,7 @@ static void evaluation(struct http_request *req, struct http_response *res) {
     http_reply_error(res, 404, "no_data", "section %lld has no values for %s", id, period);
   } else {
     struct water_result r;
-    water_evaluate(s, sec.body, values, sec.assessed, &r);
+    water_evaluate(water_standard_on(s, period), sec.body, values, sec.assessed, &r);
     http_reply_json(res, 200, json_pack("{s:I,s:s,s:o}", "section", (json_int_t)id, "period", period,
                                         "result", water_result_json(s, &r, sec.target)));
   }

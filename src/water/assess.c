@@ -235,6 +235,7 @@ static int check_month(sqlite3 *db, const struct water_standard *s, const struct
   double v[WATER_MAX_ITEMS];
   memset(c, 0, sizeof *c);
   c->worst = NAN;
+  s = water_standard_on(s, month);   /* rounded and written by the month's rules */
   int n = water_period_values(db, s, sec->id, month, v);
   if (n < 0) return -1;
   water_mask mask = assessed_mask(rule, sec);
@@ -343,8 +344,8 @@ static void improvement(sqlite3 *db, const struct water_standard *s, const struc
       water_period_values(db, s, sec->id, y1, v1) <= 0)
     return;
   struct water_result r0, r1;
-  water_evaluate(s, sec->body, v0, assessed_mask(rule, sec), &r0);
-  water_evaluate(s, sec->body, v1, assessed_mask(rule, sec), &r1);
+  water_evaluate(water_standard_on(s, y0), sec->body, v0, assessed_mask(rule, sec), &r0);
+  water_evaluate(water_standard_on(s, y1), sec->body, v1, assessed_mask(rule, sec), &r1);
   if (!r0.cls || !r1.cls || r1.cls >= r0.cls) return;
   double pts = rule->points_per_class * (r0.cls - r1.cls);
   t->improved_points += pts;

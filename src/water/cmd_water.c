@@ -21,11 +21,37 @@
 
 #define TABLE1 "data/standards/gb3838_table1.csv"
 #define EVALUATION "data/standards/gb3838_evaluation.csv"
+#define DECIMALS "data/standards/cnemc_decimals.csv"
 
 static struct water_standard builtin;
 static char builtin_error[200];
 static int builtin_ok;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+/* The decimals by date: the file QINGSHUI_WATER_DECIMALS names (the first
+** day of the 2026 rules is not known for certain: see the table's source),
+** else the embedded table. */
+static int load_decimals(void) {
+  const char *path = getenv("QINGSHUI_WATER_DECIMALS");
+  if (path && *path) {
+    size_t len;
+    char *text = file_read(path, &len);
+    if (!text) {
+      snprintf(builtin_error, sizeof builtin_error, "QINGSHUI_WATER_DECIMALS: cannot read %s", path);
+      return -1;
+    }
+    int rc = water_standard_load_decimals(&builtin, text, len, builtin_error, sizeof builtin_error);
+    free(text);
+    return rc;
+  }
+  const struct embedded_file *d = embedded_find(DECIMALS);
+  if (!d) {
+    snprintf(builtin_error, sizeof builtin_error, "%s is not embedded", DECIMALS);
+    return -1;
+  }
+  return water_standard_load_decimals(&builtin, (const char *)d->data, d->size,
+                                      builtin_error, sizeof builtin_error);
+}
 
 static void load_builtin(void) {
   const struct embedded_file *t = embedded_find(TABLE1);
@@ -36,7 +62,8 @@ static void load_builtin(void) {
   }
   builtin_ok = !water_standard_load(&builtin, (const char *)t->data, t->size,
                                     (const char *)e->data, e->size,
-                                    builtin_error, sizeof builtin_error);
+                                    builtin_error, sizeof builtin_error) &&
+               !load_decimals();
 }
 
 const struct water_standard *water_builtin_standard(char *err, size_t errlen) {
@@ -50,7 +77,9 @@ static const char classify_usage[] =
   "usage: qingshui water classify [FILE|-]\n"
   "\n"
   "Class of each row of readings by GB 3838-2002, as the 2011 evaluation method\n"
-  "does it (values rounded half to even at each item's decimals, single-factor\n"
+  "does it (values rounded half to even at the decimals in force at the row's\n"
+  "time: data/standards/cnemc_decimals.csv, or the file QINGSHUI_WATER_DECIMALS\n"
+  "names; a row without a time by the earliest rules; single-factor\n"
   "class over the class indicators present, lake TP limits and no TN for lakes).\n"
   "\n"
   "Input (FILE, or standard input when FILE is - or absent): CSV with the header\n"

@@ -190,7 +190,7 @@ json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const c
     if (water_section_get(db, s, id, NULL, &info) || water_period_values(db, s, id, month, values) <= 0)
       continue;
     struct water_result r;
-    water_evaluate(s, info.body, values, info.assessed, &r);
+    water_evaluate(water_standard_on(s, month), info.body, values, info.assessed, &r);
     classes[k] = r.cls;
     json_object_set_new(sec, "month_result", water_result_json(s, &r, info.target));
   }
@@ -239,9 +239,11 @@ json_t *water_trend_json(sqlite3 *db, const struct water_standard *s, long long 
   json_t *points = json_array();
   while (sqlite3_step(st) == SQLITE_ROW) {
     struct water_acc acc = {sqlite3_column_double(st, 1), sqlite3_column_int64(st, 2)};
-    double mean = water_round(water_acc_mean(&acc, it), it->decimals);
+    const char *start = (const char *)sqlite3_column_text(st, 0);
+    double mean = water_round(water_acc_mean(&acc, it),
+                              water_standard_on(s, start)->item[i].decimals);
     json_array_append_new(points, json_pack("{s:s,s:f,s:i,s:i,s:f,s:f}",
-      "start", (const char *)sqlite3_column_text(st, 0), "mean", mean,
+      "start", start, "mean", mean,
       "class", water_value_class(it, info.body, mean), "n", (int)acc.n,
       "min", sqlite3_column_double(st, 3), "max", sqlite3_column_double(st, 4)));
   }
