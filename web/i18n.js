@@ -49,7 +49,7 @@ const dictionary = {
     'assessment.title': '年度考核', 'assessment.rank': '名次', 'assessment.unit': '单位', 'assessment.score': '得分', 'assessment.grade': '等次',
     'assessment.excel': '导出 Excel', 'assessment.print': '打印', 'assessment.breakdown': '计分明细',
     'assessment.group.counties': '县市区政府和管委会', 'assessment.group.departments': '市直部门',
-    'assessment.not_assessed': '未考核（无牵头任务）', 'assessment.as_of': '截至 {day}',
+    'assessment.not_assessed': '不参评（无牵头任务）', 'assessment.as_of': '截至 {day}',
     'assessment.part.completion': '完成率', 'assessment.part.timeliness': '及时性', 'assessment.part.reports': '报送',
     'assessment.part.quality': '质量', 'assessment.part.base': '基础分', 'assessment.part.deduction': '督办扣分', 'assessment.part.score': '得分',
     'inbox.title': '待办事项', 'inbox.none': '没有待办事项', 'inbox.done': '已处理', 'inbox.all': '显示已处理',
