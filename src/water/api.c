@@ -9,6 +9,7 @@
 #include "water/classify.h"
 #include "water/cmd.h"
 #include "water/export.h"
+#include "supervision/action.h"
 #include "util/buf.h"
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static const char *date_param(struct http_request *req, struct http_response *re
   int ok = strlen(v) == len;
   for (size_t i = 0; ok && i < len; i++)
     ok = (v[i] >= '0' && v[i] <= '9') || (i == 4 && v[i] == '-') || (i == 7 && v[i] == '-');
+  if (ok && len >= 7) ok = atoi(v + 5) >= 1 && atoi(v + 5) <= 12;   /* a month 01..12 */
   if (!ok) {
     http_reply_error(res, 400, "invalid_parameter", "%s='%s' is not a date of %zu characters",
                      name, v, len);
@@ -140,7 +142,9 @@ static void monthly(struct http_request *req, struct http_response *res) {
     return;
   }
   if (load_rule(req, res, s, &rule)) return;
-  reply_or_db_error(req, res, water_month_json(req->db, s, &rule, month));
+  char today[11];
+  supervision_today(today);
+  reply_or_db_error(req, res, water_month_json(req->db, s, &rule, month, today));
   water_rule_free(&rule);
 }
 
@@ -155,7 +159,9 @@ static void assessment(struct http_request *req, struct http_response *res) {
     return;
   }
   if (load_rule(req, res, s, &rule)) return;
-  reply_or_db_error(req, res, water_assess_json(req->db, s, &rule, atoi(year)));
+  char today[11];
+  supervision_today(today);
+  reply_or_db_error(req, res, water_assess_json(req->db, s, &rule, atoi(year), today));
   water_rule_free(&rule);
 }
 
@@ -202,7 +208,9 @@ static void export_table(struct http_request *req, struct http_response *res) {
   const char *year = bad ? NULL : date_param(req, res, "year", 4, &bad);
   struct water_rule rule;
   if (!s || bad || load_rule(req, res, s, &rule)) return;
-  struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule};
+  char today[11];
+  supervision_today(today);
+  struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule, today};
   char err[256];
   size_t len;
   char *xlsx = water_export_xlsx(req->db, s, &a, &len, err, sizeof err);

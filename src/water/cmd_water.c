@@ -12,6 +12,7 @@
 #include "water/assess.h"
 #include "water/classify.h"
 #include "water/export.h"
+#include "supervision/action.h"
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -284,13 +285,20 @@ static const char report_usage[] =
   "区域限批 flag (assess); the alarms (alarms). Rules: hubei, shiyan-2016\n"
   "(default), shiyan-2021, example-tiered, or a JSON file of your own.\n";
 
+/* Is TEXT a month 'YYYY-MM' (01..12)? */
+static int is_month(const char *text) {
+  struct water_span span;
+  return text && !water_period_span(text, &span) && span.kind == WATER_SPAN_MONTH &&
+         atoi(text + 5) >= 1 && atoi(text + 5) <= 12;
+}
+
 static int cmd_report(int argc, char **argv) {
   struct opts o;
   int rc = parse_opts(argc, argv, report_usage, &o);
   if (rc >= 0) return rc;
   const char *what = argv[0];
   int needs_month = !strcmp(what, "month"), needs_year = !strcmp(what, "assess");
-  if (o.argc || (needs_month && !o.month) || (needs_year && !o.year)) {
+  if (o.argc || (needs_month && !is_month(o.month)) || (needs_year && !o.year)) {
     fputs(report_usage, stderr);
     return EXIT_USAGE;
   }
@@ -302,8 +310,10 @@ static int cmd_report(int argc, char **argv) {
   else if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
   else if (load_rule(&o, s, &rule)) rc = EXIT_FAILED;
   else {
-    rc = print_json(needs_month ? water_month_json(db, s, &rule, o.month)
-                                : water_assess_json(db, s, &rule, o.year));
+    char today[11];
+    supervision_today(today);
+    rc = print_json(needs_month ? water_month_json(db, s, &rule, o.month, today)
+                                : water_assess_json(db, s, &rule, o.year, today));
     water_rule_free(&rule);
   }
   sqlite3_close_v2(db);
@@ -354,7 +364,9 @@ static int cmd_export(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   rc = EXIT_FAILED;
   if (!load_rule(&o, s, &rule)) {
-    struct water_export_args a = {o.argv[0], o.month, o.year, &rule};
+    char today[11];
+    supervision_today(today);
+    struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today};
     char err[256];
     size_t len;
     char *xlsx = water_export_xlsx(db, s, &a, &len, err, sizeof err);

@@ -91,6 +91,26 @@ int water_period_values(sqlite3 *db, const struct water_standard *s, long long s
   return n;
 }
 
+int water_days_with_data(sqlite3 *db, long long section, const char *key) {
+  struct water_span span;
+  if (water_period_span(key, &span) ||
+      (span.kind != WATER_SPAN_MONTH && span.kind != WATER_SPAN_QUARTER))
+    return -1;
+  char err[200], last[16];
+  /* the day rows of the span's months: 'YYYY-MM-01' .. 'YYYY-MM-31' */
+  snprintf(last, sizeof last, "%.7s-31", span.to);
+  sqlite3_stmt *st = db_prepare(db,
+    "SELECT count(DISTINCT start) FROM water_agg WHERE section_id = ?1 AND period = 'day' "
+    "AND start >= ?2 || '-01' AND start <= ?3", err, sizeof err);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, section);
+  sqlite3_bind_text(st, 2, span.from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, last, -1, SQLITE_TRANSIENT);
+  int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_finalize(st);
+  return n;
+}
+
 int water_period_values_all(sqlite3 *db, const struct water_standard *s, const char *start,
                             long long max_id, double *values) {
   struct water_acc *acc = xcalloc((size_t)(max_id + 1) * WATER_MAX_ITEMS, sizeof *acc);

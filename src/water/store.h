@@ -94,6 +94,10 @@ int water_period_span(const char *key, struct water_span *out);
 int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
                         const char *start, double *values);
 
+/* The number of days of the month or quarter KEY ('YYYY-MM', 'YYYY-Qn')
+** on which SECTION has readings of any item; -1 on error (or a bad KEY). */
+int water_days_with_data(sqlite3 *db, long long section, const char *key);
+
 /* The same for every section at once, from one range scan of the
 ** aggregates: VALUES holds (MAX_ID + 1) rows of S->n doubles, row k for
 ** section id k. Returns 0, -1 on error. */
