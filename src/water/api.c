@@ -225,6 +225,39 @@ static void export_table(struct http_request *req, struct http_response *res) {
   res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
 
+/* A section's class for PERIOD from its VALUES, with the period's coverage
+** by the rule of ?rule= (a month, quarter or year): under the rule's
+** minimum the result is null and the status says 数据不足. */
+static void evaluation_reply(struct http_request *req, struct http_response *res,
+                             const struct water_standard *s, const struct water_section *sec,
+                             const char *period, const double *values) {
+  struct water_rule rule;
+  struct water_coverage cov;
+  char today[11];
+  if (load_rule(req, res, s, &rule)) return;
+  supervision_today(today);
+  int has = water_section_coverage(req->db, &rule, sec->id, period, today, &cov);
+  water_rule_free(&rule);
+  if (has < 0) {
+    http_reply_error(res, 500, "database_error", "%s", sqlite3_errmsg(req->db));
+    return;
+  }
+  enum water_verdict v = has ? water_coverage_verdict(&cov) : WATER_VERDICT_FINAL;
+  json_t *result = json_null();
+  if (v != WATER_VERDICT_INSUFFICIENT) {
+    struct water_result r;
+    water_evaluate(water_standard_on(s, period), sec->body, values, sec->assessed, &r);
+    result = water_result_json(s, &r, sec->target);
+  }
+  json_t *j = json_pack("{s:I,s:s,s:o}", "section", (json_int_t)sec->id, "period", period,
+                        "result", result);
+  if (has) {   /* an hour or a day has no coverage rule, hence no status */
+    json_object_set_new(j, "status", json_string(water_verdict_code(v)));
+    json_object_set_new(j, "coverage", water_coverage_json(&cov));
+  }
+  http_reply_json(res, 200, j);
+}
+
 /* The class of one section for any period: ?period=YYYY | YYYY-Qn |
 ** YYYY-MM | YYYY-MM-DD | YYYY-MM-DD HH. */
 static void evaluation(struct http_request *req, struct http_response *res) {
@@ -250,10 +283,7 @@ static void evaluation(struct http_request *req, struct http_response *res) {
   } else if (n == 0) {
     http_reply_error(res, 404, "no_data", "section %lld has no values for %s", id, period);
   } else {
-    struct water_result r;
-    water_evaluate(water_standard_on(s, period), sec.body, values, sec.assessed, &r);
-    http_reply_json(res, 200, json_pack("{s:I,s:s,s:o}", "section", (json_int_t)id, "period", period,
-                                        "result", water_result_json(s, &r, sec.target)));
+    evaluation_reply(req, res, s, &sec, period, values);
   }
 }
 

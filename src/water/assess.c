@@ -359,6 +359,9 @@ json_t *water_month_json(sqlite3 *db, const struct water_standard *s,
 
 /* ---- one county-year ----------------------------------------------------- */
 
+static int judged_months(sqlite3 *db, const struct water_rule *rule,
+                         const struct water_section *sec, int year);
+
 struct county_total {
   int sections, months, passed;  /* months: the section-months judged */
   double improved_points, penalty;
@@ -413,41 +416,45 @@ static int judged_months(sqlite3 *db, const struct water_rule *rule,
     char month[16];
     snprintf(month, sizeof month, "%04d-%02d", year % 10000, mo);
     int days = water_days_with_data(db, sec->id, month);
+    if (days < 0) return -1;
     n += days >= rule->minimum.month_days;
   }
   return n;
 }
 
 /* Points for whole classes of improvement of the annual class, when both
-** years have the months the rule asks for (MONTHS: those of YEAR). */
-static void improvement(sqlite3 *db, const struct water_standard *s, const struct water_rule *rule,
-                        const struct water_section *sec, int year, int months,
-                        struct county_total *t, json_t *lines) {
+** years have the months the rule asks for (MONTHS: those of YEAR).
+** Returns 0, -1 on error. */
+static int improvement(sqlite3 *db, const struct water_standard *s, const struct water_rule *rule,
+                       const struct water_section *sec, int year, int months,
+                       struct county_total *t, json_t *lines) {
   char y0[16], y1[16];
   double v0[WATER_MAX_ITEMS], v1[WATER_MAX_ITEMS];
   snprintf(y0, sizeof y0, "%04d", (year - 1) % 10000);
   snprintf(y1, sizeof y1, "%04d", year % 10000);
   int before = judged_months(db, rule, sec, year - 1), need = rule->minimum.year_months;
+  if (before < 0) return -1;
   if (months < need || before < need) {
-    char line[256];
+    char line[512];
     snprintf(line, sizeof line, "%s 年均水质提升：%s 年 %d 个月、%s 年 %d 个月有数据（各需 %d 个月），不计分",
              sec->name, y0, before, y1, months, need);
     if (months || before) json_array_append_new(lines, json_string(line));
-    return;
+    return 0;
   }
   if (water_period_values(db, s, sec->id, y0, v0) <= 0 ||
       water_period_values(db, s, sec->id, y1, v1) <= 0)
-    return;
+    return 0;
   struct water_result r0, r1;
   water_evaluate(water_standard_on(s, y0), sec->body, v0, assessed_mask(rule, sec), &r0);
   water_evaluate(water_standard_on(s, y1), sec->body, v1, assessed_mask(rule, sec), &r1);
-  if (!r0.cls || !r1.cls || r1.cls >= r0.cls) return;
+  if (!r0.cls || !r1.cls || r1.cls >= r0.cls) return 0;
   double pts = rule->points_per_class * (r0.cls - r1.cls);
   t->improved_points += pts;
   char line[256];
   snprintf(line, sizeof line, "%s 年均水质 %s类 → %s类，提升 %d 个类别：+%.0f 分", sec->name,
            water_class_label(r0.cls), water_class_label(r1.cls), r0.cls - r1.cls, pts);
   json_array_append_new(lines, json_string(line));
+  return 0;
 }
 
 static const char *grade_of(const struct water_rule *rule, double score) {
@@ -542,7 +549,8 @@ json_t *water_assess_json(sqlite3 *db, const struct water_standard *s,
       int months = section_year(db, s, rule, &sec[k], year, today, &t, lines);
       failed = months < 0;
       t.sections++;
-      if (!failed && rule->by_points) improvement(db, s, rule, &sec[k], year, months, &t, lines);
+      if (!failed && rule->by_points)
+        failed = improvement(db, s, rule, &sec[k], year, months, &t, lines) < 0;
     }
     if (failed) json_decref(lines);
     else json_array_append_new(counties, county_json(rule, sec[first].county, year, today, &t, lines));
@@ -555,4 +563,19 @@ json_t *water_assess_json(sqlite3 *db, const struct water_standard *s,
   return json_pack("{s:s,s:s,s:i,s:s,s:s,s:o,s:o}", "rule", rule->id, "rule_name", rule->name,
                    "year", year, "unit", rule->unit, "today", today,
                    "minimum", water_minimum_json(rule), "counties", counties);
+}
+
+int water_section_coverage(sqlite3 *db, const struct water_rule *rule, long long section,
+                           const char *period, const char *today, struct water_coverage *out) {
+  struct water_span span;
+  if (water_period_span(period, &span)) return -1;
+  if (span.kind == WATER_SPAN_YEAR) {
+    struct water_section sec = {.id = section};
+    int months = judged_months(db, rule, &sec, atoi(period));
+    return months < 0 || water_year_coverage(atoi(period), months, 1, &rule->minimum, today, out)
+           ? -1 : 1;
+  }
+  if (span.kind != WATER_SPAN_MONTH && span.kind != WATER_SPAN_QUARTER) return 0;
+  int days = water_days_with_data(db, section, period);
+  return days < 0 || water_days_coverage(period, days, &rule->minimum, today, out) ? -1 : 1;
 }

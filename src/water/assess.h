@@ -52,6 +52,12 @@ json_t *water_rules_json(void);
 ** year_min_months, source}. */
 json_t *water_minimum_json(const struct water_rule *rule);
 
+/* The coverage of SECTION over PERIOD (a month or quarter: days with data;
+** a year: months with the rule's days) on TODAY into OUT. Returns 1, 0 for
+** an hour or a day (no coverage rule), -1 on error. */
+int water_section_coverage(sqlite3 *db, const struct water_rule *rule, long long section,
+                           const char *period, const char *today, struct water_coverage *out);
+
 /* The monthly assessment table of MONTH ('YYYY-MM') on TODAY: per county,
 ** per assessed section, its coverage and status, and when judged (enough
 ** days with data) class, target, pass and why. NULL on database error. */
