@@ -502,8 +502,6 @@ static json_t *county_json(const struct water_rule *rule, const char *county, in
   int graded = v != WATER_VERDICT_INSUFFICIENT, final = v == WATER_VERDICT_FINAL;
   double rate = t->months ? (double)t->passed / t->months : 0;
   char line[256];
-  struct buf rate_text = {0};
-  water_rate_text(t->passed, t->months, &rate_text);
   if (t->months) snprintf(line, sizeof line, "达标率 R = %d / %d = %.4f", t->passed, t->months, rate);
   else snprintf(line, sizeof line, "达标率 R = 0 / 0 = —");
   json_array_append_new(lines, json_string(line));
@@ -516,13 +514,12 @@ static json_t *county_json(const struct water_rule *rule, const char *county, in
   }
   const char *grade = graded ? grade_of(rule, score) : NULL;
   int freeze = final && !strcmp(grade, rule->freeze);
-  json_t *j = json_pack("{s:s,s:s,s:s,s:b,s:o,s:i,s:i,s:o,s:s,s:o,s:b}", "county", county,
+  json_t *j = json_pack("{s:s,s:s,s:s,s:b,s:o,s:i,s:i,s:o,s:o,s:b}", "county", county,
                         "status", water_verdict_code(v), "status_label", water_coverage_label(&cov),
                         "final", final, "coverage", water_coverage_json(&cov),
                         "months", t->months, "passed", t->passed,
-                        "rate", t->months ? json_real(rate) : json_null(), "rate_text", buf_str(&rate_text),
+                        "rate", graded ? json_real(rate) : json_null(),   /* not judged: — */
                         "grade", grade ? json_string(grade) : json_null(), "freeze", freeze);
-  buf_free(&rate_text);
   if (rule->by_points && graded) json_object_set_new(j, "points", json_real(score));
   if (graded) {
     snprintf(line, sizeof line, "等级：%s%s%s", grade, final ? "" : "（暂定）", freeze ? "（区域限批）" : "");

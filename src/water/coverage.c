@@ -58,11 +58,6 @@ void water_coverage_text(const struct water_coverage *c, struct buf *out) {
   else buf_printf(out, "%d / %d %s", c->have, c->expected, c->unit);
 }
 
-void water_rate_text(int num, int den, struct buf *out) {
-  if (den == 0) buf_puts(out, "—");
-  else buf_printf(out, "%.1f%%", 100.0 * num / den);
-}
-
 json_t *water_coverage_json(const struct water_coverage *c) {
   struct buf text = {0};
   water_coverage_text(c, &text);

@@ -52,9 +52,6 @@ const char *water_coverage_label(const struct water_coverage *c);
 /* "4 / 31 天"; "—" when nothing is expected (0 of 0). */
 void water_coverage_text(const struct water_coverage *c, struct buf *out);
 
-/* NUM / DEN as "75.0%", or "—" when DEN is 0. */
-void water_rate_text(int num, int den, struct buf *out);
-
 /* {have, expected, min, unit, in_progress, status, label, text} */
 json_t *water_coverage_json(const struct water_coverage *c);
 
