@@ -359,9 +359,6 @@ json_t *water_month_json(sqlite3 *db, const struct water_standard *s,
 
 /* ---- one county-year ----------------------------------------------------- */
 
-static int judged_months(sqlite3 *db, const struct water_rule *rule,
-                         const struct water_section *sec, int year);
-
 struct county_total {
   int sections, months, passed;  /* months: the section-months judged */
   double improved_points, penalty;
@@ -372,6 +369,20 @@ static double tier_base(const struct water_rule *rule, double m) {
   for (int k = 0; k < rule->ntiers; k++)
     if (m > rule->tier[k].above) base = rule->tier[k].base;
   return base;
+}
+
+/* The number of months of YEAR that SEC has enough data to be judged on. */
+static int judged_months(sqlite3 *db, const struct water_rule *rule,
+                         const struct water_section *sec, int year) {
+  int n = 0;
+  for (int mo = 1; mo <= 12; mo++) {
+    char month[16];
+    snprintf(month, sizeof month, "%04d-%02d", year % 10000, mo);
+    int days = water_days_with_data(db, sec->id, month);
+    if (days < 0) return -1;
+    n += days >= rule->minimum.month_days;
+  }
+  return n;
 }
 
 /* The months of SEC in YEAR into T, their lines into LINES (a month
@@ -406,20 +417,6 @@ static int section_year(sqlite3 *db, const struct water_standard *s, const struc
     buf_free(&b);
   }
   return judged;
-}
-
-/* The number of months of YEAR that SEC has enough data to be judged on. */
-static int judged_months(sqlite3 *db, const struct water_rule *rule,
-                         const struct water_section *sec, int year) {
-  int n = 0;
-  for (int mo = 1; mo <= 12; mo++) {
-    char month[16];
-    snprintf(month, sizeof month, "%04d-%02d", year % 10000, mo);
-    int days = water_days_with_data(db, sec->id, month);
-    if (days < 0) return -1;
-    n += days >= rule->minimum.month_days;
-  }
-  return n;
 }
 
 /* Points for whole classes of improvement of the annual class, when both
@@ -496,7 +493,7 @@ static void county_withheld(const struct water_coverage *cov, enum water_verdict
 
 static json_t *county_json(const struct water_rule *rule, const char *county, int year,
                            const char *today, const struct county_total *t, json_t *lines) {
-  struct water_coverage cov;
+  struct water_coverage cov;     /* TODAY was checked by every month before */
   water_year_coverage(year, t->months, t->sections, &rule->minimum, today, &cov);
   enum water_verdict v = water_coverage_verdict(&cov);
   int graded = v != WATER_VERDICT_INSUFFICIENT, final = v == WATER_VERDICT_FINAL;
