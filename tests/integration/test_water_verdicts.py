@@ -158,6 +158,24 @@ class Rounding(TempDbCase):
         # 2025: pH 9, DO 6.0, CODMn 6.0 -> Ⅲ; 2026: pH 9.20 劣Ⅴ, DO 5.97 Ⅲ, CODMn 6.03 Ⅳ
         self.assertEqual(self.classes(p.stdout), {"a": "3", "b": "6", "c": "3", "d": "4"})
 
+    def test_stored_readings_by_their_date(self):
+        # 羊尾's target is Ⅱ (DO >= 6): DO 5.97 is 6.0 in 2025 (met), 5.97 in 2026 (Ⅲ: an alarm)
+        run("init", db=self.db, check=True)
+        run("water", "sections", os.path.join(DATA, "sections_demo.csv"), db=self.db, check=True)
+        path = os.path.join(self.dir, "do.csv")
+        open(path, "w", encoding="utf-8").write("section,time,item,value\n"
+                                                 "羊尾,2025-11-10 08:00,DO,5.97\n羊尾,2026-02-10 08:00,DO,5.97\n")
+        p = run("water", "import", path, db=self.db)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("1 alarms opened", p.stdout)
+        alarms = json.loads(run("water", "alarms", db=self.db, check=True).stdout)
+        self.assertEqual([(a["at"], a["class"]) for a in alarms], [("2026-02-10 08:00", 3)])
+        for month, value, cls in (("2025-11", 6.0, 2), ("2026-02", 5.97, 3)):
+            ov = json.loads(run("water", "overview", "--month", month, db=self.db, check=True).stdout)
+            r = next(x for x in ov["sections"] if x["name"] == "羊尾")["month_result"]
+            item = next(i for i in r["items"] if i["code"] == "DO")
+            self.assertEqual((item["value"], item["class"]), (value, cls), month)
+
     def test_replaced_decimals_table(self):
         table = os.path.join(self.dir, "decimals.csv")
         open(table, "w").write("code,from,decimals\nPH,2026-03-01,2\nDO,2026-03-01,2\nCODMN,2026-03-01,2\n")
