@@ -100,7 +100,8 @@ function sectionCard(s) {
     <p class="place">${esc(s.river)} · ${esc(s.county || s.city)}</p>
     <dl class="facts-small">
       <dt>${t('water.target')}</dt><dd>${classText(s.target_class)}${s.target_demo ? ` <span class="demo" title="${esc(t('water.demo_hint'))}">${t('water.demo')}</span>` : ''}</dd>
-      <dt>${t('water.rating')}</dt><dd>${r.rating ? esc(word('water.rating', r.rating)) : t('water.no_data')}</dd>
+      <dt>${t('water.rating')}</dt><dd>${r.rating ? esc(word('water.rating', r.rating)) : s.coverage?.have ? `<span class="status-insufficient">${t('water.status.insufficient')}</span>` : t('water.no_data')}</dd>
+      ${s.coverage ? `<dt>${t('water.coverage')}</dt><dd class="coverage">${coverageCell(s.coverage)}</dd>` : ''}
       ${comp ? `<dt>${t('water.compliance')}</dt><dd>${status}</dd>` : ''}
       ${r.main_pollutants ? `<dt>${t('water.main_pollutants')}</dt><dd>${esc(mainPollutants(r))}</dd>` : ''}
       ${r.tn_class ? `<dt>${t('water.tn_alone')}</dt><dd>${classText(r.tn_class)}</dd>` : ''}

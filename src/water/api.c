@@ -67,7 +67,12 @@ static void overview(struct http_request *req, struct http_response *res) {
   const struct water_standard *s = standard(res);
   int bad = 0;
   const char *month = date_param(req, res, "month", 7, &bad);
-  if (s && !bad) reply_or_db_error(req, res, water_overview_json(req->db, s, month));
+  struct water_rule rule;
+  if (!s || bad || load_rule(req, res, s, &rule)) return;
+  char today[11];
+  supervision_today(today);
+  reply_or_db_error(req, res, water_overview_json(req->db, s, month, &rule.minimum, today));
+  water_rule_free(&rule);
 }
 
 static void trend(struct http_request *req, struct http_response *res) {

@@ -274,7 +274,7 @@ static int cmd_import(int argc, char **argv) {
 }
 
 static const char report_usage[] =
-  "usage: qingshui water overview [--db PATH] [--month YYYY-MM]\n"
+  "usage: qingshui water overview [--db PATH] [--month YYYY-MM] [--rule ID|--rule-file F]\n"
   "       qingshui water month    [--db PATH] --month YYYY-MM [--rule ID|--rule-file F]\n"
   "       qingshui water assess   [--db PATH] --year YYYY [--rule ID|--rule-file F]\n"
   "       qingshui water alarms   [--db PATH] [--state open|acknowledged|closed]\n"
@@ -283,7 +283,10 @@ static const char report_usage[] =
   "monthly cross-boundary assessment per county (month); the annual\n"
   "assessment with its computation line by line, grade, money and the\n"
   "区域限批 flag (assess); the alarms (alarms). Rules: hubei, shiyan-2016\n"
-  "(default), shiyan-2021, example-tiered, or a JSON file of your own.\n";
+  "(default), shiyan-2021, example-tiered, or a JSON file of your own.\n"
+  "A month, a county-year with less data than the rule's \"coverage\" asks\n"
+  "is 数据不足: no class, grade or money; one not over on QINGSHUI_TODAY (or\n"
+  "today) is 进行中: provisional, no money.\n";
 
 /* Is TEXT a month 'YYYY-MM' (01..12)? */
 static int is_month(const char *text) {
@@ -306,14 +309,15 @@ static int cmd_report(int argc, char **argv) {
   struct water_rule rule;
   sqlite3 *db = open_db(&o, &s);
   if (!db) return EXIT_FAILED;
-  if (!strcmp(what, "overview")) rc = print_json(water_overview_json(db, s, o.month));
-  else if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
+  char today[11];
+  supervision_today(today);
+  if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
   else if (load_rule(&o, s, &rule)) rc = EXIT_FAILED;
   else {
-    char today[11];
-    supervision_today(today);
-    rc = print_json(needs_month ? water_month_json(db, s, &rule, o.month, today)
-                                : water_assess_json(db, s, &rule, o.year, today));
+    /* the overview judges a month by the rule's minimum too */
+    rc = print_json(!strcmp(what, "overview") ? water_overview_json(db, s, o.month, &rule.minimum, today)
+                    : needs_month ? water_month_json(db, s, &rule, o.month, today)
+                    : water_assess_json(db, s, &rule, o.year, today));
     water_rule_free(&rule);
   }
   sqlite3_close_v2(db);

@@ -88,7 +88,7 @@ static json_t *assessment_lines(json_t *counties) {
 static int fill(lxw_workbook *wb, sqlite3 *db, const struct water_standard *s,
                 const struct water_export_args *a, const char *table, char *err, size_t errlen) {
   json_t *j = NULL;
-  if (!strcmp(table, "overview") && (j = water_overview_json(db, s, a->month)))
+  if (!strcmp(table, "overview") && (j = water_overview_json(db, s, a->month, &a->rule->minimum, a->today)))
     write_sheet(wb, "水质概况", json_object_get(j, "sections"), overview_cols, NCOLS(overview_cols));
   else if (!strcmp(table, "monthly") && a->month && (j = water_month_json(db, s, a->rule, a->month, a->today)))
     write_sheet(wb, "月度考核", json_object_get(j, "rows"), monthly_cols, NCOLS(monthly_cols));

@@ -192,7 +192,19 @@ static void latest_month(sqlite3 *db, char *out) {
   sqlite3_finalize(st);
 }
 
-json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month) {
+/* SECTION's coverage of MONTH into the JSON object SEC; 1 if it has enough
+** data to be judged, 0 if not, -1 on error. */
+static int overview_coverage(sqlite3 *db, long long section, const char *month,
+                             const struct water_minimum *min, const char *today, json_t *sec) {
+  struct water_coverage cov;
+  int days = water_days_with_data(db, section, month);
+  if (days < 0 || water_days_coverage(month, days, min, today, &cov)) return -1;
+  json_object_set_new(sec, "coverage", water_coverage_json(&cov));
+  return water_coverage_verdict(&cov) != WATER_VERDICT_INSUFFICIENT;
+}
+
+json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month,
+                            const struct water_minimum *min, const char *today) {
   char latest[8];
   if (!month || !*month) {
     latest_month(db, latest);
@@ -207,7 +219,14 @@ json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const c
     struct water_section info;
     long long id = json_integer_value(json_object_get(sec, "id"));
     double values[WATER_MAX_ITEMS];
-    if (water_section_get(db, s, id, NULL, &info) || water_period_values(db, s, id, month, values) <= 0)
+    int judged = *month ? overview_coverage(db, id, month, min, today, sec) : 0;
+    if (judged < 0) {
+      free(classes);
+      json_decref(sections);
+      return NULL;
+    }
+    if (!judged || water_section_get(db, s, id, NULL, &info) ||
+        water_period_values(db, s, id, month, values) <= 0)
       continue;
     struct water_result r;
     water_evaluate(water_standard_on(s, month), info.body, values, info.assessed, &r);

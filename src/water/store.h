@@ -6,6 +6,7 @@
 */
 #ifndef QS_WATER_STORE_H
 #define QS_WATER_STORE_H
+#include "water/coverage.h"
 #include "water/evaluate.h"
 #include <jansson.h>
 #include <sqlite3.h>
@@ -106,7 +107,11 @@ int water_period_values_all(sqlite3 *db, const struct water_standard *s, const c
 
 /* JSON for the API and the pages (new references; NULL on database error). */
 json_t *water_sections_json(sqlite3 *db);
-json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month);
+/* Every section's class for MONTH (the latest with data when NULL or ""),
+** with the month's coverage against MIN on TODAY: a section under it has
+** no month_result (数据不足); NULL on database error. */
+json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month,
+                            const struct water_minimum *min, const char *today);
 json_t *water_trend_json(sqlite3 *db, const struct water_standard *s, long long section,
                          const char *item, const char *period, const char *from,
                          const char *to);

@@ -95,6 +95,11 @@ test('a year with four days of data is not judged, a month in progress is provis
   assert.match(await page.locator('#water-withheld').innerText(), /7 个区县数据不足未评价/);
   await page.screenshot({ path: join(output, 'water-assessment-insufficient.png'), fullPage: true });
 
+  await open(page, '/water?month=2026-12');
+  assert.match(await page.locator('.section-card', { hasText: '丹江口水库坝上中' }).locator('dd.coverage').innerText(), /4 \/ 31 天 进行中/);
+  assert.match(await page.locator('.section-card', { hasText: '羊尾' }).innerText(), /无数据/);
+  await page.screenshot({ path: join(output, 'water-overview-in-progress.png'), fullPage: true });
+
   await open(page, '/water/monthly?month=2026-12&rule=shiyan-2016');
   const dam = page.locator('.water-table tbody tr', { hasText: '丹江口水库坝上中' });
   assert.match(await dam.locator('td[data-label="结果"]').innerText(), /不合格（进行中）/);

@@ -95,6 +95,14 @@ class Verdicts(TempDbCase):
             self.assertIn("进行中", strings)
             self.assertIn("0 / 31 天", strings)
             self.assertEqual(s.json("GET", "/api/water/monthly?month=2026-13")[0], 400)
+            # the overview of the month: the same coverage, and no class where there is no data
+            status, ov = s.json("GET", "/api/water/overview?month=2026-12")
+            secs = {x["name"]: x for x in ov["sections"]}
+            self.assertEqual(secs["丹江口水库坝上中"]["coverage"]["status"], "in_progress")
+            self.assertEqual(secs["丹江口水库坝上中"]["month_result"]["class"], 3)
+            self.assertEqual(secs["羊尾"]["coverage"]["text"], "0 / 31 天")
+            self.assertNotIn("month_result", secs["羊尾"])
+            self.assertEqual(ov["overall"]["rated"], 1)
         finally:
             self.assertEqual(s.stop(), 0)
         # the CLI computes the same table
@@ -133,6 +141,10 @@ class Verdicts(TempDbCase):
         r = next(x for x in m["rows"] if x["section"] == "神定河口")
         self.assertEqual((r["status"], r["class"]), ("insufficient", None))
         self.assertRegex(r["line"], r"数据不足，\d+ / 30 天有数据（至少 20 天），不评价")
+        ov = self.cli("overview", "--month", "2025-11", "--rule-file", path)
+        self.assertTrue(all(x["coverage"]["status"] == "insufficient" and "month_result" not in x
+                            for x in ov["sections"]))
+        self.assertEqual(ov["overall"]["rated"], 0)
         del rule["coverage"]
         json.dump(rule, open(path, "w", encoding="utf-8"), ensure_ascii=False)
         p = run("water", "month", "--month", "2025-11", "--rule-file", path, db=self.db)
