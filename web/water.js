@@ -217,7 +217,8 @@ export async function waterAssessmentPage(params, query) {
     <form class="filters" id="water-filters"><label>${t('water.year')} <input name="year" type="number" min="2000" max="2100" value="${esc(year)}"></label>
       <label>${t('water.rule')} ${ruleSelect(rule)}</label></form>
     <p class="meta">${esc(data.rule_name)}</p>
-    ${withheld.insufficient || withheld.in_progress ? `<p class="notice" id="water-withheld">${esc(t('water.summary.withheld', withheld))}</p>` : ''}
+    ${withheld.insufficient || withheld.in_progress ? `<p class="notice" id="water-withheld">${esc(Object.entries(withheld).filter(([, n]) => n)
+    .map(([status, n]) => t(`water.summary.${status}`, { n })).join('；'))}</p>` : ''}
     ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th class="num">${t('water.coverage')}</th><th class="num">${t('water.months_passed')}</th>
       <th class="num">${t('water.rate')}</th><th class="num">${t('water.points')}</th><th>${t('water.grade')}</th><th>${t('water.money')}</th><th>${t('water.computation')}</th></tr></thead>
       <tbody>${rows.join('')}</tbody></table></div>` : `<p class="empty">${t('water.no_year')}</p>`}

@@ -92,7 +92,7 @@ test('a year with four days of data is not judged, a month in progress is provis
   assert.doesNotMatch(table, /扣缴|返还|区域限批|不合格/);
   assert.doesNotMatch(table, /0\.0%/);
   assert.equal(await page.locator('.water-table tbody tr', { hasText: '张湾区' }).locator('td[data-label="达标率"]').innerText(), '—');
-  assert.match(await page.locator('#water-withheld').innerText(), /7 个区县数据不足未评价/);
+  assert.match(await page.locator('#water-withheld').innerText(), /^7 个区县数据不足，未评价$/);
   await page.screenshot({ path: join(output, 'water-assessment-insufficient.png'), fullPage: true });
 
   await open(page, '/water?month=2026-12');
@@ -146,5 +146,11 @@ test('water pages on a phone', async () => {
   await page.screenshot({ path: join(output, 'water-phone.png'), fullPage: true });
   await open(page, '/water/monthly?month=2025-11&rule=shiyan-2016');
   await page.screenshot({ path: join(output, 'water-monthly-phone.png') });
+  await open(page, '/water/assessment?year=2026&rule=shiyan-2016');
+  assert.ok(await page.locator('#water-withheld').isVisible());
+  assert.match(await page.locator('.water-table tbody tr', { hasText: '丹江口市' }).innerText(), /数据不足/);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 0, `the assessment page is ${wide}px wider than the phone`);
+  await page.screenshot({ path: join(output, 'water-assessment-insufficient-phone.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
