@@ -55,7 +55,7 @@ static void write_sheet(lxw_workbook *wb, const char *name, json_t *rows,
 static const struct column overview_cols[] = {
   {"断面", "name"}, {"河流", "river"}, {"水体类型", "body"}, {"级别", "level"},
   {"区县", "county"}, {"目标类别", "target_class"}, {"示例目标", "target_demo"},
-  {"类别", "month_result.label"}, {"评价", "month_result.rating"},
+  {"有数据天数", "coverage.text"}, {"状态", "coverage.label"}, {"类别", "month_result.label"}, {"评价", "month_result.rating"},
   {"主要污染物", "month_result.main_pollutants"}};
 static const struct column monthly_cols[] = {
   {"区县", "county"}, {"断面", "section"}, {"状态", "status_label"}, {"有数据天数", "coverage.text"},

@@ -103,6 +103,10 @@ class Verdicts(TempDbCase):
             self.assertEqual(secs["羊尾"]["coverage"]["text"], "0 / 31 天")
             self.assertNotIn("month_result", secs["羊尾"])
             self.assertEqual(ov["overall"]["rated"], 1)
+            status, h, data = s.request("GET", "/api/water/export/overview.xlsx?month=2026-12")
+            strings = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml").decode()
+            self.assertIn("4 / 31 天", strings)
+            self.assertIn("数据不足（进行中）", strings)
         finally:
             self.assertEqual(s.stop(), 0)
         # the CLI computes the same table
