@@ -114,7 +114,7 @@ static void create_task(struct http_request *req, struct http_response *res) {
              *indicator_unit = NULL;
   json_t *units = NULL, *milestones = NULL, *ignored = NULL;
   json_error_t e;
-  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:I,s:I,s:s,s?s,s:s,s:s,s?o,s?o,s?s,s?s,s?o,s?o,s?I}",
+  if (json_unpack_ex(body, &e, JSON_STRICT, "{s:I,s:I,s:s,s?s,s?s,s?s,s?o,s?o,s?s,s?s,s?o,s?o,s?I}",
         "measure_id", &measure_id, "year", &year, "title", &title, "description", &description,
         "start_on", &start, "due_on", &due, "units", &units, "milestones", &milestones,
         "indicator", &indicator, "indicator_unit", &indicator_unit, "baseline", &ignored,
@@ -123,6 +123,21 @@ static void create_task(struct http_request *req, struct http_response *res) {
     json_decref(body);
     return;
   }
+  if (year < 2000 || year > 2100) {
+    http_reply_error(res, 400, "invalid_field", "year %lld must be 2000..2100", (long long)year);
+    json_decref(body);
+    return;
+  }
+  char today_text[DAY_TEXT_SIZE], start_default[DAY_TEXT_SIZE], due_default[DAY_TEXT_SIZE];
+  int today;
+  supervision_today(today_text);
+  if (day_parse(today_text, &today)) day_from_ymd((int)year, 1, 1, &today);
+  int start_day = task_default_start((int)year, today);
+  if (start) day_parse(start, &start_day);
+  day_format(start_day, start_default);
+  day_format(task_default_due((int)year, start_day), due_default);
+  if (!start) start = start_default;
+  if (!due) due = due_default;
   struct action a;
   if (action_begin(&a, req, res)) { json_decref(body); return; }
   double baseline_value, target_value;
