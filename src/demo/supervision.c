@@ -27,7 +27,6 @@
 
 #define CHINA_SECONDS (8 * 3600)
 #define LEAD_IN_DAYS 60        /* a task has run at least this long on TODAY */
-#define QUIET_DAYS 10          /* reports of the last days still wait for review */
 
 /* What happens to a task during the year, and the light it has today. */
 enum plot {
@@ -149,8 +148,10 @@ static int last_report_day(const struct story *s, const struct demo_task *t) {
   return t->plot == DONE ? t->due - 3 : s->today - 1;
 }
 
-/* A report of UNIT for period P on DAY and its review by the office. */
-static void add_report(struct story *s, int k, long long unit, const struct period *p, int day) {
+/* A report of UNIT for period P on DAY and, if REVIEWED, its review by
+** the office (the reports of the last period due still wait for it). */
+static void add_report(struct story *s, int k, long long unit, const struct period *p, int day,
+                       int reviewed) {
   struct demo_task *t = &s->tasks[k];
   int minute = 9 * 60 + (int)(chance((uint64_t)unit, (uint64_t)day, 3) * 480);
   struct act *r = add_act(s, REPORT, k, day, minute, unit, -1);
@@ -165,7 +166,7 @@ static void add_report(struct story *s, int k, long long unit, const struct peri
     again->percent = r->percent;
     again->number = 1;                                  /* the corrected one */
     add_act(s, ACCEPT, k, day + 3, 10 * 60, 0, (int)(again - s->acts));
-  } else if (day + 2 < s->today - QUIET_DAYS) {
+  } else if (reviewed && day + 2 < s->today) {
     add_act(s, ACCEPT, k, day + 2, 10 * 60 + (int)(chance((uint64_t)unit, (uint64_t)day, 5) * 300),
             0, report);
   }
@@ -192,7 +193,7 @@ static void add_reports(struct story *s, int k) {
       if (day < period_first_day(&p)) day = period_first_day(&p);
       if (day > until) day = until;
       if (day <= t->start) continue;
-      add_report(s, k, unit, &p, day);
+      add_report(s, k, unit, &p, day, memcmp(&p, &latest, sizeof p) != 0);
     }
   }
 }
