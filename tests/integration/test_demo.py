@@ -253,5 +253,24 @@ class NewTaskDefaults(TempDbCase):
                 os.environ.pop("QINGSHUI_TODAY", None)
 
 
+class CommandLine(TempDbCase):
+    def test_bad_date_is_a_usage_error_and_changes_nothing(self):
+        self.init_with_seed()
+        r = run("demo", "--today", "2026-02-30", db=self.db)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--today '2026-02-30' is not a date", r.stderr)
+        self.assertEqual(self.rows("SELECT count(*) FROM account")[0][0], 1)
+        self.assertEqual(self.rows("SELECT count(*) FROM task")[0][0], 0)
+
+    def test_help_and_missing_database(self):
+        r = run("demo", "--help")
+        self.assertEqual((r.returncode, r.stdout.split("\n")[0]),
+                         (0, "usage: qingshui demo [--db PATH] [--today YYYY-MM-DD]"))
+        r = run("demo", "--today", "2026-07-15", db=self.db)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("does not exist", r.stderr)
+        self.assertFalse(os.path.exists(self.db))
+
+
 if __name__ == "__main__":
     main()
