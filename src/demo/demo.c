@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#define CHINA_SECONDS (8 * 3600)
-
 static const char usage[] =
   "usage: qingshui demo [--db PATH] [--today YYYY-MM-DD]\n"
   "\n"
@@ -32,12 +30,13 @@ static const char usage[] =
 /* The demo accounts besides 'admin'. A unit is the first of its names
 ** that the unit dictionary knows (the 2019 reform renamed 市环保局). */
 static const struct demo_account {
-  const char *login, *display, *role;
+  const char *login, *display;
+  enum access_level level;
   const char *units[2];
 } ACCOUNTS[] = {
-  {"leader", "市领导（演示）", "leader", {NULL, NULL}},
-  {"sthjj", "市生态环境局（演示）", "unit", {"市生态环境局", "市环保局"}},
-  {"djk", "丹江口市人民政府（演示）", "unit", {"丹江口市人民政府", NULL}},
+  {"leader", "市领导（演示）", ACCESS_LEADER, {NULL, NULL}},
+  {"sthjj", "市生态环境局（演示）", ACCESS_UNIT, {"市生态环境局", "市环保局"}},
+  {"djk", "丹江口市人民政府（演示）", ACCESS_UNIT, {"丹江口市人民政府", NULL}},
 };
 
 static const char *account_unit(sqlite3 *db, const struct demo_account *a) {
@@ -62,7 +61,7 @@ static int create_accounts(sqlite3 *db, const char *db_path) {
     char password[ACCOUNT_RANDOM_PASSWORD_SIZE], suffix[64], what[128];
     long long id;
     account_random_password(password);
-    if (account_create(db, a->login, a->display, (enum access_level)access_level_parse(a->role), unit,
+    if (account_create(db, a->login, a->display, a->level, unit,
                        password, cli_actor(), &id, err, sizeof err)) {
       cli_error("demo: account '%s': %s", a->login, err);
       return -1;
@@ -79,7 +78,7 @@ static int china_today(void) {
   const char *fixed = getenv("QINGSHUI_TODAY");
   int day;
   if (fixed && day_parse(fixed, &day) == 0) return day;
-  return (int)(((long long)time(NULL) + CHINA_SECONDS) / 86400);
+  return (int)(((long long)time(NULL) + DEMO_CHINA_SECONDS) / 86400);
 }
 
 int demo_main(int argc, char **argv) {
@@ -111,7 +110,7 @@ int demo_main(int argc, char **argv) {
   day_format(today, today_str);
   /* what is not part of the story (accounts, the water import) is made at
   ** the start of the day: never after the demo's today */
-  demo_clock_set((long long)today * 86400 - CHINA_SECONDS);
+  demo_clock_set((long long)today * 86400 - DEMO_CHINA_SECONDS);
   int created = 0, stored = 0, rc = create_accounts(db, path);
   if (!rc && demo_supervision(db, today, &created, err, sizeof err)) {
     cli_error("demo: supervision: %s", err);

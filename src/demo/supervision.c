@@ -13,6 +13,7 @@
 ** younger than that (LEAD_IN_DAYS), and runs to 31 December.
 */
 #include "demo/demo.h"
+#include "demo/chance.h"
 #include "demo/clock.h"
 #include "db/rows.h"
 #include "http/routes.h"
@@ -25,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHINA_SECONDS (8 * 3600)
 #define LEAD_IN_DAYS 60        /* a task has run at least this long on TODAY */
 
 /* What happens to a task during the year, and the light it has today. */
@@ -95,22 +95,8 @@ struct story {
   size_t errlen;
 };
 
-/* ---- deterministic chance ---- */
-
-static uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-/* A number in [0, 1) fixed by A, B and C. */
-static double chance(uint64_t a, uint64_t b, uint64_t c) {
-  return (double)(mix(a ^ mix(b ^ mix(c))) >> 11) / 9007199254740992.0;
-}
-
 /* How reliably a unit reports: 0.6 to 1. */
-static double diligence(long long unit) { return 0.6 + 0.4 * chance((uint64_t)unit, 17, 29); }
+static double diligence(long long unit) { return 0.6 + 0.4 * demo_chance((uint64_t)unit, 17, 29); }
 
 /* ---- the acts ---- */
 
@@ -153,7 +139,7 @@ static int last_report_day(const struct story *s, const struct demo_task *t) {
 static void add_report(struct story *s, int k, long long unit, const struct period *p, int day,
                        int reviewed) {
   struct demo_task *t = &s->tasks[k];
-  int minute = 9 * 60 + (int)(chance((uint64_t)unit, (uint64_t)day, 3) * 480);
+  int minute = 9 * 60 + (int)(demo_chance((uint64_t)unit, (uint64_t)day, 3) * 480);
   struct act *r = add_act(s, REPORT, k, day, minute, unit, -1);
   period_key(p, r->period);
   r->percent = progress_on(t, day);
@@ -167,7 +153,7 @@ static void add_report(struct story *s, int k, long long unit, const struct peri
     again->number = 1;                                  /* the corrected one */
     add_act(s, ACCEPT, k, day + 3, 10 * 60, 0, (int)(again - s->acts));
   } else if (reviewed && day + 2 < s->today) {
-    add_act(s, ACCEPT, k, day + 2, 10 * 60 + (int)(chance((uint64_t)unit, (uint64_t)day, 5) * 300),
+    add_act(s, ACCEPT, k, day + 2, 10 * 60 + (int)(demo_chance((uint64_t)unit, (uint64_t)day, 5) * 300),
             0, report);
   }
 }
@@ -186,7 +172,7 @@ static void add_reports(struct story *s, int k) {
     int deadline = light_report_deadline(&p, c);
     for (size_t i = 0; i < json_array_size(t->units); i++) {
       long long unit = unit_id(t, i);
-      double d = diligence(unit), roll = chance((uint64_t)unit, (uint64_t)deadline, (uint64_t)k);
+      double d = diligence(unit), roll = demo_chance((uint64_t)unit, (uint64_t)deadline, (uint64_t)k);
       if (i > 0 && roll > d) continue;                   /* the first lead always reports */
       int on_time = i == 0 || roll < d - 0.15;
       int day = on_time ? deadline - (int)(roll * 5) : deadline + 1 + (int)(roll * 6);
@@ -304,11 +290,13 @@ static json_t *measure_units(sqlite3 *db, long long measure, size_t *nleads) {
   return units;
 }
 
-/* Every other measure of the first plan, with its units and plot. */
+/* Every other measure of the first plan (those with a lead unit), with its
+** units and plot. */
 static int cast_tasks(struct story *s) {
   s->measures = db_query_rows(s->db, "SELECT m.id, m.title FROM measure m JOIN chapter c ON "
                               "c.id = m.chapter_id WHERE c.plan_id = (SELECT min(id) FROM plan) "
-                              "AND m.ordinal % 2 = 1 ORDER BY m.ordinal", "");
+                              "AND m.ordinal % 2 = 1 AND EXISTS (SELECT 1 FROM measure_unit mu WHERE "
+                              "mu.measure_id = m.id AND mu.role = 'lead') ORDER BY m.ordinal", "");
   s->ntasks = json_array_size(s->measures);
   if (!s->ntasks) {
     snprintf(s->err, s->errlen, "the database has no plan (import one first)");
@@ -325,7 +313,6 @@ static int cast_tasks(struct story *s) {
     t->plot = PLOT_CYCLE[k % NPLOTS];
     t->start = jan1 < s->today - LEAD_IN_DAYS ? jan1 : s->today - LEAD_IN_DAYS;
     t->units = measure_units(s->db, t->measure, &t->nleads);
-    if (!t->nleads) t->plot = GREEN;   /* never: the importer refuses a measure without units */
     schedule_task(s, t);
     add_act(s, CREATE, (int)k, t->start, 9 * 60 + (int)k, 0, -1);
     add_milestones_done(s, (int)k);
@@ -453,7 +440,7 @@ static int play(struct story *s, struct act *a) {
   json_decref(body);
   day_format(a->day, today);
   setenv("QINGSHUI_TODAY", today, 1);
-  demo_clock_set((int64_t)a->day * 86400 + a->minute * 60 - CHINA_SECONDS);
+  demo_clock_set((int64_t)a->day * 86400 + a->minute * 60 - DEMO_CHINA_SECONDS);
   struct http_request req = {.method = "POST", .path = path, .body = text, .body_len = strlen(text),
                              .db = s->db};
   struct http_response res = {.status = 200};
@@ -511,7 +498,7 @@ int demo_supervision(sqlite3 *db, int today, int *created, char *err, size_t err
   if (saved) setenv("QINGSHUI_TODAY", saved, 1);
   else unsetenv("QINGSHUI_TODAY");
   free(saved);
-  demo_clock_set((int64_t)today * 86400 - CHINA_SECONDS);
+  demo_clock_set((int64_t)today * 86400 - DEMO_CHINA_SECONDS);
   if (!rc) *created = (int)s.ntasks;
   free_story(&s);
   return rc;

@@ -10,6 +10,7 @@
 ** Days on which a section already has a reading are left alone.
 */
 #include "demo/demo.h"
+#include "demo/chance.h"
 #include "db/rows.h"
 #include "supervision/period.h"
 #include "util/buf.h"
@@ -17,35 +18,10 @@
 #include "water/cmd.h"
 #include "water/store.h"
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #define SOURCE "synthetic"
-
-static uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-/* Roughly normal, mean 0, deviation 1, fixed by A, B and C. */
-static double noise(uint64_t a, uint64_t b, uint64_t c) {
-  uint64_t s = mix(a ^ mix(b ^ mix(c)));
-  double sum = 0;
-  for (int i = 0; i < 4; i++) {
-    s = mix(s);
-    sum += (double)(s >> 11) / 9007199254740992.0;
-  }
-  return (sum - 2.0) * 1.7320508;
-}
-
-static uint64_t text_hash(const char *t) {
-  uint64_t h = 1469598103934665603ull;
-  while (*t) h = (h ^ (unsigned char)*t++) * 1099511628211ull;
-  return h;
-}
 
 /* ITEM's value on DAY for a section whose mean is MEAN (make_demo_readings.py). */
 static double value_on(const char *item, double mean, int day, uint64_t section) {
@@ -53,7 +29,7 @@ static double value_on(const char *item, double mean, int day, uint64_t section)
   day_to_ymd(day, &y, &m, &d);
   day_from_ymd(y, 1, 1, &jan1);
   double season = sin(2 * M_PI * (day - jan1 + 1 - 100) / 365.0);
-  double g = noise(section, text_hash(item), (uint64_t)day);
+  double g = demo_noise(section, demo_text_hash(item), (uint64_t)day);
   double v;
   if (!strcmp(item, "PH")) v = mean + 0.15 * g;
   else if (!strcmp(item, "WT")) v = 17 + 9 * season + g;
@@ -62,8 +38,9 @@ static double value_on(const char *item, double mean, int day, uint64_t section)
   return v > 0.001 ? v : 0.001;
 }
 
-/* The CSV rows of section ROW (id, name) for the days FROM..TO it lacks. */
-static void section_rows(sqlite3 *db, json_t *row, int from, int to, struct buf *csv) {
+/* The CSV rows of section ROW (id, name) for the days FROM..TO it lacks,
+** appended to CSV; returns how many. */
+static int section_rows(sqlite3 *db, json_t *row, int from, int to, struct buf *csv) {
   long long id = json_integer_value(json_object_get(row, "id"));
   const char *name = json_string_value(json_object_get(row, "name"));
   json_t *means = db_query_rows(db, "SELECT item, avg(value) AS mean FROM water_reading "
@@ -71,6 +48,7 @@ static void section_rows(sqlite3 *db, json_t *row, int from, int to, struct buf 
   json_t *days = db_query_rows(db, "SELECT DISTINCT substr(at, 1, 10) AS day FROM water_reading "
                                "WHERE section_id = ? ORDER BY 1", "i", id);
   size_t next = 0;
+  int rows = 0;
   for (int day = from; day <= to; day++) {
     char text[DAY_TEXT_SIZE];
     day_format(day, text);
@@ -86,12 +64,14 @@ static void section_rows(sqlite3 *db, json_t *row, int from, int to, struct buf 
     json_t *m;
     json_array_foreach(means, i, m) {
       const char *item = json_string_value(json_object_get(m, "item"));
-      double v = value_on(item, json_real_value(json_object_get(m, "mean")), day, text_hash(name));
+      double v = value_on(item, json_real_value(json_object_get(m, "mean")), day, demo_text_hash(name));
       buf_printf(csv, "%s,%s 08:00,%s,%.4g\n", name, text, item, v);
+      rows++;
     }
   }
   json_decref(days);
   json_decref(means);
+  return rows;
 }
 
 int demo_water(sqlite3 *db, int today, int *stored, char *err, size_t errlen) {
@@ -106,10 +86,11 @@ int demo_water(sqlite3 *db, int today, int *stored, char *err, size_t errlen) {
   buf_puts(&csv, "section,time,item,value\n");
   size_t i;
   json_t *row;
-  json_array_foreach(sections, i, row) section_rows(db, row, from, today - 1, &csv);
+  int rows = 0;
+  json_array_foreach(sections, i, row) rows += section_rows(db, row, from, today - 1, &csv);
   json_decref(sections);
   int rc = 0;
-  if (strchr(buf_str(&csv), '\n') != buf_str(&csv) + csv.len - 1)   /* more than the header */
+  if (rows)
     rc = water_import_readings(db, std, buf_str(&csv), csv.len, SOURCE, cli_actor(), stored, NULL,
                                err, errlen);
   buf_free(&csv);
