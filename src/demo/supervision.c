@@ -86,6 +86,7 @@ struct story {
   sqlite3 *db;
   int today, year;
   const struct light_config *cfg;
+  struct period latest;        /* the last period whose report deadline is past */
   json_t *measures;
   struct demo_task *tasks;
   size_t ntasks;
@@ -163,12 +164,10 @@ static void add_reports(struct story *s, int k) {
   struct demo_task *t = &s->tasks[k];
   const struct light_config *c = s->cfg;
   int until = last_report_day(s, t);
-  struct period latest = period_of_day(c->period, s->today);
-  while (light_report_deadline(&latest, c) >= s->today) latest = period_prev(&latest);
   for (struct period p = period_of_day(c->period, t->start); period_first_day(&p) <= t->due;
        p = period_next(&p)) {
     if (!light_report_required(t->start, t->due, &p, s->today, c)) continue;
-    if (t->plot == YELLOW_MISSING && !memcmp(&p, &latest, sizeof p)) continue;
+    if (t->plot == YELLOW_MISSING && !memcmp(&p, &s->latest, sizeof p)) continue;
     int deadline = light_report_deadline(&p, c);
     for (size_t i = 0; i < json_array_size(t->units); i++) {
       long long unit = unit_id(t, i);
@@ -179,7 +178,7 @@ static void add_reports(struct story *s, int k) {
       if (day < period_first_day(&p)) day = period_first_day(&p);
       if (day > until) day = until;
       if (day <= t->start) continue;
-      add_report(s, k, unit, &p, day, memcmp(&p, &latest, sizeof p) != 0);
+      add_report(s, k, unit, &p, day, memcmp(&p, &s->latest, sizeof p) != 0);
     }
   }
 }
@@ -199,9 +198,7 @@ static void add_plot(struct story *s, int k) {
   struct demo_task *t = &s->tasks[k];
   int today = s->today;
   long long first = unit_id(t, 0);
-  struct period latest = period_of_day(s->cfg->period, today);
-  while (light_report_deadline(&latest, s->cfg) >= today) latest = period_prev(&latest);
-  int missing_since = light_report_deadline(&latest, s->cfg) + 1;
+  int missing_since = light_report_deadline(&s->latest, s->cfg) + 1;
   switch (t->plot) {
   case YELLOW_MISSING: {
     int day = missing_since < today ? missing_since : today - 1;
@@ -484,6 +481,8 @@ int demo_supervision(sqlite3 *db, int today, int *created, char *err, size_t err
   if (existing) return 0;
   struct story s = {.db = db, .today = today, .year = y, .cfg = &supervision_config()->light,
                     .err = err, .errlen = errlen};
+  s.latest = period_of_day(s.cfg->period, today);
+  while (light_report_deadline(&s.latest, s.cfg) >= today) s.latest = period_prev(&s.latest);
   char *saved = getenv("QINGSHUI_TODAY") ? xstrdup(getenv("QINGSHUI_TODAY")) : NULL;
   int rc = cast_tasks(&s);
   if (!rc) qsort(s.acts, s.nacts, sizeof *s.acts, by_time);
