@@ -106,6 +106,21 @@ static int has_lead(sqlite3 *db, long long task_id) {
   return n > 0;
 }
 
+/* *START and *DUE when given, else a new task's defaults for YEAR on
+** today (period.h), written into START_BUF and DUE_BUF. */
+static void default_dates(int year, const char **start, const char **due,
+                          char start_buf[DAY_TEXT_SIZE], char due_buf[DAY_TEXT_SIZE]) {
+  char today_text[DAY_TEXT_SIZE];
+  int today, start_day;
+  supervision_today(today_text);
+  if (day_parse(today_text, &today)) day_from_ymd(year, 1, 1, &today);
+  if (!*start || day_parse(*start, &start_day)) start_day = task_default_start(year, today);
+  day_format(start_day, start_buf);
+  day_format(task_default_due(year, start_day), due_buf);
+  if (!*start) *start = start_buf;
+  if (!*due) *due = due_buf;
+}
+
 static void create_task(struct http_request *req, struct http_response *res) {
   json_t *body = http_body_json(req, res);
   if (!body) return;
@@ -128,16 +143,8 @@ static void create_task(struct http_request *req, struct http_response *res) {
     json_decref(body);
     return;
   }
-  char today_text[DAY_TEXT_SIZE], start_default[DAY_TEXT_SIZE], due_default[DAY_TEXT_SIZE];
-  int today;
-  supervision_today(today_text);
-  if (day_parse(today_text, &today)) day_from_ymd((int)year, 1, 1, &today);
-  int start_day = task_default_start((int)year, today);
-  if (start) day_parse(start, &start_day);
-  day_format(start_day, start_default);
-  day_format(task_default_due((int)year, start_day), due_default);
-  if (!start) start = start_default;
-  if (!due) due = due_default;
+  char start_default[DAY_TEXT_SIZE], due_default[DAY_TEXT_SIZE];
+  default_dates((int)year, &start, &due, start_default, due_default);
   struct action a;
   if (action_begin(&a, req, res)) { json_decref(body); return; }
   double baseline_value, target_value;
