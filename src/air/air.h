@@ -70,7 +70,7 @@ int air_standard_load(struct air_standard *s, air_find_fn find, void *ctx,
                       char *err, size_t errlen);
 
 /* The key's index for NAME ("pm2_5"), or -1. */
-int air_key_index(const struct air_standard *s, const char *name);
+int air_key_index(const char *name);
 
 /* "YYYY-MM-DD HH:MM" (HH 00..24) as hours since 1970-01-01 00:00 into *OUT;
 ** -1 if malformed. Minutes must be 00. */
@@ -113,7 +113,9 @@ int air_iaqi(const struct air_table *t, double c);
 
 /* The AQI of IN in MODE by edition E (air.md §2): items not measured are
 ** ignored; a missing item withholds an AQI of 100 or less; without both PM
-** items nothing is published; primary pollutants only above 50, ties all. */
+** items nothing is published; primary pollutants only above 50, ties all.
+** The published data show these rules for the hour; a day is held to the
+** same ones (what the platform does with an incomplete day is not known). */
 void air_aqi(const struct air_standard *s, const struct air_edition *e, enum air_mode mode,
              const struct air_input *in, struct air_result *out);
 

@@ -54,8 +54,7 @@ static int item_iaqi(const struct air_standard *s, const struct air_edition *e,
 }
 
 /* 1 if key K, empty in IN, is to be ignored rather than counted missing:
-** O3 8-hour past 800 under 2012 (its 1-hour IAQI stands in), a PM10 the
-** platform hides because it is below the PM2.5 of the hour. */
+** a PM10 the platform hides because it is below the PM2.5 of the hour. */
 static int ignored_when_empty(const struct air_edition *e, const struct air_input *in, int k) {
   return k == AIR_PM10 && e->pm10_hidden && in->state[AIR_PM25] == AIR_PRESENT;
 }
@@ -74,6 +73,7 @@ void air_aqi(const struct air_standard *s, const struct air_edition *e, enum air
     }
     out->iaqi[k] = item_iaqi(s, e, mode, in, k);
     int dropped = out->iaqi[k] < 0;
+    /* O3 8-hour past 800 under 2012: the 1-hour O3 IAQI stands in */
     if (dropped && k == AIR_O3_8H && e->o3_8h_above_top < 0 && in->state[AIR_O3] == AIR_PRESENT)
       continue;
     missing += dropped;

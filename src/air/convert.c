@@ -50,7 +50,7 @@ static const char *const realtime_keys[] = {"pm2_5", "pm10", "so2", "no2", "co",
 
 struct hour_layout { int time, station, item[NREALTIME], key[NREALTIME], so2_24h, width; };
 
-static int hour_header(const struct air_standard *s, struct csv_reader *r, struct hour_layout *l,
+static int hour_header(struct csv_reader *r, struct hour_layout *l,
                        char *err, size_t errlen) {
   l->time = csv_column(r, "time");
   l->station = csv_column(r, "station_code");
@@ -59,7 +59,7 @@ static int hour_header(const struct air_standard *s, struct csv_reader *r, struc
   const char *lacking = l->time < 0 ? "time" : l->station < 0 ? "station_code" : NULL;
   for (int i = 0; i < NREALTIME; i++) {
     l->item[i] = csv_column(r, realtime_keys[i]);
-    l->key[i] = air_key_index(s, realtime_keys[i]);
+    l->key[i] = air_key_index(realtime_keys[i]);
     if (l->item[i] < 0 && !lacking) lacking = realtime_keys[i];
     if (l->item[i] >= l->width) l->width = l->item[i] + 1;
   }
@@ -123,7 +123,7 @@ int air_aqi_csv(const struct air_standard *s, const char *in, size_t len, struct
     snprintf(err, errlen, "%s", rc < 0 ? r.error : "line 1: no header");
     return -1;
   }
-  if (hour_header(s, &r, &l, err, errlen)) {
+  if (hour_header(&r, &l, err, errlen)) {
     csv_clear(&r);
     return -1;
   }
@@ -196,7 +196,7 @@ static int rank_row(const struct air_standard *s, const struct csv_reader *r,
     for (int i = 0; i < NSTATISTICS; i++) {
       const char *text = r->fields[l->stat[i]];
       enum air_state st;
-      int k = air_key_index(s, statistic_keys[i]);
+      int k = air_key_index(statistic_keys[i]);
       if (parse_value(text, &st, &value[k]) || st != AIR_PRESENT)
         return row_error(err, errlen, r->line, statistic_keys[i], text, "is not a concentration");
     }

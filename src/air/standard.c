@@ -85,16 +85,12 @@ static int parse_int(const char *text, int *out) {
   return 0;
 }
 
-static int key_of(const char *name) {
+int air_key_index(const char *name) {
   for (int k = 0; k < AIR_NKEYS; k++)
     if (!strcmp(key_names[k], name)) return k;
   return -1;
 }
 
-int air_key_index(const struct air_standard *s, const char *name) {
-  (void)s;
-  return key_of(name);
-}
 
 int air_hour_parse(const char *text, long *out) {
   char day[DAY_TEXT_SIZE];
@@ -262,7 +258,7 @@ static int load_pollutants(struct air_standard *s, air_find_fn find, void *ctx,
   unsigned seen = 0;
   if (open_file(&rd, find, ctx, POLLUTANTS, names, col)) return -1;
   while ((rc = next_row(&rd, col, 5)) == 1) {
-    int k = key_of(field(&rd, col[0]));
+    int k = air_key_index(field(&rd, col[0]));
     if (k < 0 || (seen >> k & 1)) return fail(&rd, "key", "unknown or repeated");
     seen |= 1u << k;
     s->order[n++] = k;
@@ -360,7 +356,7 @@ static int load_composite(struct air_standard *s, air_find_fn find, void *ctx, c
   int col[2], rc;
   if (open_file(&rd, find, ctx, COMPOSITE, names, col)) return -1;
   while ((rc = next_row(&rd, col, 2)) == 1) {
-    int k = key_of(field(&rd, col[0]));
+    int k = air_key_index(field(&rd, col[0]));
     if (k < 0 || k == AIR_O3 || s->index_limit[k] > 0) return fail(&rd, "key", "unknown or repeated");
     if (parse_number(field(&rd, col[1]), &s->index_limit[k]) || s->index_limit[k] <= 0)
       return fail(&rd, "limit", "not a positive number");
