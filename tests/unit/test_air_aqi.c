@@ -361,6 +361,60 @@ static void test_daily(void **state) {
   assert_int_equal(day.state[AIR_SO2], AIR_NOT_MEASURED);
 }
 
+/* The real files, except OVERRIDE_NAME whose text is OVERRIDE_TEXT. */
+struct override { const char *name, *text; struct air_files files; };
+
+static const char *find_override(const char *name, size_t *len, void *ctx) {
+  struct override *o = ctx;
+  if (strcmp(name, o->name)) return air_test_find(name, len, &o->files);
+  *len = strlen(o->text);
+  return o->text;
+}
+
+/* Loading with NAME replaced by TEXT fails with a message containing WANT. */
+static void assert_refused(const char *name, const char *text, const char *want) {
+  struct override o = {name, text, {.n = 0}};
+  struct air_standard s;
+  char err[256] = "";
+  int rc = air_standard_load(&s, find_override, &o, err, sizeof err);
+  for (int i = 0; i < o.files.n; i++) free(o.files.text[i]);
+  assert_int_equal(rc, -1);
+  if (!strstr(err, want)) fail_msg("'%s' does not say '%s'", err, want);
+}
+
+/* A malformed table stops the load with its file, line and field. */
+static void test_bad_tables(void **state) {
+  (void)state;
+  const char *head = "edition,first_hour,iaqi_table,so2_1h_above_top,o3_8h_above_top,"
+                     "empty_pm10_beside_pm25\n";
+  char text[512];
+  snprintf(text, sizeof text, "%sHJ 633-2012,2012-01-01 01:30,data/standards/hj633_iaqi.csv,"
+           "24h,1h,missing\n", head);
+  assert_refused("data/air/editions.csv", text,
+                 "data/air/editions.csv line 2, field first_hour");
+  snprintf(text, sizeof text, "%sHJ 633-2012,2012-01-01 01:00,data/standards/hj633_iaqi.csv,"
+           "24h,1h,sometimes\n", head);
+  assert_refused("data/air/editions.csv", text, "field empty_pm10_beside_pm25");
+  assert_refused("data/standards/hj633_2026_iaqi.csv",
+                 "pollutant,averaging_time,bp_iaqi_0,bp_iaqi_50,bp_iaqi_100\n"
+                 "PM25,24h,0,35,30\n",
+                 "data/standards/hj633_2026_iaqi.csv line 2, field PM25");
+  assert_refused("data/standards/hj633_2026_iaqi.csv",
+                 "pollutant,averaging_time,bp_iaqi_0,bp_iaqi_50,bp_iaqi_100\nPM25,24h,0,35,60\n",
+                 "no table 'PM10 24h'");
+  assert_refused("data/air/validity.csv", "rule,value,source\nday_min_hours,20,x\n",
+                 "a rule is missing");
+  assert_refused("data/air/validity.csv", "rule,value,source\nday_min_hours,twenty,x\n",
+                 "data/air/validity.csv line 2, field value");
+  assert_refused("data/air/pollutants.csv",
+                 "key,realtime_table,daily_table,decimals,published_name\npm1,,,0,x\n",
+                 "data/air/pollutants.csv line 2, field key");
+  assert_refused("data/air/levels.csv",
+                 "level,aqi_min,aqi_max,name_zh,grade_zh,colour_zh,rgb,health_effect,advice\n"
+                 "1,0,50,优,一级,绿色,#00E400,a,b\n2,52,100,良,二级,黄色,#FFFF00,a,b\n",
+                 "data/air/levels.csv line 3, field aqi_min");
+}
+
 int main(void) {
   air_test_load(&std);
   const struct CMUnitTest tests[] = {
@@ -374,6 +428,7 @@ int main(void) {
     cmocka_unit_test(test_rounding),
     cmocka_unit_test(test_means),
     cmocka_unit_test(test_daily),
+    cmocka_unit_test(test_bad_tables),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
