@@ -218,7 +218,7 @@ static int by_rank(const void *a, const void *b) {
 static void rank_output(struct city *cities, int n, struct buf *out) {
   double *index = xmalloc(sizeof *index * (size_t)(n ? n : 1));
   int *rank = xmalloc(sizeof *rank * (size_t)(n ? n : 1));
-  qsort(cities, (size_t)n, sizeof *cities, by_rank);
+  if (n) qsort(cities, (size_t)n, sizeof *cities, by_rank);   /* qsort may not take NULL */
   for (int i = 0; i < n; i++) index[i] = cities[i].index;
   air_rank(index, n, rank);
   buf_puts(out, "rank,city,composite_index,main_pollutant\n");

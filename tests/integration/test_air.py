@@ -123,6 +123,20 @@ class Errors(TempDbCase):
         self.assertEqual(r.stdout, "")
         self.assertIn("line 3, field pm10: 'abc'", r.stderr)
 
+    def test_header_alone_and_undecodable_file(self):
+        r, rows = aqi(HEADER)
+        self.assertEqual((r.returncode, r.stdout, r.stderr),
+                         (0, "station_code,time,aqi,level,primary\n", ""))
+        with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as t:
+            t.write(HEADER.encode() + b"2022-06-15 15:00,\x87\xff,1,1,1,1,1,1\n")
+        try:
+            r = run("air", "aqi", t.name)
+        finally:
+            os.unlink(t.name)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("byte 0x87", r.stderr)
+
     def test_bad_time_and_missing_column(self):
         r, _ = aqi(HEADER + "2022-06-15 15:30,A,20,25,5,20,0.5,60\n")
         self.assertEqual(r.returncode, 1)
@@ -177,6 +191,10 @@ class Ranking(TempDbCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, "rank,city,composite_index,main_pollutant\n"
                                    "1,河源,1.73,o3_8h\n1,乙,1.73,o3_8h\n3,甲,1.94,o3_8h\n")
+        # a header alone: no cities, no complaint
+        r = run("air", "rank", "-", input="city,composite_index\n")
+        self.assertEqual((r.returncode, r.stdout, r.stderr),
+                         (0, "rank,city,composite_index,main_pollutant\n", ""))
         r = run("air", "rank", "-", input="city,so2,no2,pm10,pm2_5,co,o3_8h\n甲,3,x,16,13,0.9,87\n")
         self.assertEqual(r.returncode, 1)
         self.assertIn("line 2, field no2: 'x'", r.stderr)
