@@ -70,7 +70,7 @@ class PublishedData(TempDbCase):
         print(f"air: {total} published station-hours reproduced ({with_aqi} with an AQI, "
               f"{with_primary} with a primary pollutant, {total - with_aqi} without an AQI) "
               f"from {len(files)} files")
-        self.assertEqual(total, 1755)
+        self.assertGreaterEqual(total, 1755)   # the two files of tests/data/air at least
 
     def test_gb18030_file_gives_the_same_answers(self):
         path = published_files()[0]
