@@ -4,6 +4,7 @@
 ** table of its subcommands. Each capability's subcommands live in its own
 ** folder under src/.
 */
+#include "air/cmd.h"
 #include "auth/account.h"
 #include "auth/cli.h"
 #include "auth/token.h"
@@ -101,6 +102,7 @@ static const struct cli_command commands[] = {
   {"simulate", simulate_main, "play HJ 212 stations against a receiver (demo, load tests)"},
   {"water", water_main, "water quality: classify, sections, readings, assessment"},
   {"demo", demo_main, "make the demo database look like a city in the middle of its year"},
+  {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };
