@@ -4,6 +4,7 @@
 ** Routes are listed in supervision_routes (routes_api.c).
 */
 #include "supervision/api.h"
+#include "util/time.h"
 #include "supervision/access.h"
 #include "supervision/action.h"
 #include "supervision/attachments.h"
@@ -241,7 +242,7 @@ static void milestone_done(struct http_request *req, struct http_response *res) 
   long long id = http_param_id(req, res, 0), task = id ? task_of(req, res, "milestone", id) : 0;
   if (!task || !require_role(req, res, task, TASK_ROLE_LEAD, "mark a milestone done")) return;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   struct action a;
   if (action_begin(&a, req, res)) return;
   json_t *before = action_row(req->db, "milestone", id);
@@ -272,7 +273,7 @@ static void submit_report(struct http_request *req, struct http_response *res) {
   } else {
     struct action a;
     char today[11];
-    supervision_today(today);
+    time_today(today);
     if (!action_begin(&a, req, res)) {
       double v;
       const double *indicator = optional_number(&a, body, "indicator_value", &v);
