@@ -59,6 +59,13 @@ int time_china_text(const char *utc, int seconds, char out[TIME_TEXT_SIZE]) {
   return 0;
 }
 
+void time_utc_now(char out[TIME_UTC_SIZE]) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(out, TIME_UTC_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void time_today(char out[11]) {
   const char *fixed = getenv("QINGSHUI_TODAY");
   int day;

@@ -23,6 +23,12 @@ void time_china_epoch(int64_t epoch, int seconds, char out[TIME_TEXT_SIZE]);
 ** as China time, as time_china_epoch writes it; -1 if UTC is not such a time. */
 int time_china_text(const char *utc, int seconds, char out[TIME_TEXT_SIZE]);
 
+/* "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
+#define TIME_UTC_SIZE 21
+
+/* The real clock now, as the API and the database write it: ISO 8601 UTC. */
+void time_utc_now(char out[TIME_UTC_SIZE]);
+
 /* Today's date in China (YYYY-MM-DD): $QINGSHUI_TODAY when set (demos and
 ** tests), else the real clock's date at UTC+8, whatever the machine's zone. */
 void time_today(char out[11]);
