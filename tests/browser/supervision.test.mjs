@@ -8,6 +8,7 @@
 // Debian's Chromium. Screenshots go to tests/output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDatabase, startServer, launchBrowser, newPage, ready, signIn, output, today, chinaDay, chinaTime } from './harness.mjs';
@@ -133,7 +134,12 @@ test('the dashboard and the assessment for a leader', async () => {
   const href = await page.locator('#excel-link').getAttribute('href');
   const response = await page.request.get(base + href);
   assert.equal(response.status(), 200);
-  assert.equal((await response.body()).subarray(0, 2).toString(), 'PK');
+  const book = await response.body();
+  assert.equal(book.subarray(0, 2).toString(), 'PK');
+  // the workbook is as of today, China's date
+  writeFileSync(join(database.dir, 'assessment.xlsx'), book);
+  const strings = execFileSync('unzip', ['-p', join(database.dir, 'assessment.xlsx'), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  assert.ok(strings.includes(`${today.slice(0, 4)} 年度目标责任考核（截至 ${today}）`), strings.slice(0, 300));
   await page.screenshot({ path: join(output, 'assessment.png'), fullPage: true });
   await page.close();
 });
