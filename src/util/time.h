@@ -29,8 +29,10 @@ int time_china_text(const char *utc, int seconds, char out[TIME_TEXT_SIZE]);
 /* The real clock now, as the API and the database write it: ISO 8601 UTC. */
 void time_utc_now(char out[TIME_UTC_SIZE]);
 
-/* Today's date in China (YYYY-MM-DD): $QINGSHUI_TODAY when set (demos and
-** tests), else the real clock's date at UTC+8, whatever the machine's zone. */
+/* Today's date in China (YYYY-MM-DD): $QINGSHUI_TODAY when it is a date
+** (demos and tests), else the real clock's date at UTC+8, whatever the
+** machine's zone. The one reader of "today": lights, the assessment's
+** as-of day, the dates of reports, completions and milestones done. */
 void time_today(char out[11]);
 
 #endif
