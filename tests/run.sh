@@ -3,8 +3,11 @@
 # `make test`): cmocka unit tests through meson, the integration tests
 # (Python, real binary on loopback), the browser tests (playwright-core +
 # Debian's Chromium). Ends with one line "N passed, N failed".
+# SUITES="integration browser" runs only those (tests/dates.sh does).
 set -u
 BUILD=${1:-build-test}
+SUITES=${SUITES:-unit integration browser}
+wants() { case " $SUITES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -15,6 +18,7 @@ failed=0
 add() { passed=$((passed + $1)); failed=$((failed + $2)); }
 
 # Unit tests: meson counts one test per executable; count their cmocka cases.
+if wants unit; then
 meson test -C "$BUILD" --print-errorlogs > tests/output/unit.log 2>&1
 unit_rc=$?
 p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$BUILD"/meson-logs/testlog.txt | awk '{s += $1} END {print s + 0}')
@@ -23,8 +27,9 @@ if [ "$unit_rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # a crash counts as a 
 echo "unit: $p passed, $f failed"
 [ "$unit_rc" -eq 0 ] || cat tests/output/unit.log
 add "$p" "$f"
+fi
 
-for t in tests/integration/test_*.py; do
+wants integration && for t in tests/integration/test_*.py; do
   python3 "$t" "$BUILD" > "tests/output/$(basename "$t" .py).log" 2>&1
   rc=$?
   line=$(grep '^integration: ' "tests/output/$(basename "$t" .py).log" | tail -1)
@@ -37,6 +42,7 @@ for t in tests/integration/test_*.py; do
   add "$p" "$f"
 done
 
+if wants browser; then
 BUILD="$BUILD" node --test tests/browser/ > tests/output/browser.log 2>&1
 rc=$?
 p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' tests/output/browser.log)
@@ -46,6 +52,7 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 echo "browser: $p passed, $f failed (screenshots in tests/output/)"
 [ "$rc" -eq 0 ] || tail -60 tests/output/browser.log
 add "$p" "$f"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,6 +4,7 @@
 import { t } from './i18n.js';
 import { api, send } from './api.js';
 import { esc, reportSuccess, reportFailure } from './ui.js';
+import { formatTime } from './time.js';
 
 let main;
 
@@ -125,7 +126,7 @@ export async function auditPage(params, query) {
   main.innerHTML = `<h1>${t('admin.audit')}</h1>
     <div class="table-wrap"><table class="units-table audit"><thead><tr><th>${t('admin.when')}</th><th>${t('admin.who')}</th><th>${t('admin.action')}</th>
       <th>${t('admin.changes')}</th></tr></thead>
-    <tbody>${rows.map((r) => `<tr><td>${esc(r.at.replace('T', ' ').slice(0, 19))}</td><td>${esc(r.actor)}</td><td>${esc(r.action)} <span class="sub">${esc(r.entity)}${r.entity_id ? ` #${r.entity_id}` : ''}</span></td>
+    <tbody>${rows.map((r) => `<tr><td><time datetime="${esc(r.at)}">${esc(formatTime(r.at, { seconds: true }))}</time></td><td>${esc(r.actor)}</td><td>${esc(r.action)} <span class="sub">${esc(r.entity)}${r.entity_id ? ` #${r.entity_id}` : ''}</span></td>
       <td class="json">${changes(r.before, r.after)}</td></tr>`).join('')}</tbody></table></div>
     ${rows.length === 100 ? `<p><a href="/audit?before=${rows[rows.length - 1].id}" data-link>${t('admin.older')}</a></p>` : ''}`;
 }

@@ -3,9 +3,10 @@
 // station with its latest values and a live chart of one pollutant.
 // Live parts poll the API and stop by themselves once their element has
 // left the page (the router replaces MAIN's content on navigation).
-import { t, lang } from './i18n.js';
+import { t } from './i18n.js';
 import { api } from './api.js';
 import { esc, loadECharts } from './ui.js';
+import { formatTime, formatLocal, chartTime } from './time.js';
 
 const main = document.getElementById('main');
 
@@ -21,13 +22,10 @@ function whileShown(id, ms, fn, gone = () => {}) {
   }, ms);
 }
 
-// A UTC 'YYYY-MM-DD HH:MM:SS' from the server, in the browser's time.
-/* The platform's UTC clock shown in China time, the zone of the stations'
-   DataTime beside it, whatever zone the browser is in. */
-function utcToChinaTime(text) {
-  if (!text) return t('stations.never');
-  return new Date(`${text.replace(' ', 'T')}Z`).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-GB',
-    { hour12: false, timeZone: 'Asia/Shanghai' });
+// When the platform last heard the station (UTC in the API), in China
+// time as the stations' DataTime beside it.
+function lastPacket(at) {
+  return at ? formatTime(at, { seconds: true }) : t('stations.never');
 }
 
 function stateDot(online) {
@@ -38,7 +36,7 @@ function stationRow(s) {
   return `<tr data-station="${s.id}" data-online="${s.online}"><td>${stateDot(s.online)}</td>
     <td><a href="/stations/${s.id}" data-link>${esc(s.name)}</a><div class="sub">${esc(s.owner)}</div></td>
     <td><code>${esc(s.mn)}</code></td><td>${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}</td>
-    <td class="num">${esc(utcToChinaTime(s.last_packet_at))}</td></tr>`;
+    <td class="num">${esc(lastPacket(s.last_packet_at))}</td></tr>`;
 }
 
 function stationTable(list) {
@@ -94,7 +92,7 @@ function latestTable(latest) {
     <th class="num">${t('station.value')}</th><th>${t('station.flag')}</th><th class="num">${t('station.data_time')}</th></tr></thead>
     <tbody>${latest.map((r) => `<tr data-code="${esc(r.code)}"><td>${esc(r.name || r.code)} <code class="sub">${esc(r.code)}</code></td>
       <td>${esc(r.indicator || '—')}</td><td class="num">${esc(valueOf(r))} <span class="sub">${esc(r.unit || '')}</span></td>
-      <td>${flagLabel(r.flag)}</td><td class="num">${esc(r.data_time)}</td></tr>`).join('')}</tbody></table></div>`;
+      <td>${flagLabel(r.flag)}</td><td class="num">${esc(formatLocal(r.data_time, { seconds: true }))}</td></tr>`).join('')}</tbody></table></div>`;
 }
 
 // The code charted first: a mapped indicator if there is one.
@@ -106,7 +104,7 @@ function firstCode(s) {
 function stationHead(s) {
   return `<div class="page-head"><h1>${esc(s.name)}</h1>${stateDot(s.online)}</div>
     <p class="meta">MN <code>${esc(s.mn)}</code> · ${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}${s.owner ? ` · ${esc(s.owner)}` : ''}
-      · ${t('stations.last_packet')} <span id="last-packet">${esc(utcToChinaTime(s.last_packet_at))}</span></p>`;
+      · ${t('stations.last_packet')} <span id="last-packet">${esc(lastPacket(s.last_packet_at))}</span></p>`;
 }
 
 function chartOption(r) {
@@ -114,9 +112,10 @@ function chartOption(r) {
   return {
     animation: false, tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     title: { text: name, textStyle: { fontSize: 13 } },
+    useUTC: true,   // the points are China wall times written as UTC: shown as they are
     xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true },
     series: [{ name, type: 'line', showSymbol: false, itemStyle: { color: '#0b6e6e' },
-      data: r.points.map((p) => ({ value: [p.data_time.replace(' ', 'T'), valueOf(p)],
+      data: r.points.map((p) => ({ value: [chartTime(p.data_time), valueOf(p)],
         ...(p.flag && p.flag !== 'N' ? { symbol: 'circle', symbolSize: 7, itemStyle: { color: '#b35c00' } } : {}) })) }],
   };
 }

@@ -4,6 +4,7 @@
 import { t, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, cnOrdinal, loadECharts, reportSuccess, reportFailure, confirmAction } from './ui.js';
+import { formatTime, todayChina } from './time.js';
 
 let main;
 let navigate;
@@ -195,7 +196,7 @@ async function renderTask(id) {
       ${isAdmin() ? `<form class="form card" id="copy-form" data-task="${task.id}"><h3>${t('task.copy')}</h3>
         <label>${t('task.year')} <input name="year" type="number" value="${task.year + 1}" min="2000" max="2100"></label><button type="submit">${t('task.copy')}</button></form>` : ''}
     </div>
-    <h2>${t('task.timeline')}</h2><ol class="timeline" id="timeline">${timelineItems(task).map((i) => `<li><time>${esc(i.at.replace('T', ' ').slice(0, 16))}</time>${i.html}</li>`).join('')}</ol>
+    <h2>${t('task.timeline')}</h2><ol class="timeline" id="timeline">${timelineItems(task).map((i) => `<li><time datetime="${esc(i.at)}">${esc(formatTime(i.at))}</time>${i.html}</li>`).join('')}</ol>
   </article>`;
   document.body.dataset.ready = location.pathname + location.search;
   bindTaskForms(task);
@@ -261,7 +262,7 @@ export async function newTaskPage(params, query) {
   const measures = await api('/api/measures');
   const measure = measureId ? measures.find((m) => String(m.id) === measureId) : null;
   // today in China: a new task starts when it is given (its first report falls after its start)
-  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const today = todayChina();
   const year = Number(today.slice(0, 4));
   main.innerHTML = `<h1>${t('task.new')}</h1>
     <form class="form card" id="new-task-form">
@@ -364,7 +365,7 @@ function assessmentRows(units) {
 }
 
 export async function assessmentPage(params, query) {
-  const year = query.get('year') || String(new Date().getFullYear());
+  const year = query.get('year') || todayChina().slice(0, 4);
   const a = await api(`/api/assessment?year=${encodeURIComponent(year)}`);
   const groups = ['counties', 'departments'].map((g) => [g, a.units.filter((u) => u.group === g)]).filter(([, us]) => us.length);
   main.innerHTML = `<div class="page-head"><h1>${t('assessment.title')} ${esc(year)}</h1>
@@ -384,7 +385,7 @@ export async function inboxPage(params, query) {
   const all = query.get('all');
   const events = await api(`/api/inbox${all ? '?all=1' : ''}`);
   main.innerHTML = `<div class="page-head"><h1>${t('inbox.title')}</h1><a href="/inbox${all ? '' : '?all=1'}" data-link>${t('inbox.all')}</a></div>
-    ${events.length ? `<ul class="inbox">${events.map((e) => `<li class="${e.done_at ? 'done' : ''}"><time>${esc(e.at.replace('T', ' ').slice(0, 16))}</time>
+    ${events.length ? `<ul class="inbox">${events.map((e) => `<li class="${e.done_at ? 'done' : ''}"><time datetime="${esc(e.at)}">${esc(formatTime(e.at))}</time>
       <b>${esc(t(`event.${e.kind}`))}</b> <a href="/tasks/${e.task_id}" data-link>${esc(e.task_title || '')}</a> <span class="sub">${esc(e.summary)}</span>
       ${e.done_at ? '' : `<button type="button" class="small" data-event="${e.id}">${t('inbox.done')}</button>`}</li>`).join('')}</ul>` : `<p class="empty">${t('inbox.none')}</p>`}`;
   for (const b of main.querySelectorAll('[data-event]')) b.addEventListener('click', async () => {

@@ -6,6 +6,7 @@
 import { t, errorText } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, loadECharts, reportSuccess } from './ui.js';
+import { formatTime, formatLocal, todayChina } from './time.js';
 
 let main;
 let navigate;
@@ -52,7 +53,7 @@ function mainPollutants(result) {
 // fetched once: the monthly and annual pages start from it.
 let latestMonth = '';
 async function defaultMonth() {
-  latestMonth = latestMonth || (await api('/api/water/overview')).month || new Date().toISOString().slice(0, 7);
+  latestMonth = latestMonth || (await api('/api/water/overview')).month || todayChina().slice(0, 7);
   return latestMonth;
 }
 
@@ -227,8 +228,8 @@ export async function waterAssessmentPage(params, query) {
   bindFilters((f) => `/water/assessment?year=${encodeURIComponent(f.get('year'))}&rule=${encodeURIComponent(f.get('rule'))}`);
 }
 
-// Who moved an alarm and when: "account:admin", "2026-11-29T02:42:55Z" → "admin 2026-11-29 02:42".
-const actorAt = (by, at) => `${esc(String(by).replace(/^account:/, ''))} ${esc(String(at || '').replace('T', ' ').slice(0, 16))}`;
+// Who moved an alarm and when: "account:admin", "2026-11-29T02:42:55Z" → "admin 2026-11-29 10:42" (China time).
+const actorAt = (by, at) => `${esc(String(by).replace(/^account:/, ''))} <time datetime="${esc(at || '')}">${esc(formatTime(at))}</time>`;
 
 function alarmRow(a) {
   const who = [a.acknowledged_by ? `${t('water.alarm.acknowledged_by')} ${actorAt(a.acknowledged_by, a.acknowledged_at)}` : '',
@@ -236,7 +237,7 @@ function alarmRow(a) {
   const actions = isAdmin() ? `${a.state === 'open' ? `<button type="button" class="small" data-act="acknowledge" data-id="${a.id}">${t('water.alarm.acknowledge')}</button>` : ''}${a.state !== 'closed' ? ` <button type="button" class="small" data-act="close" data-id="${a.id}">${t('water.alarm.close')}</button>` : ''}` : '';
   return `<tr data-alarm="${a.id}">${td('water.alarm.id', esc(a.id), 'num')}
     ${td('water.section', `<a href="/water/sections/${a.section_id}?item=${encodeURIComponent(a.item)}&period=hour" data-link>${esc(a.section)}</a>`)}
-    ${td('water.item', esc(itemName(a.item)))}${td('water.alarm.at', esc(a.at))}${td('water.alarm.value', esc(a.value), 'num')}
+    ${td('water.item', esc(itemName(a.item)))}${td('water.alarm.at', esc(formatLocal(a.at)))}${td('water.alarm.value', esc(a.value), 'num')}
     ${td('water.class', classBadge(a.class))}${td('water.target', classLabel(a.target_class))}
     ${td('water.alarm.state', `<span class="state alarm-${esc(a.state)}">${t(`water.alarm.state.${a.state}`)}</span>${who ? `<div class="sub">${who}</div>` : ''}`)}
     ${actions ? `<td class="actions">${actions}</td>` : '<td></td>'}</tr>`;

@@ -8,6 +8,7 @@
 #include "demo/clock.h"
 #include "plan/store.h"
 #include "supervision/period.h"
+#include "util/time.h"
 #include "util/cli.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -73,14 +74,6 @@ static int create_accounts(sqlite3 *db, const char *db_path) {
   return 0;
 }
 
-/* Today's date in China (UTC+8, no daylight saving), or $QINGSHUI_TODAY. */
-static int china_today(void) {
-  const char *fixed = getenv("QINGSHUI_TODAY");
-  int day;
-  if (fixed && day_parse(fixed, &day) == 0) return day;
-  return (int)(((long long)time(NULL) + DEMO_CHINA_SECONDS) / 86400);
-}
-
 int demo_main(int argc, char **argv) {
   static const struct option longopts[] = {
     {"db", required_argument, NULL, 'd'}, {"today", required_argument, NULL, 't'},
@@ -95,7 +88,10 @@ int demo_main(int argc, char **argv) {
     else if (c == 'h') { fputs(usage, stdout); return EXIT_OK; }
     else { fputs(usage, stderr); return EXIT_USAGE; }
   }
-  int today = china_today();
+  char today_now[11];
+  int today;
+  time_today(today_now);
+  day_parse(today_now, &today);
   if (optind != argc || (today_text && day_parse(today_text, &today))) {
     if (today_text) cli_error("demo: --today '%s' is not a date (YYYY-MM-DD)", today_text);
     fputs(usage, stderr);
@@ -110,7 +106,7 @@ int demo_main(int argc, char **argv) {
   day_format(today, today_str);
   /* what is not part of the story (accounts, the water import) is made at
   ** the start of the day: never after the demo's today */
-  demo_clock_set((long long)today * 86400 - DEMO_CHINA_SECONDS);
+  demo_clock_set((long long)today * 86400 - TIME_CHINA_OFFSET_SECONDS);
   int created = 0, stored = 0, rc = create_accounts(db, path);
   if (!rc && demo_supervision(db, today, &created, err, sizeof err)) {
     cli_error("demo: supervision: %s", err);

@@ -16,8 +16,6 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-/* China's offset from UTC (no daylight saving): the demo's days are China's. */
-#define DEMO_CHINA_SECONDS (8 * 3600)
 
 int demo_main(int argc, char **argv);
 

@@ -19,6 +19,7 @@
 #include "http/routes.h"
 #include "supervision/config.h"
 #include "supervision/period.h"
+#include "util/time.h"
 #include "util/buf.h"
 #include <math.h>
 #include <stdint.h>
@@ -437,7 +438,7 @@ static int play(struct story *s, struct act *a) {
   json_decref(body);
   day_format(a->day, today);
   setenv("QINGSHUI_TODAY", today, 1);
-  demo_clock_set((int64_t)a->day * 86400 + a->minute * 60 - DEMO_CHINA_SECONDS);
+  demo_clock_set((int64_t)a->day * 86400 + a->minute * 60 - TIME_CHINA_OFFSET_SECONDS);
   struct http_request req = {.method = "POST", .path = path, .body = text, .body_len = strlen(text),
                              .db = s->db};
   struct http_response res = {.status = 200};
@@ -497,7 +498,7 @@ int demo_supervision(sqlite3 *db, int today, int *created, char *err, size_t err
   if (saved) setenv("QINGSHUI_TODAY", saved, 1);
   else unsetenv("QINGSHUI_TODAY");
   free(saved);
-  demo_clock_set((int64_t)today * 86400 - DEMO_CHINA_SECONDS);
+  demo_clock_set((int64_t)today * 86400 - TIME_CHINA_OFFSET_SECONDS);
   if (!rc) *created = (int)s.ntasks;
   free_story(&s);
   return rc;

@@ -3,10 +3,11 @@
 ** one station's latest values, a pollutant's readings for a chart, the
 ** receiver's refusal counters; registering and removing stations (admin).
 **
-** Times: last_packet_at and received_at are UTC (the platform's clock);
-** data_time is the station's DataTime, China's local time, as sent. All
-** are text 'YYYY-MM-DD HH:MM:SS' here; the tables hold seconds (migration
-** 0010), turned to text with datetime(..., 'unixepoch').
+** Times: created_at, last_packet_at and received_at are the platform's
+** clock, ISO 8601 UTC 'YYYY-MM-DDTHH:MM:SSZ' as everywhere in the API;
+** data_time is the station's DataTime, China's local time, as sent, as
+** 'YYYY-MM-DD HH:MM:SS' with no zone. The tables hold seconds (migration
+** 0010), turned to text with strftime/datetime(..., 'unixepoch').
 */
 #include "hj212/api.h"
 #include "db/db.h"
@@ -25,10 +26,15 @@
 #define MAX_POINTS 20000
 #define DEFAULT_DAYS "7"           /* of readings when no lower bound is given */
 
+/* SQL turning a UTC time (text or unix seconds) into the API's ISO 8601 UTC. */
+#define UTC_ISO(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ")"
+#define UTC_ISO_EPOCH(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
+
 /* The station's columns (never the password) and its online state against
 ** the threshold bound as ?1. */
 #define STATION_COLUMNS                                                                   \
-  "s.id, s.mn, s.name, s.st, s.kind, s.owner, s.created_at, s.last_packet_at, "           \
+  "s.id, s.mn, s.name, s.st, s.kind, s.owner, " UTC_ISO("s.created_at") " AS created_at, "  \
+  UTC_ISO("s.last_packet_at") " AS last_packet_at, "                                      \
   "CAST(strftime('%s', 'now') - strftime('%s', s.last_packet_at) AS INTEGER) "            \
   "AS seconds_since_last_packet, "                                                        \
   "coalesce(strftime('%s', 'now') - strftime('%s', s.last_packet_at) <= ?1, 0) AS online"
@@ -124,7 +130,7 @@ static void get_station(struct http_request *req, struct http_response *res) {
      (hj212_latest), looked up by the packet key */
   json_t *latest = db_query_rows(req->db,
       "WITH r AS (SELECT datetime(p.data_time, 'unixepoch') AS data_time, p.cn, "
-      "  datetime(p.received_at, 'unixepoch') AS received_at, j.key AS code, j.value AS v "
+      "  " UTC_ISO_EPOCH("p.received_at") " AS received_at, j.key AS code, j.value AS v "
       "  FROM hj212_latest l JOIN hj212_packet p ON p.data_time = l.data_time "
       "  AND p.station_id = l.station_id AND p.cn = l.cn, json_each(p.readings) j "
       "  WHERE l.station_id = ?1) "

@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/cli.h"
 #include "util/csv.h"
+#include "util/time.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,14 +222,17 @@ static int list_main(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   char err[512];
   sqlite3_stmt *st = db_prepare(db,
-      "SELECT id, mn, st, kind, name, owner, COALESCE(last_packet_at, '-') FROM hj212_station_seen "
+      "SELECT id, mn, st, kind, name, owner, last_packet_at FROM hj212_station_seen "
       "ORDER BY id", err, sizeof err);
   if (!st) { cli_error("%s", err); sqlite3_close_v2(db); return EXIT_FAILED; }
-  printf("id\tmn\tst\tkind\tname\towner\tlast_packet_at\n");
-  while (sqlite3_step(st) == SQLITE_ROW)
+  printf("id\tmn\tst\tkind\tname\towner\tlast_packet (China time)\n");
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    char last[TIME_TEXT_SIZE];
+    if (time_china_text((const char *)sqlite3_column_text(st, 6), 1, last)) strcpy(last, "-");
     printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", sqlite3_column_int64(st, 0),
            sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
-           sqlite3_column_text(st, 4), sqlite3_column_text(st, 5), sqlite3_column_text(st, 6));
+           sqlite3_column_text(st, 4), sqlite3_column_text(st, 5), last);
+  }
   sqlite3_finalize(st);
   sqlite3_close_v2(db);
   return EXIT_OK;

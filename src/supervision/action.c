@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int action_begin(struct action *a, struct http_request *req, struct http_response *res) {
   memset(a, 0, sizeof *a);
@@ -99,16 +98,4 @@ void action_commit(struct action *a, int status, json_t *body) {
     return;
   }
   http_reply_json(a->res, status, body);
-}
-
-void supervision_today(char out[11]) {
-  const char *fixed = getenv("QINGSHUI_TODAY");
-  if (fixed && strlen(fixed) == 10) {
-    memcpy(out, fixed, 11);
-    return;
-  }
-  time_t now = time(NULL);
-  struct tm tm;
-  localtime_r(&now, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
 }

@@ -51,8 +51,4 @@ int action_exec(struct action *a, const char *sql, const char *types, ...);
 ** error if anything failed. */
 void action_commit(struct action *a, int status, json_t *body);
 
-/* Today's date (YYYY-MM-DD): $QINGSHUI_TODAY when set (demos and tests),
-** else the local date. */
-void supervision_today(char out[11]);
-
 #endif

@@ -8,6 +8,7 @@
 ** the year once it is over.
 */
 #include "supervision/assessment.h"
+#include "util/time.h"
 #include "supervision/action.h"
 #include "supervision/config.h"
 #include "db/rows.h"
@@ -151,7 +152,7 @@ static int score_group(sqlite3 *db, json_t *units, const char *group, int year, 
 
 json_t *assessment_json(sqlite3 *db, int year, char *err, size_t errlen) {
   char today[11], as_of_text[11];
-  supervision_today(today);
+  time_today(today);
   snprintf(as_of_text, sizeof as_of_text, "%04d-12-31", year);
   if (strcmp(today, as_of_text) < 0) memcpy(as_of_text, today, sizeof as_of_text);
   int as_of;

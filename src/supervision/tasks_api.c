@@ -4,6 +4,7 @@
 ** Routes are listed in supervision_routes (routes_api.c).
 */
 #include "supervision/api.h"
+#include "util/time.h"
 #include "supervision/access.h"
 #include "supervision/action.h"
 #include "supervision/attachments.h"
@@ -115,7 +116,7 @@ static void default_dates(int year, const char **start, const char **due,
                           char start_buf[DAY_TEXT_SIZE], char due_buf[DAY_TEXT_SIZE]) {
   char today_text[DAY_TEXT_SIZE];
   int today, start_day;
-  supervision_today(today_text);
+  time_today(today_text);
   if (day_parse(today_text, &today)) day_from_ymd(year, 1, 1, &today);
   if (!*start || day_parse(*start, &start_day)) start_day = task_default_start(year, today);
   day_format(start_day, start_buf);
@@ -299,7 +300,7 @@ static void milestone_done(struct http_request *req, struct http_response *res) 
   long long id = http_param_id(req, res, 0), task = id ? task_of(req, res, "milestone", id) : 0;
   if (!task || !require_role(req, res, task, TASK_ROLE_LEAD, "mark a milestone done")) return;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   struct action a;
   if (action_begin(&a, req, res)) return;
   json_t *before = action_row(req->db, "milestone", id);
@@ -330,7 +331,7 @@ static void submit_report(struct http_request *req, struct http_response *res) {
   } else {
     struct action a;
     char today[11];
-    supervision_today(today);
+    time_today(today);
     if (!action_begin(&a, req, res)) {
       double v;
       const double *indicator = optional_number(&a, body, "indicator_value", &v);

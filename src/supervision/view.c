@@ -4,6 +4,7 @@
 ** milestones and reports.
 */
 #include "supervision/view.h"
+#include "util/time.h"
 #include "supervision/action.h"
 #include "supervision/light.h"
 #include "supervision/period.h"
@@ -88,7 +89,7 @@ json_t *task_detail_json(sqlite3 *db, long long id) {
   json_t *task = db_query_row(db, "SELECT " TASK_COLUMNS " WHERE t.id = ?", "i", id);
   if (!task) return NULL;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   json_object_set_new(task, "milestones", db_query_rows(db,
       "SELECT * FROM milestone WHERE task_id = ? ORDER BY due_on, id", "i", id));
   json_object_set_new(task, "reports", db_query_rows(db,
@@ -119,7 +120,7 @@ json_t *task_list_json(sqlite3 *db, const struct task_filter *f) {
       "ORDER BY m.ordinal, t.year, t.id", "iisi", (long long)f->year, f->measure_id, f->unit,
       f->only_unit_id);
   char today[11];
-  supervision_today(today);
+  time_today(today);
   json_t *out = json_array();
   size_t i;
   json_t *row;

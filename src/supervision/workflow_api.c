@@ -6,6 +6,7 @@
 ** asks for (replying, deciding) settles the item (action_settle).
 */
 #include "supervision/api.h"
+#include "util/time.h"
 #include "supervision/access.h"
 #include "supervision/action.h"
 #include "supervision/period.h"
@@ -219,7 +220,7 @@ static void propose_completion(struct http_request *req, struct http_response *r
   json_t *before = action_row(req->db, "task", task);
   struct action a;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   if (strcmp(field_str(before, "state"), "open")) {
     http_reply_error(res, 409, "conflict", "task %lld is %s", task, field_str(before, "state"));
   } else if (!action_begin(&a, req, res)) {

@@ -10,6 +10,7 @@
 #include "water/cmd.h"
 #include "water/export.h"
 #include "supervision/action.h"
+#include "util/time.h"
 #include "util/buf.h"
 #include "util/encoding.h"
 #include <stdlib.h>
@@ -71,7 +72,7 @@ static void overview(struct http_request *req, struct http_response *res) {
   struct water_rule rule;
   if (!s || bad || load_rule(req, res, s, &rule)) return;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   reply_or_db_error(req, res, water_overview_json(req->db, s, month, &rule.minimum, today));
   water_rule_free(&rule);
 }
@@ -166,7 +167,7 @@ static void monthly(struct http_request *req, struct http_response *res) {
   }
   if (load_rule(req, res, s, &rule)) return;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   reply_or_db_error(req, res, water_month_json(req->db, s, &rule, month, today));
   water_rule_free(&rule);
 }
@@ -183,7 +184,7 @@ static void assessment(struct http_request *req, struct http_response *res) {
   }
   if (load_rule(req, res, s, &rule)) return;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   reply_or_db_error(req, res, water_assess_json(req->db, s, &rule, atoi(year), today));
   water_rule_free(&rule);
 }
@@ -232,7 +233,7 @@ static void export_table(struct http_request *req, struct http_response *res) {
   struct water_rule rule;
   if (!s || bad || load_rule(req, res, s, &rule)) return;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule, today};
   char err[256];
   size_t len;
@@ -258,7 +259,7 @@ static void evaluation_reply(struct http_request *req, struct http_response *res
   struct water_coverage cov;
   char today[11];
   if (load_rule(req, res, s, &rule)) return;
-  supervision_today(today);
+  time_today(today);
   int has = water_section_coverage(req->db, &rule, sec->id, period, today, &cov);
   water_rule_free(&rule);
   if (has < 0) {

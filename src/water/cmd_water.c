@@ -5,6 +5,7 @@
 */
 #include "water/cmd.h"
 #include "db/db.h"
+#include "util/time.h"
 #include "util/buf.h"
 #include "util/cli.h"
 #include "util/file.h"
@@ -316,7 +317,7 @@ static int cmd_report(int argc, char **argv) {
   sqlite3 *db = open_db(&o, &s);
   if (!db) return EXIT_FAILED;
   char today[11];
-  supervision_today(today);
+  time_today(today);
   if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
   else if (load_rule(&o, s, &rule)) rc = EXIT_FAILED;
   else {
@@ -375,7 +376,7 @@ static int cmd_export(int argc, char **argv) {
   rc = EXIT_FAILED;
   if (!load_rule(&o, s, &rule)) {
     char today[11];
-    supervision_today(today);
+    time_today(today);
     struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today};
     char err[256];
     size_t len;

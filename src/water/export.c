@@ -7,6 +7,7 @@
 #include "water/export.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/time.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,14 @@ struct column {
   const char *key;
 };
 
+/* Keys ending in "_at" hold the platform's clock in UTC (acknowledged_at,
+** closed_at), written in China time; the readings' own times ("at") are
+** China time already and stay as they are. */
+static int is_utc_key(const char *key) {
+  size_t n = strlen(key);
+  return n > 3 && !strcmp(key + n - 3, "_at");
+}
+
 static json_t *lookup(json_t *row, const char *key) {
   const char *dot = strchr(key, '.');
   if (!dot) return json_object_get(row, key);
@@ -28,9 +37,13 @@ static json_t *lookup(json_t *row, const char *key) {
 }
 
 /* A cell from V: a JSON null (a rate of 0 of 0, a class not judged) is
-** written "—"; a missing key leaves the cell empty. */
-static void write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, json_t *v) {
+** written "—"; a missing key leaves the cell empty; UTC marks a platform
+** time (ISO 8601 UTC), written in China time. */
+static void write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, json_t *v, int utc) {
+  char china[TIME_TEXT_SIZE];
   if (json_is_null(v)) worksheet_write_string(ws, r, c, "—", NULL);
+  else if (utc && !time_china_text(json_string_value(v), 0, china))
+    worksheet_write_string(ws, r, c, china, NULL);
   else if (json_is_string(v)) worksheet_write_string(ws, r, c, json_string_value(v), NULL);
   else if (json_is_number(v)) worksheet_write_number(ws, r, c, json_number_value(v), NULL);
   else if (json_is_boolean(v)) worksheet_write_string(ws, r, c, json_is_true(v) ? "是" : "否", NULL);
@@ -49,7 +62,8 @@ static void write_sheet(lxw_workbook *wb, const char *name, json_t *rows,
   json_t *row;
   json_array_foreach(rows, i, row)
     for (int c = 0; c < ncols; c++)
-      write_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, lookup(row, cols[c].key));
+      write_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, lookup(row, cols[c].key),
+                 is_utc_key(cols[c].key));
 }
 
 static const struct column overview_cols[] = {

@@ -7,11 +7,11 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "util/buf.h"
+#include "util/time.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int water_period_span(const char *key, struct water_span *out) {
   static const struct { const char *shape; enum water_span_kind kind; const char *agg; } shapes[] = {
@@ -333,11 +333,8 @@ int water_alarm_move(sqlite3 *db, long long id, const char *to, const char *acto
     db_rollback(db);
     return -1;
   }
-  char now[32];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char now[TIME_UTC_SIZE];
+  time_utc_now(now);
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, actor ? actor : "system", -1, SQLITE_TRANSIENT);

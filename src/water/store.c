@@ -17,25 +17,18 @@
 #include "db/db.h"
 #include "util/buf.h"
 #include "util/csv.h"
+#include "util/time.h"
 #include "water/quality.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_SECTIONS 4096
 #define BULK_CACHE_KIB 65536
 /* Pending aggregate rows: a power of two, flushed at half full. */
 #define PENDING_SLOTS 32768
-
-static void utc_now(char *out, size_t n) {
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int digits(const char *s, int n) {
   for (int i = 0; i < n; i++)
@@ -212,8 +205,8 @@ static int check_alarm(struct water_writer *w, const struct water_section *sec, 
   int decimals = water_standard_on(w->s, at)->item[item].decimals;
   int cls = water_value_class(it, sec->body, water_round(value, decimals));
   if (cls <= sec->target) return 0;
-  char now[32];
-  utc_now(now, sizeof now);
+  char now[TIME_UTC_SIZE];
+  time_utc_now(now);
   sqlite3_bind_int64(w->alarm, 1, sec->id);
   sqlite3_bind_text(w->alarm, 2, it->code, -1, SQLITE_STATIC);
   sqlite3_bind_text(w->alarm, 3, at, -1, SQLITE_STATIC);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { makeDatabase, startServer, launchBrowser, ready, output } from './harness.mjs';
+import { makeDatabase, startServer, launchBrowser, newPage, ready, output } from './harness.mjs';
 
 let database, server, base, browser;
 
@@ -22,7 +22,7 @@ after(async () => {
 });
 
 test('the plan page shows chapters, measures, unit chips and highlighted targets', async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -42,7 +42,7 @@ test('the plan page shows chapters, measures, unit chips and highlighted targets
 });
 
 test('filtering by a unit and role shows only what it leads', async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 900 } });
   await page.goto(base + '/');
   await ready(page, '/');
   // The plan of 2018 names 市环保局; the filter lists the unit by today's name.
@@ -87,7 +87,7 @@ test("today's unit names: the units page and the search find a unit by its old a
 });
 
 test('English, the matrix heat map, search, and a phone screen', async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 900 } });
   await page.goto(base + '/matrix');
   await ready(page, '/matrix');
   assert.equal(await page.locator('#matrix-chart canvas').count(), 1);
@@ -103,7 +103,7 @@ test('English, the matrix heat map, search, and a phone screen', async () => {
   await page.evaluate(() => localStorage.removeItem('qingshui.lang'));
   await page.close();
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true });
   await phone.goto(base + '/');
   await ready(phone, '/');
   assert.equal(await phone.locator('#nav').isVisible(), false);

@@ -10,9 +10,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { binary, root, output, makeDatabase, launchBrowser, ready, signIn } from './harness.mjs';
+import { binary, root, output, makeDatabase, launchBrowser, newPage, ready, signIn, testEnv as env } from './harness.mjs';
 
-const env = { ...process.env, QINGSHUI_PWHASH: 'min' };
 let database, server, simulator, base, browser, adminPassword;
 
 // `qingshui serve` with the receiver on a free port: { proc, url, hj212 }.
@@ -62,7 +61,7 @@ after(async () => {
 test('stations online and offline, refused packets, a station with a live chart', async () => {
   const errors = [];
   // a browser far from China: times are still shown in China time
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/New_York' });
+  const page = await newPage(browser, { viewport: { width: 1280, height: 900 }, timezoneId: 'America/New_York' });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await signIn(page, base, 'admin', adminPassword);
@@ -82,12 +81,19 @@ test('stations online and offline, refused packets, a station with a live chart'
   assert.equal(await page.locator('#latest-table tbody tr').count(), 7);   // a river section's seven factors
   assert.match(await page.locator('#latest-table tr[data-code="w01001"]').innerText(), /pH值[\s\S]*pH/);
   assert.equal(await page.locator('#station-chart canvas').count(), 1);
-  // the last packet (UTC in the API) is shown in China time, as DataTime is
+  // the last packet (UTC in the API) is shown in China time, as DataTime is,
+  // 'YYYY-MM-DD HH:MM:SS'; the station keeps sending, so within a few seconds
   const shown = await page.locator('#last-packet').innerText();
-  const utc = (await page.evaluate(async (p) => (await (await fetch(`/api${p}`)).json()).last_packet_at, path));
-  const shownAt = Date.parse(`${shown.replace(/\//g, '-').replace(' ', 'T')}+08:00`);
-  const apiAt = Date.parse(`${utc.replace(' ', 'T')}Z`);
-  assert.ok(Math.abs(shownAt - apiAt) < 15000, `shown ${shown}, API ${utc} UTC`);
+  const api = await page.evaluate(async (p) => (await fetch(`/api${p}`)).json(), path);
+  assert.match(api.last_packet_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.match(shown, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  const shownAt = Date.parse(`${shown.replace(' ', 'T')}+08:00`);
+  assert.ok(Math.abs(shownAt - Date.parse(api.last_packet_at)) < 15000, `shown ${shown}, API ${api.last_packet_at}`);
+  // DataTime is China time already: shown as the station sent it, not shifted
+  const ph = api.latest.find((r) => r.code === 'w01001');
+  const cell = await page.locator('#latest-table tr[data-code="w01001"] td.num').last().innerText();
+  assert.ok(Math.abs(Date.parse(`${cell.replace(' ', 'T')}+08:00`) - Date.parse(`${ph.data_time.replace(' ', 'T')}+08:00`)) < 15000,
+    `DataTime shown ${cell}, API ${ph.data_time}`);
   const chart = page.locator('#station-chart');
   const first = Number(await chart.getAttribute('data-points'));
   assert.ok(first >= 1, `${first} points at first`);

@@ -8,14 +8,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDatabase, startServer, launchBrowser, ready, signIn, output } from './harness.mjs';
+import { makeDatabase, startServer, launchBrowser, newPage, ready, signIn, output, chinaTime, testEnv } from './harness.mjs';
 
 // The server's today: four days of December 2026 readings make a year in progress with too little data.
-const env = { ...process.env, QINGSHUI_PWHASH: 'min', QINGSHUI_TODAY: '2026-12-04' };
+const env = { ...testEnv, QINGSHUI_TODAY: '2026-12-04' };
 let database, server, base, browser;
 
 before(async () => {
-  database = makeDatabase(env);
+  database = makeDatabase();
   database.run(['water', 'sections', 'data/water/sections_demo.csv']);
   database.run(['water', 'import', 'data/water/readings_synthetic_2024-2025.csv']);
   database.run(['water', 'import', 'data/water/readings_2025-11.csv']);
@@ -39,7 +39,7 @@ async function open(page, path) {
 }
 
 test('water pages: overview by class, trend chart, monthly, annual (and in English), alarms', async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await open(page, '/water?month=2025-11');
@@ -116,7 +116,7 @@ test('a year with four days of data is not judged, a month in progress is provis
 });
 
 test('the administrator acknowledges an alarm (with the CSRF token)', async () => {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(page, base, 'admin', readFileSync(`${database.db}.admin-password`, 'utf8').trim());
@@ -132,12 +132,19 @@ test('the administrator acknowledges an alarm (with the CSRF token)', async () =
   await page.selectOption('select[name=state]', 'acknowledged');
   await ready(page, '/water/alarms?state=acknowledged');
   assert.match(await page.locator(`tr[data-alarm="${id}"]`).innerText(), /确认：\s*admin/);
+  // when: stored in UTC just now, shown in China time; the reading's own
+  // time is China time as sampled, shown as it is
+  const alarm = (await page.evaluate(async () => (await fetch('/api/water/alarms?state=acknowledged')).json()))
+    .find((a) => String(a.id) === id);
+  assert.ok(Math.abs(Date.parse(alarm.acknowledged_at) - Date.now()) < 60000, `stored ${alarm.acknowledged_at}`);
+  assert.equal(await page.locator(`tr[data-alarm="${id}"] time`).innerText(), chinaTime(alarm.acknowledged_at));
+  assert.equal(await page.locator(`tr[data-alarm="${id}"] td[data-label]`).nth(3).innerText(), alarm.at);
   await page.screenshot({ path: join(output, 'water-alarms.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
 
 test('water pages on a phone', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await open(page, '/water?month=2025-11');

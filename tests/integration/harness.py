@@ -4,7 +4,13 @@ SQLite file in a temporary folder, a real server on a free loopback port.
 Every test module runs with `python3 tests/integration/test_x.py BUILD_DIR`
 from the source root and ends with the line `integration: N passed, N failed`
 that tests/run.sh adds up.
+
+The date: QINGSHUI_TEST_NOW (ISO 8601 with its zone, e.g.
+2028-02-29T23:30:00+08:00; tests/dates.sh sets it) becomes the servers'
+and commands' QINGSHUI_TODAY, its China date; a test that needs a date of
+its own sets QINGSHUI_TODAY and puts TODAY back with restore_today().
 """
+import datetime
 import http.client
 import json
 import os
@@ -19,6 +25,37 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build-test"))
 BINARY = os.path.join(BUILD, "qingshui")
 SEED = os.path.join(ROOT, "data", "plans", "shiyan-plan-2018-8.txt")
+CHINA = datetime.timezone(datetime.timedelta(hours=8))   # Asia/Shanghai, no DST since 1991
+
+
+def china_time(utc, seconds=False):
+    """An API time (ISO 8601 UTC with Z) as people must see it: China time,
+    'YYYY-MM-DD HH:MM' or with ':SS'."""
+    if not utc.endswith("Z"):
+        raise ValueError(f"not a UTC time: {utc}")
+    t = datetime.datetime.fromisoformat(utc[:-1] + "+00:00").astimezone(CHINA)
+    return t.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def _today():
+    now = os.environ.get("QINGSHUI_TEST_NOW")
+    at = datetime.datetime.fromisoformat(now) if now else datetime.datetime.now(datetime.timezone.utc)
+    if at.tzinfo is None:
+        raise ValueError(f"QINGSHUI_TEST_NOW={now} has no zone")
+    return at.astimezone(CHINA).date().isoformat()
+
+
+TODAY = _today()
+if os.environ.get("QINGSHUI_TEST_NOW"):
+    os.environ["QINGSHUI_TODAY"] = TODAY
+
+
+def restore_today():
+    """Put back the date the harness set after a test fixed its own."""
+    if os.environ.get("QINGSHUI_TEST_NOW"):
+        os.environ["QINGSHUI_TODAY"] = TODAY
+    else:
+        os.environ.pop("QINGSHUI_TODAY", None)
 
 
 def run(*args, db=None, input=None, check=False):

@@ -506,6 +506,8 @@ class MigrationCase(TempDbCase):
         self.assertEqual(self.rows("SELECT typeof(data_time), typeof(received_at), count(*) FROM hj212_packet "
                                    "GROUP BY 1, 2"), [("integer", "integer", 3)])
         self.assertEqual(self.rows("SELECT last_packet_at FROM hj212_station_seen"), [("2024-01-23 04:30:02",)])
+        # the station list shows it in China time
+        self.assertIn("\t2024-01-23 12:30:02\n", r.stdout)
         # 0009: hj212_latest is current up to the last packet moved
         self.assertEqual(self.rows("SELECT packet_id FROM hj212_latest_mark"), [(3,)])
 

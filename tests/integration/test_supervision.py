@@ -15,7 +15,7 @@ import urllib.parse
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, TempDbCase, main, run  # noqa: E402
+from harness import Server, TempDbCase, main, restore_today, run  # noqa: E402
 
 os.environ["QINGSHUI_PWHASH"] = "min"          # hashing cost for tests only
 PASSWORD = "correct-horse-1"
@@ -74,7 +74,7 @@ class SupervisionCase(TempDbCase):
 
     def tearDown(self):
         self.assertEqual(self.server.stop(), 0)
-        os.environ.pop("QINGSHUI_TODAY", None)
+        restore_today()
         super().tearDown()
 
     def client(self, login, password=PASSWORD):
@@ -381,7 +381,7 @@ class LightsOnDates(TempDbCase):
             self.assertEqual(light["color"], color, day)
             self.assertIn(code, [r["code"] for r in light["reasons"]], day)
             self.assertEqual(s.stop(), 0)
-        os.environ.pop("QINGSHUI_TODAY")
+        restore_today()
 
 
 class Overview(SupervisionCase):

@@ -6,15 +6,17 @@ assessment, API and Excel export over a real server on loopback.
 Run: python3 tests/integration/test_water.py BUILD_DIR (from the source root).
 """
 import csv
+import datetime
 import io
 import json
 import os
 import sqlite3
 import sys
 import zipfile
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, Server, TempDbCase, main, run  # noqa: E402
+from harness import ROOT, Server, TempDbCase, china_time, main, run  # noqa: E402
 
 DATA = os.path.join(ROOT, "data", "water")
 TESTDATA = os.path.join(ROOT, "tests", "data", "water")
@@ -65,6 +67,28 @@ class Classify(TempDbCase):
         p = run("water", "classify", "--help")
         self.assertEqual(p.returncode, 0)
         self.assertIn("section,type,time", p.stdout)
+
+
+def xlsx_rows(data):
+    """The first sheet of the workbook DATA as dicts keyed by the header row
+    (numbers as their text)."""
+    ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        shared = [("".join(t.text or "" for t in si.iter(f"{{{ns['x']}}}t")))
+                  for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("x:si", ns)]
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    table = []
+    for r in sheet.iter(f"{{{ns['x']}}}row"):
+        cells = {}
+        for c in r.findall("x:c", ns):
+            v = c.find("x:v", ns)
+            if v is not None:
+                column = "".join(ch for ch in c.get("r") if ch.isalpha())
+                text = shared[int(v.text)] if c.get("t") == "s" else v.text
+                cells[column] = text[:-2] if text.endswith(".0") else text
+        table.append(cells)
+    head = table[0]
+    return [{head[k]: v for k, v in row.items() if k in head} for row in table[1:]]
 
 
 def demo_db(case):
@@ -268,6 +292,26 @@ class Api(TempDbCase):
         self.assertEqual(status, 200, j)
         status, j = s.json("POST", f"/api/water/alarms/{a['id']}/acknowledge", None, auth)
         self.assertEqual(status, 409)
+
+    def test_alarms_excel_times(self):
+        """The alarm's reading time is China time as sampled (not shifted);
+        who acknowledged it when (stored UTC, just now) is in China time."""
+        s = self.server
+        auth = {"Authorization": f"Bearer {self.token}"}
+        body = "section,time,item,value\n陶岔,2026-02-01 23:30,NH3N,3.0\n".encode()
+        self.assertEqual(s.json("POST", "/api/water/readings", body, auth)[0], 200)
+        _, alarms = s.json("GET", "/api/water/alarms?state=open")
+        a = next(x for x in alarms if x["section"] == "陶岔" and x["at"] == "2026-02-01 23:30")
+        self.assertEqual(s.json("POST", f"/api/water/alarms/{a['id']}/acknowledge", None, auth)[0], 200)
+        _, alarms = s.json("GET", "/api/water/alarms?state=acknowledged")
+        acknowledged_at = next(x for x in alarms if x["id"] == a["id"])["acknowledged_at"]
+        stored = datetime.datetime.fromisoformat(acknowledged_at.replace("Z", "+00:00"))
+        self.assertLess(abs((stored - datetime.datetime.now(datetime.timezone.utc)).total_seconds()), 60)
+        status, _, data = s.request("GET", "/api/water/export/alarms.xlsx")
+        self.assertEqual(status, 200)
+        row = next(r for r in xlsx_rows(data) if r.get("编号") == str(a["id"]))
+        self.assertEqual(row["时间"], "2026-02-01 23:30")
+        self.assertEqual(row["确认时间"], china_time(acknowledged_at))
 
 
 if __name__ == "__main__":
