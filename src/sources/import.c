@@ -258,26 +258,45 @@ static void agree(struct run *r, const struct src_import_record *a, const struct
               FIELD_NAMES[f], vb, a->line, va, what);
 }
 
-/* Compare B with the earlier row A. */
-static void check_pair(struct run *r, const struct src_import_record *a, const struct src_import_record *b) {
-  int same_ent = a->credit_code[0] && !strcmp(a->credit_code, b->credit_code);
-  int same_outlet = same_ent && !strcmp(a->outlet_code, b->outlet_code);
-  if (same_ent) {
-    agree(r, a, b, SRC_F_ENTERPRISE, a->enterprise, b->enterprise, "credit code");
-    agree(r, a, b, SRC_F_COUNTY, a->county, b->county, "credit code");
-    agree(r, a, b, SRC_F_PERMIT_NO, a->permit_no, b->permit_no, "credit code");
-  }
-  if (same_outlet) {
-    agree(r, a, b, SRC_F_OUTLET_NAME, a->outlet_name, b->outlet_name, "outlet");
-    agree(r, a, b, SRC_F_STATION_MN, a->station_mn, b->station_mn, "outlet");
-    if (a->outlet_kind != b->outlet_kind)
-      add_error(r, b->line, r->column[SRC_F_OUTLET_KIND], "outlet_kind differs from line %d's for the same outlet", a->line);
-    if (a->pollutant[0] && !strcmp(a->pollutant, b->pollutant))
+/* B uses the MN of A, another outlet: reported once per row (*SEEN). */
+static void mn_conflict(struct run *r, const struct src_import_record *a,
+                        const struct src_import_record *b, int *seen) {
+  if (*seen || !b->station_mn[0] || strcmp(a->station_mn, b->station_mn)) return;
+  *seen = 1;
+  add_error(r, b->line, r->column[SRC_F_STATION_MN], "station_mn %s belongs to another outlet (line %d)",
+            b->station_mn, a->line);
+}
+
+/* Compare row B with the valid rows before it, REC[0..N): its enterprise
+** and its outlet with the first row that names them (each disagreement
+** reported once), its pollutant and MN with every row. */
+static void check_against(struct run *r, const struct src_import_record *rec, size_t n,
+                          const struct src_import_record *b) {
+  int seen_ent = 0, seen_outlet = 0, seen_mn = 0;
+  for (size_t j = 0; j < n; j++) {
+    const struct src_import_record *a = &rec[j];
+    if (!a->line || strcmp(a->credit_code, b->credit_code)) {
+      if (a->line) mn_conflict(r, a, b, &seen_mn);
+      continue;
+    }
+    if (!seen_ent++) {
+      agree(r, a, b, SRC_F_ENTERPRISE, a->enterprise, b->enterprise, "credit code");
+      agree(r, a, b, SRC_F_COUNTY, a->county, b->county, "credit code");
+      agree(r, a, b, SRC_F_PERMIT_NO, a->permit_no, b->permit_no, "credit code");
+    }
+    if (strcmp(a->outlet_code, b->outlet_code)) {
+      mn_conflict(r, a, b, &seen_mn);
+      continue;
+    }
+    if (!seen_outlet++) {
+      agree(r, a, b, SRC_F_OUTLET_NAME, a->outlet_name, b->outlet_name, "outlet");
+      agree(r, a, b, SRC_F_STATION_MN, a->station_mn, b->station_mn, "outlet");
+      if (a->outlet_kind != b->outlet_kind)
+        add_error(r, b->line, r->column[SRC_F_OUTLET_KIND], "outlet_kind differs from line %d's for the same outlet", a->line);
+    }
+    if (!strcmp(a->pollutant, b->pollutant))
       add_error(r, b->line, r->column[SRC_F_POLLUTANT], "pollutant %s is listed for this outlet on line %d already",
                 b->pollutant, a->line);
-  } else if (b->station_mn[0] && !strcmp(a->station_mn, b->station_mn)) {
-    add_error(r, b->line, r->column[SRC_F_STATION_MN], "station_mn %s belongs to another outlet (line %d)",
-              b->station_mn, a->line);
   }
 }
 
@@ -308,8 +327,7 @@ int src_import_rows(const struct src_import_layout *l, const struct hj212_codes 
       out->records[i - 1].line = 0;   /* not compared with later rows */
       continue;
     }
-    for (size_t j = 0; j + 1 < i; j++)
-      if (out->records[j].line) check_pair(&r, &out->records[j], &out->records[i - 1]);
+    check_against(&r, out->records, i - 1, &out->records[i - 1]);
   }
   if (!out->total_errors) {
     out->n = n - 1;
