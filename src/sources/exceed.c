@@ -108,6 +108,12 @@ unsigned src_tracker_expire(struct src_tracker *t, int64_t now, struct src_event
   return 0;
 }
 
+/* Count event E as the *K-th, writing it if OUT has room for it. */
+static void emit(struct src_event *out, int max, int *k, const struct src_event *e) {
+  if (*k < max) out[*k] = *e;
+  ++*k;
+}
+
 int src_events(const struct src_period *p, size_t n, const struct src_limit *limit,
                int64_t max_gap, struct src_event *out, int max) {
   struct src_tracker t;
@@ -117,8 +123,8 @@ int src_events(const struct src_period *p, size_t n, const struct src_limit *lim
   for (size_t i = 0; i < n; i++) {
     unsigned did = src_tracker_feed(&t, limit, &p[i], &closed);
     if (did & SRC_EVENT_ORDER) return -1;
-    if ((did & SRC_EVENT_CLOSED) && k++ < max) out[k - 1] = closed;
+    if (did & SRC_EVENT_CLOSED) emit(out, max, &k, &closed);
   }
-  if (t.has_event && k++ < max) out[k - 1] = t.event;
+  if (t.has_event) emit(out, max, &k, &t.event);
   return k;
 }
