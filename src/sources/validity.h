@@ -111,7 +111,9 @@ struct src_water_day {
 /* The day [DAY_START, +86400) from the hours H (one per hour; others
 ** ignored). An hour counts only if both its concentration and its volume
 ** do. Invalid hours are left out, not substituted (HJ 75's 修约 is not
-** implemented). */
+** implemented). The same sums give a flue-gas day's load (C in mg/m3 as
+** measured, not 折算; Q the a00000-Cou volume); gas limits are judged on
+** hours (src_gas_hour), not on this mean. */
 void src_water_day(const struct src_rules *r, const struct src_water_hour *h, size_t n,
                    int64_t day_start, const struct src_window *w, size_t nw,
                    struct src_water_day *out);
@@ -146,7 +148,8 @@ struct src_capture {
   double rate;        /* percent; NAN if every hour is stopped */
 };
 
-/* H: the hourly samples (any order; one per hour, others ignored). Returns
+/* H: the hourly samples at whole hours (any order; the first of an hour
+** counts, others and samples between hours are ignored). Returns
 ** 0, or -1 if END <= START or the bounds are not whole hours. */
 int src_capture_rate(const struct src_rules *r, const struct src_sample *h, size_t n,
                      int64_t start, int64_t end, const struct src_window *w, size_t nw,
