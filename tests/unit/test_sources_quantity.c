@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "test_sources_common.h"
+#include "hj212/hj212.h"
 #include "sources/quantity.h"
 #include "sources/validity.h"
 #include "supervision/period.h"
@@ -44,7 +45,7 @@ static void test_units(void **state) {
 static void test_day_quantity(void **state) {
   (void)state;
   /* COD 40 mg/L over 24 hours of 250 m3 (6000 m3): 240000 g = 240 kg. */
-  struct src_rules r = {.day_min_valid_hours = 18, .unflagged_valid = 1};
+  struct src_rules r = sources_rules_or_die();
   struct src_water_hour h[24];
   for (int i = 0; i < 24; i++) h[i] = (struct src_water_hour){(int64_t)i * SRC_HOUR, 40, 0, 250, 0};
   struct src_water_day d;
@@ -55,6 +56,39 @@ static void test_day_quantity(void **state) {
   /* SO2 120 mg/m3 over 1e6 m3: 120 kg. */
   src_unit_kg_factor("毫克/立方米", &f);
   assert_double_equal(120 * 1e6 * f, 120, 1e-9);
+}
+
+/* Line 4 of tests/data/hj212/public_packets.txt: a real hourly upload
+** (CN 2061) of a flue-gas outlet, whose logger computed the hour's
+** quantity itself: a24088 (非甲烷总烃) Avg 0.933 mg/m3 over a00000-Cou
+** 19191.973 m3 gives 0.933 x 19191.973 x 1e-6 = 0.017906 kg, which the
+** station sent as a24088-Cou=0.018 (kg, 3 decimals). */
+static void test_real_packet_quantity(void **state) {
+  (void)state;
+  char *text = test_read_file("tests/data/hj212/public_packets.txt", NULL);
+  char *line = text;
+  for (int i = 1; i < 4; i++) line = strchr(line, '\n') + 1;
+  size_t len = (size_t)(strchr(line, '\n') - line);
+  struct hj212_codes *codes = test_hj212_codes();
+  static struct hj212_packet p;
+  /* The data segment: after "##" and the 4-digit length, before the CRC. */
+  assert_int_equal(hj212_parse(line + 6, len - 10, codes, &p), HJ212_OK);
+  const struct hj212_pollutant *nmhc = hj212_pollutant(&p, "a24088"), *flow = hj212_pollutant(&p, "a00000");
+  assert_non_null(nmhc);
+  assert_non_null(flow);
+  struct src_rules r = sources_rules_or_die();
+  struct src_gas_hour g = {0, nmhc->v[HJ212_AVG], nmhc->flag, NAN, 0};
+  struct src_mean m;
+  src_gas_hour(&r, &g, NAN, NULL, 0, &m);
+  assert_true(m.valid);
+  assert_int_equal(src_value_verdict(&r, flow->flag, 0, SRC_HOUR, NULL, 0), SRC_VALID);
+  double factor;
+  assert_int_equal(src_unit_kg_factor(nmhc->info->unit, &factor), 0);
+  double kg = m.value * flow->v[HJ212_COU] * factor;
+  assert_double_equal(kg, 0.933 * 19191.973e-6, 1e-12);
+  assert_double_equal(kg, nmhc->v[HJ212_COU], 0.0005);
+  hj212_codes_free(codes);
+  free(text);
 }
 
 static void test_year_totals(void **state) {
@@ -125,6 +159,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_units),
     cmocka_unit_test(test_day_quantity),
+    cmocka_unit_test(test_real_packet_quantity),
     cmocka_unit_test(test_year_totals),
     cmocka_unit_test(test_quota_boundaries),
     cmocka_unit_test(test_config_errors),
