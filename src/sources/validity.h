@@ -47,13 +47,13 @@ struct src_window {
   enum src_window_kind kind;
 };
 
-/* Why a value does or does not count. */
+/* Why a value does or does not count by its flag and time (the means
+** below also leave out values that are not finite, and negative volumes). */
 enum src_verdict {
   SRC_VALID = 0,
   SRC_BAD_FLAG,       /* a known flag other than N (or unflagged, if so configured) */
   SRC_UNKNOWN_FLAG,   /* a letter in no generation's table: invalid, kept by the caller */
   SRC_MARKED,         /* its period overlaps a marked window */
-  SRC_BAD_VALUE,      /* not a finite number (or a negative volume) */
 };
 
 /* The verdict on a value flagged FLAG (0: none) standing for [START,
