@@ -5,7 +5,8 @@
 ** exceeding days), through validity, the daily flow-weighted means, the
 ** day's quantity, and the exceedance events of a daily limit and of an
 ** hourly one. Prints hours/s (rows) per CPU-second of the thread, the
-** wall-clock rate beside it, and the counts as a check. The data are made
+** wall-clock rate beside it, the counts as a check, and apart the CPU per
+** value of what the receiver's hook will run (verdict + hourly events). The data are made
 ** outside the timed spans. Run from the source root (it reads data/sources/).
 */
 #include "sources/exceed.h"
@@ -67,6 +68,22 @@ static size_t make_outlet(struct src_water_hour *h, int64_t year_start) {
   return n;
 }
 
+/* The receiver's share: per hourly value, its verdict and the hourly
+** tracker, as the hook will run them on each packet. Returns events opened. */
+static long receiver_path(const struct src_rules *r, const struct src_water_hour *h, size_t n) {
+  static const struct src_limit hour_limit = {SRC_LIMIT_UPPER, 60, 0, 0};
+  struct src_tracker t;
+  struct src_event closed;
+  long opened = 0;
+  src_tracker_init(&t, r->event_max_gap);
+  for (size_t i = 0; i < n; i++) {
+    enum src_verdict v = src_value_verdict(r, h[i].c_flag, h[i].t, SRC_HOUR, NULL, 0);
+    struct src_period p = {h[i].t, SRC_HOUR, v == SRC_VALID, h[i].c};
+    opened += (src_tracker_feed(&t, &hour_limit, &p, &closed) & SRC_EVENT_OPENED) != 0;
+  }
+  return opened;
+}
+
 struct counts {
   long valid_days, day_events, hour_events;
   double kg;
@@ -115,8 +132,8 @@ int main(void) {
   if (!h) return 1;
   int64_t year_start = (int64_t)20454 * SRC_DAY;   /* 2026-01-01 */
   struct counts c = {0};
-  double cpu = 0, wall = 0;
-  long rows = 0;
+  double cpu = 0, wall = 0, cpu_rx = 0;
+  long rows = 0, opened_rx = 0;
   for (int o = 0; o < OUTLETS; o++) {
     size_t n = make_outlet(h, year_start);
     double c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), w0 = clock_s(CLOCK_MONOTONIC);
@@ -124,6 +141,9 @@ int main(void) {
     cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
     wall += clock_s(CLOCK_MONOTONIC) - w0;
     rows += (long)n;
+    c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    opened_rx += receiver_path(&r, h, n);
+    cpu_rx += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
   }
   free(h);
   printf("sources: %d outlets x %d days hourly: %ld hours in %.3f s CPU (%.3f s wall)\n",
@@ -132,5 +152,7 @@ int main(void) {
          rows / wall / 1e6, cpu / rows * 1e9);
   printf("  check: %ld valid days of %d, %ld daily and %ld hourly exceedance events, %.0f t COD\n",
          c.valid_days, OUTLETS * DAYS, c.day_events, c.hour_events, c.kg / 1000);
+  printf("  receiver's share (verdict + hourly events): %.1f ns per value, %ld events\n",
+         cpu_rx / rows * 1e9, opened_rx);
   return 0;
 }

@@ -53,7 +53,7 @@ static int parse_1a(const char *text, struct gb18918_item *it) {
 static int load_table(struct gb18918 *s, const char *csv, size_t len, char *err, size_t errlen) {
   struct csv_reader c;
   csv_init(&c, csv, len);
-  int rc = 0, got;
+  int rc = 0, got = 0;
   if (csv_next(&c) != 1) rc = errorf(err, errlen, TABLE_NAME ": no header");
   int code = csv_column(&c, "code"), lim = csv_column(&c, "limit_1A");
   if (!rc && (code < 0 || lim < 0)) rc = errorf(err, errlen, TABLE_NAME ": header needs code, limit_1A");
@@ -103,7 +103,7 @@ static int load_items(struct gb18918 *s, const char *csv, size_t len, char *err,
   struct csv_reader c;
   struct item_columns k;
   csv_init(&c, csv, len);
-  int rc = 0, got;
+  int rc = 0, got = 0;
   if (csv_next(&c) != 1) rc = errorf(err, errlen, ITEMS_NAME ": no header");
   k = (struct item_columns){csv_column(&c, "code"), csv_column(&c, "hj212_code"),
                             csv_column(&c, "cold_at_or_below_c"), csv_column(&c, "built_before"),

@@ -64,9 +64,9 @@ static int flag_row(struct csv_reader *c, const struct flag_columns *k, struct s
 
 static int load_flags(struct src_rules *r, const char *csv, size_t len, char *err, size_t errlen) {
   struct csv_reader c;
-  struct flag_columns k;
+  struct flag_columns k = {-1, -1, -1, -1};
   csv_init(&c, csv, len);
-  int rc = flag_header(&c, &k, err, errlen), got;
+  int rc = flag_header(&c, &k, err, errlen), got = 0;
   while (!rc && (got = csv_next(&c)) == 1) rc = flag_row(&c, &k, r, err, errlen);
   if (!rc && got < 0) rc = errorf(err, errlen, FLAGS_NAME ": %s", c.error);
   csv_clear(&c);
@@ -87,7 +87,7 @@ static int load_validity(struct src_rules *r, const char *text, char *err, size_
   json_error_t je;
   json_t *root = json_loads(text ? text : "", JSON_REJECT_DUPLICATES, &je);
   if (!root) return errorf(err, errlen, VALIDITY_NAME ": line %d: %s", je.line, je.text);
-  long long minutes, hours, gap;
+  long long minutes = 0, hours = 0, gap = 0;
   json_t *unflagged = json_object_get(root, "unflagged_valid");
   int rc = json_int(root, "hour_min_valid_minutes", 1, 60, &minutes, err, errlen) ||
            json_int(root, "day_min_valid_hours", 1, 24, &hours, err, errlen) ||
