@@ -91,7 +91,6 @@ struct run {
   const struct src_import_row *header;
   int column[SRC_F_COUNT];      /* 0-based index of each field in the file */
   struct src_import_result *out;
-  int oom;
 };
 
 static void add_error(struct run *r, int line, int column, const char *fmt, ...) {
@@ -319,8 +318,8 @@ int src_import_rows(const struct src_import_layout *l, const struct hj212_codes 
     return -1;
   }
   read_header(&r);
-  if (out->total_errors) goto refuse;
-  for (size_t i = 1; i < n; i++) {
+  int header_ok = !out->total_errors;
+  for (size_t i = 1; header_ok && i < n; i++) {
     size_t before = out->total_errors;
     read_row(&r, &rows[i], &out->records[i - 1]);
     if (out->total_errors != before) {
@@ -333,7 +332,6 @@ int src_import_rows(const struct src_import_layout *l, const struct hj212_codes 
     out->n = n - 1;
     return 0;
   }
-refuse:
   free(out->records);
   out->records = NULL;
   return -1;
