@@ -50,6 +50,12 @@ static int parse_1a(const char *text, struct gb18918_item *it) {
   return 0;
 }
 
+static int find_code(const struct gb18918 *s, const char *code) {
+  for (int i = 0; i < s->n; i++)
+    if (!strcmp(s->item[i].code, code)) return i;
+  return -1;
+}
+
 static int load_table(struct gb18918 *s, const char *csv, size_t len, char *err, size_t errlen) {
   struct csv_reader c;
   csv_init(&c, csv, len);
@@ -63,6 +69,7 @@ static int load_table(struct gb18918 *s, const char *csv, size_t len, char *err,
     if (c.nfields <= code || c.nfields <= lim) rc = errorf(err, errlen, TABLE_NAME ": line %d: too few fields", c.line);
     else if (s->n == GB18918_MAX_ITEMS) rc = errorf(err, errlen, TABLE_NAME ": line %d: too many items", c.line);
     else if (copy_code(it.code, sizeof it.code, c.fields[code])) rc = errorf(err, errlen, TABLE_NAME ": line %d: code", c.line);
+    else if (find_code(s, it.code) >= 0) rc = errorf(err, errlen, TABLE_NAME ": line %d: a second row for %s", c.line, it.code);
     else if (parse_1a(c.fields[lim], &it))
       rc = errorf(err, errlen, TABLE_NAME ": line %d: limit_1A '%s' is not a limit", c.line, c.fields[lim]);
     else s->item[s->n++] = it;
@@ -70,12 +77,6 @@ static int load_table(struct gb18918 *s, const char *csv, size_t len, char *err,
   if (!rc && got < 0) rc = errorf(err, errlen, TABLE_NAME ": %s", c.error);
   csv_clear(&c);
   return rc;
-}
-
-static int find_code(const struct gb18918 *s, const char *code) {
-  for (int i = 0; i < s->n; i++)
-    if (!strcmp(s->item[i].code, code)) return i;
-  return -1;
 }
 
 struct item_columns { int code, hj212, cold, before, early; };
@@ -86,6 +87,7 @@ static int item_row(struct gb18918 *s, const struct csv_reader *c, const struct 
   int i = find_code(s, c->fields[k->code]);
   if (i < 0) return errorf(err, errlen, ITEMS_NAME ": line %d: code %s is not in " TABLE_NAME, c->line, c->fields[k->code]);
   struct gb18918_item *it = &s->item[i];
+  if (it->hj212[0]) return errorf(err, errlen, ITEMS_NAME ": line %d: a second row for %s", c->line, it->code);
   if (copy_code(it->hj212, sizeof it->hj212, c->fields[k->hj212]))
     return errorf(err, errlen, ITEMS_NAME ": line %d: hj212_code", c->line);
   const char *cold = c->fields[k->cold], *before = c->fields[k->before], *early = c->fields[k->early];

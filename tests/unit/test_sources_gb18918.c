@@ -201,6 +201,7 @@ static void test_load_errors(void **state) {
   expect_load_error("code,limit_1A\nCOD,fifty\n", ITEMS, "line 2: limit_1A 'fifty'");
   expect_load_error("code,limit_1A\nNH3N,5(8\n", ITEMS, "line 2: limit_1A '5(8'");
   expect_load_error("code,limit_1A\nNH3N,5(x)\n", ITEMS, "line 2");
+  expect_load_error("code,limit_1A\nCOD,50\nCOD,60\n", ITEMS, "line 3: a second row for COD");
   /* The items table: an unknown code, a missing row, conditions that do
   ** not fit the limit. */
   expect_load_error(TABLE, "code,hj212_code\n", "header needs");
@@ -208,6 +209,8 @@ static void test_load_errors(void **state) {
   expect_load_error(TABLE, items, "line 2: code XX is not in");
   snprintf(items, sizeof items, "%sCOD,w01018,,,,s\n", hdr);
   expect_load_error(TABLE, items, "no row for BOD5");
+  snprintf(items, sizeof items, "%sCOD,w01018,,,,s\nCOD,w01018,,,,s\n", hdr);
+  expect_load_error(TABLE, items, "line 3: a second row for COD");
   expect_load_error("code,limit_1A\nCOD,50\n", "code,hj212_code,cold_at_or_below_c,built_before,limit_1A_before\nCOD,w01018,12,,\n", "cold_at_or_below_c");
   expect_load_error("code,limit_1A\nNH3N,5(8)\n", "code,hj212_code,cold_at_or_below_c,built_before,limit_1A_before\nNH3N,w21003,,,\n", "cold_at_or_below_c");
   expect_load_error("code,limit_1A\nTP,0.5\n", "code,hj212_code,cold_at_or_below_c,built_before,limit_1A_before\nTP,w21011,,2006-01-01,\n", "go together");
