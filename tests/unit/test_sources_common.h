@@ -37,8 +37,8 @@ static inline struct src_rules sources_rules_or_die(void) {
   return r;
 }
 
-/* Seconds of YYYY-MM-DD HH:00 read as UTC (days from 1970 by hand-free
-** arithmetic: the test dates are given as day numbers). */
+/* The time of hour HOUR of day DAY (days since 1970-01-01), read as UTC
+** as the core reads the stations' DataTime. */
 #define SRC_T(day, hour) ((int64_t)(day) * SRC_DAY + (int64_t)(hour) * SRC_HOUR)
 
 #endif
