@@ -40,6 +40,10 @@ struct geo_error {
   char reason[256];
 };
 
+/* Whether V is a latitude (LAT) or a longitude in decimal degrees:
+** -90..90, -180..180. */
+int geo_degrees_ok(int lat, double v);
+
 /* "river", "reservoir", "zone" into *KIND; -1 for any other word. */
 int geo_kind_parse(const char *word, enum geo_kind *kind);
 const char *geo_kind_name(enum geo_kind kind);

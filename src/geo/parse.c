@@ -23,6 +23,11 @@ int geo_kind_parse(const char *word, enum geo_kind *kind) {
 
 const char *geo_kind_name(enum geo_kind kind) { return KIND_NAMES[kind]; }
 
+int geo_degrees_ok(int lat, double v) {
+  double limit = lat ? 90 : 180;
+  return v >= -limit && v <= limit;
+}
+
 static int fail(struct geo_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct geo_error *err, const char *fmt, ...) {
   va_list ap;
@@ -47,8 +52,8 @@ static int check_position(const json_t *p, const char *path, struct geo_error *e
     if (!json_is_number(json_array_get(p, i)))
       return fail(err, "%s: a position holds numbers only", path);
   double lon = json_number_value(json_array_get(p, 0)), lat = json_number_value(json_array_get(p, 1));
-  if (lon < -180 || lon > 180) return fail(err, "%s: longitude %g out of range -180..180", path, lon);
-  if (lat < -90 || lat > 90) return fail(err, "%s: latitude %g out of range -90..90", path, lat);
+  if (!geo_degrees_ok(0, lon)) return fail(err, "%s: longitude %g out of range -180..180", path, lon);
+  if (!geo_degrees_ok(1, lat)) return fail(err, "%s: latitude %g out of range -90..90", path, lat);
   return 0;
 }
 

@@ -21,3 +21,13 @@ CREATE TABLE geo_feature (
   imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
   UNIQUE (kind, name)
 ) STRICT;
+
+-- Which station feeds which section: a station's MN listed in the
+-- section's stations column (separated by spaces, commas, semicolons or
+-- tabs, as the receiver reads it: src/hj212/feed.c). The one place the
+-- pages' links in both directions come from.
+CREATE VIEW station_section AS
+SELECT t.id AS station_id, w.id AS section_id
+FROM water_section w JOIN hj212_station t
+  ON instr(' ' || replace(replace(replace(w.stations, ',', ' '), ';', ' '), char(9), ' ') || ' ',
+           ' ' || t.mn || ' ') > 0;
