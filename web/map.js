@@ -20,6 +20,7 @@
 // lines:    features of GET /api/geo [{ kind, name, geometry }]: rivers as
 //           lines, reservoirs and zones as their outlines
 // legend:   [{ color, label }] shown under the map
+// note:     a line of text under the legend (what the map leaves out)
 import { esc, loadECharts, loadScript } from './ui.js';
 import { t } from './i18n.js';
 
@@ -117,7 +118,7 @@ export async function mountMap(el, opts = {}) {
   const echarts = await loadCityMap();
   disposeDetached();
   el.classList.add('city-map');
-  el.innerHTML = `<div class="city-map-canvas" role="img" aria-label="${esc(t('map.label'))}"></div><p class="map-legend"></p>`;
+  el.innerHTML = `<div class="city-map-canvas" role="img" aria-label="${esc(t('map.label'))}"></div><p class="map-legend"></p><p class="hint map-note"></p>`;
   const canvas = el.firstElementChild;
   const chart = echarts.init(canvas);
   const names = echarts.getMap(CITY_MAP).geoJSON.features.map((f) => f.properties.name);
@@ -126,6 +127,7 @@ export async function mountMap(el, opts = {}) {
     current = { ...current, ...next };
     chart.setOption(mapOption(names, current), true);
     drawLegend(el.querySelector('.map-legend'), current.legend || []);
+    el.querySelector('.map-note').textContent = current.note || '';
   };
   update({});
   chart.on('click', (params) => {

@@ -61,8 +61,7 @@ function shareLegend() {
 export async function mountSectionsMap(box, overview, { colours, classText }) {
   box.innerHTML = `<div class="map-head"><h2>${t('map.sections')}</h2>
     <label>${t('map.colour_by')} <select id="map-indicator">${Object.keys(INDICATORS).map((k) =>
-      `<option value="${k}">${t(`map.by.${k}`)}</option>`).join('')}</select></label></div><div id="sections-map"></div>
-    <p class="hint" id="map-unplaced"></p>`;
+      `<option value="${k}">${t(`map.by.${k}`)}</option>`).join('')}</select></label></div><div id="sections-map"></div>`;
   const [lines, alarmed] = await Promise.all([mapLines(), alarmedSections()]);
   const points = overview.sections.map((s) => {
     const cls = s.month_result?.class || 0;
@@ -70,13 +69,18 @@ export async function mountSectionsMap(box, overview, { colours, classText }) {
       href: `/water/sections/${s.id}`,
       detail: `${s.river} · ${cls ? classText(cls) : t('water.no_data')}${alarmed.has(s.id) ? ` · ${t('map.alarm')}` : ''}` };
   });
-  const unplaced = points.filter((p) => p.lon == null || p.lat == null).length;
-  box.querySelector('#map-unplaced').textContent = unplaced ? t('map.unplaced', { n: unplaced }) : '';
   const select = box.querySelector('#map-indicator');
   const counties = () => INDICATORS[select.value](overview);
-  const map = await mountMap(box.querySelector('#sections-map'), { points, lines, counties: await counties(), legend: shareLegend() });
+  const map = await mountMap(box.querySelector('#sections-map'), { points, lines, counties: await counties(),
+    legend: shareLegend(), note: unplacedNote(points, 'map.unplaced') });
   select.addEventListener('change', async () => map.update({ counties: await counties() }));
   return map;
+}
+
+// "N are not on the map" for POINTS without coordinates (WORD says what), or ''.
+function unplacedNote(points, word) {
+  const n = points.filter((p) => p.lon == null || p.lat == null).length;
+  return n ? t(word, { n }) : '';
 }
 
 // A station's place: its own coordinates, else its section's (marked).
@@ -108,8 +112,11 @@ function stateLegend() {
 // handle's refresh(list) redraws the dots with a newer list.
 export async function mountStationsMap(el, list) {
   const [lines, points] = await Promise.all([mapLines(), stationPoints(list)]);
-  const map = await mountMap(el, { points, lines, legend: stateLegend() });
-  map.refresh = async (next) => map.update({ points: await stationPoints(next) });
+  const map = await mountMap(el, { points, lines, legend: stateLegend(), note: unplacedNote(points, 'map.unplaced_stations') });
+  map.refresh = async (next) => {
+    const now = await stationPoints(next);
+    map.update({ points: now, note: unplacedNote(now, 'map.unplaced_stations') });
+  };
   return map;
 }
 

@@ -10,22 +10,22 @@
 #include "util/cli.h"
 #include "util/file.h"
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: qingshui geo import [--db PATH] [--kind river|reservoir|zone]\n"
+    "usage: qingshui geo import [--db PATH] [--kind river|reservoir|zone] [--encoding NAME]\n"
     "                           [--name-property P] [--code-property P] FILE.geojson\n"
     "  imports the features of a GeoJSON FeatureCollection (LineString, MultiLineString,\n"
     "  Polygon, MultiPolygon; a zone only areas) for the map: the name from property P\n"
     "  (default name), the code from P (default code, optional). A feature of the same\n"
     "  kind and name is replaced. A bad file is refused with the feature's index and\n"
-    "  the reason, and nothing is imported. KIND defaults to river.\n";
+    "  the reason, and nothing is imported. KIND defaults to river. The encoding (UTF-8,\n"
+    "  GB18030 as some GIS tools write, UTF-16 with a BOM) is detected unless given.\n";
 
 struct geo_opts {
-  const char *db, *file;
+  const char *db, *file, *encoding;
   struct geo_options parse;
 };
 
@@ -34,7 +34,8 @@ static int parse_opts(int argc, char **argv, struct geo_opts *o) {
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},        {"kind", required_argument, NULL, 'k'},
       {"name-property", required_argument, NULL, 'n'}, {"code-property", required_argument, NULL, 'c'},
-      {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+      {"encoding", required_argument, NULL, 'e'},  {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   *o = (struct geo_opts){.parse = {GEO_RIVER, "name", "code"}};
   int c;
   optind = 1;
@@ -49,6 +50,7 @@ static int parse_opts(int argc, char **argv, struct geo_opts *o) {
       break;
     case 'n': o->parse.name_property = optarg; break;
     case 'c': o->parse.code_property = optarg; break;
+    case 'e': o->encoding = optarg; break;
     case 'h': fputs(usage_text, stdout); return 1;
     default: fputs(usage_text, stderr); return -1;
     }
@@ -58,10 +60,13 @@ static int parse_opts(int argc, char **argv, struct geo_opts *o) {
   return 0;
 }
 
-/* The row of KIND and NAME as JSON text (malloc'd), or NULL if none. */
+/* The row of KIND and NAME for the audit log, as JSON text (malloc'd), or
+** NULL if none: the geometry by its type and size, not whole (a river's
+** can be megabytes; the table has it). */
 static char *stored_row(sqlite3 *db, const char *kind, const char *name) {
   sqlite3_stmt *st = db_prepare_bind(db, NULL, 0,
-      "SELECT json_object('id', id, 'code', code, 'geometry', geometry, 'source', source) "
+      "SELECT json_object('id', id, 'kind', kind, 'name', name, 'code', code, "
+      "'geometry_type', geometry ->> 'type', 'geometry_bytes', length(geometry), 'source', source) "
       "FROM geo_feature WHERE kind = ? AND name = ?", "ss", kind, name);
   char *row = st && sqlite3_step(st) == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
   sqlite3_finalize(st);
@@ -86,19 +91,14 @@ static int store_feature(sqlite3 *db, enum geo_kind kind, const struct geo_featu
     snprintf(err, errlen, "%s: %s", f->name, sqlite3_errmsg(db));
   sqlite3_finalize(st);
   int rc = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
-  if (rc == 1) {
-    json_t *after = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", k, "name", f->name, "code", f->code,
-                              "geometry", f->geometry, "source", source);
-    char *after_text = json_dumps(after, JSON_COMPACT);
-    json_decref(after);
-    if (db_audit(db, cli_actor(), before ? "geo.replace" : "geo.import", "geo_feature", id, before,
-                 after_text) != SQLITE_OK) {
-      snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
-      rc = -1;
-    }
-    free(after_text);
+  char *after = rc == 1 ? stored_row(db, k, f->name) : NULL;
+  if (rc == 1 && db_audit(db, cli_actor(), before ? "geo.replace" : "geo.import", "geo_feature", id,
+                          before, after) != SQLITE_OK) {
+    snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
+    rc = -1;
   }
   free(before);
+  free(after);
   return rc;
 }
 
@@ -130,7 +130,7 @@ static int import_main(int argc, char **argv) {
   if (r) return r > 0 ? EXIT_OK : EXIT_USAGE;
   char err[600];
   size_t len;
-  char *text = file_read_text(o.file, "UTF-8", GEO_FILE_MAX, &len, err, sizeof err);
+  char *text = file_read_text(o.file, o.encoding, GEO_FILE_MAX, &len, err, sizeof err);
   if (!text) { cli_error("geo import: %s: %s", o.file, err); return EXIT_FAILED; }
   struct geo_features fs;
   struct geo_error gerr;

@@ -26,6 +26,8 @@ before(async () => {
   database.run(['station', 'add', '--mn', 'SIM0001_000001', '--password', 'pw-123456', '--st', '21',
     '--name', '羊尾自动站', '--lon', '110.14', '--lat', '32.85']);
   database.run(['station', 'add', '--mn', 'SIM0001_000002', '--password', 'pw-123456', '--st', '21', '--name', '陈家坡自动站']);
+  // and an outlet that is nowhere
+  database.run(['station', 'add', '--mn', 'QUIET_01', '--password', 'pw-123456', '--st', '32', '--name', '静默排口', '--kind', 'outlet']);
   const river = join(database.dir, 'rivers.geojson');
   writeFileSync(river, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '神定河' },
     geometry: { type: 'LineString', coordinates: [[110.78, 32.60], [110.77, 32.70], [110.76, 32.81]] } }] }));
@@ -137,11 +139,17 @@ for (const viewport of VIEWPORTS) {
     assert.deepEqual(byName['陈家坡自动站'].value, [110.58, 32.84], 'placed at 陈家坡');
     // no packet ever came: offline, or alarmed where the section has an open alarm
     for (const p of s.points) assert.ok(['#7f8c8d', '#c0392b'].includes(p.color), p.color);
+    assert.equal(await page.locator('#stations-map .map-note').innerText(), '1 个监测站既无坐标也未服务有坐标的断面，未在图上标出');
     await page.locator('#stations-map').screenshot({ path: join(output, `map-stations-${viewport.width}.png`) });
     await clickPoint(page, '#stations-map', '陈家坡自动站');
     await page.waitForSelector('#station-serves');
     assert.equal(await page.locator('h1').innerText(), '陈家坡自动站');
     assert.equal(await page.locator('#station-serves a.serves').innerText(), '陈家坡');
+    await page.click('#lang-toggle');
+    await page.waitForFunction(() => document.getElementById('station-serves')?.innerText.startsWith('Serves: '));
+    await page.goBack();
+    await ready(page, '/stations');
+    assert.match(await page.locator('#stations-map .map-legend').innerText(), /Online[\s\S]*Offline[\s\S]*Open alarm/);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -50,6 +50,15 @@ class GeoImportCase(TempDbCase):
         self.assertIn("0 new or changed", again.stdout)
         self.assertEqual(self.rows("SELECT action, count(*) FROM audit_log WHERE entity = 'geo_feature' "
                                    "GROUP BY action"), [("geo.import", 2)])
+        moved = dict(RIVER, geometry={"type": "LineString", "coordinates": [[110.71, 32.60], [110.83, 32.80]]})
+        with open(path, "w", encoding="gb18030") as f:     # as some GIS tools write Chinese
+            f.write(collection(moved, RESERVOIR))
+        r = self.geo("--kind", "reservoir", "--name-property", "名称", "--code-property", "编码", path)
+        self.assertIn("2 reservoir features, 1 new or changed", r.stdout)
+        (before, after), = self.rows("SELECT before, after FROM audit_log WHERE action = 'geo.replace'")
+        self.assertEqual(json.loads(before)["geometry_bytes"], len(json.dumps(RIVER["geometry"], separators=(",", ":"))))
+        self.assertEqual(json.loads(after)["geometry_bytes"], len(json.dumps(moved["geometry"], separators=(",", ":"))))
+        self.assertEqual(json.loads(after)["name"], "神定河")
         srv = Server(self.db)
         try:
             status, body = srv.json("GET", "/api/geo")
@@ -58,7 +67,7 @@ class GeoImportCase(TempDbCase):
             self.assertEqual(set(byname), {"神定河", "丹江口水库"})
             self.assertEqual(byname["神定河"]["code"], "HB-SDH")
             self.assertEqual(byname["神定河"]["kind"], "reservoir")
-            self.assertEqual(byname["神定河"]["geometry"], RIVER["geometry"])
+            self.assertEqual(byname["神定河"]["geometry"], moved["geometry"])
             self.assertEqual(byname["丹江口水库"]["geometry"]["type"], "Polygon")
             status, body = srv.json("GET", "/api/geo?kind=zone")
             self.assertEqual((status, body["features"]), (200, []))
