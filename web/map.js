@@ -12,7 +12,7 @@
 //   const map = await mountMap(el, { points, counties, lines, legend, onClick });
 //   map.update({ points });  map.chart  (the ECharts instance)
 //
-// points:   [{ id, name, lon, lat, color, alarm, detail, href }]: drawn as
+// points:   [{ name, lon, lat, color, alarm, detail, href }]: drawn as
 //           dots of COLOR (a red ring when ALARM); a click calls onClick(point),
 //           by default it follows HREF through the router
 // counties: [{ name, color, detail }]: the divisions of that name filled with
@@ -53,9 +53,10 @@ function lineData(lines) {
   })));
 }
 
+// The points that have a place; each datum keeps its point's index K.
 function pointData(points) {
-  return points.filter((p) => Number.isFinite(p.lon) && Number.isFinite(p.lat)).map((p) => ({
-    name: p.name, value: [p.lon, p.lat], id: p.id, href: p.href, detail: p.detail || '',
+  return points.map((p, k) => ({ p, k })).filter(({ p }) => Number.isFinite(p.lon) && Number.isFinite(p.lat)).map(({ p, k }) => ({
+    name: p.name, value: [p.lon, p.lat], k, href: p.href, detail: p.detail || '',
     symbolSize: p.alarm ? 16 : 12,
     itemStyle: { color: p.color, borderColor: p.alarm ? ALARM_RING : '#ffffff', borderWidth: p.alarm ? 3 : 1 },
   }));
@@ -75,7 +76,8 @@ export function mapOption(names, { points = [], counties = [], lines = [] }) {
     animation: false,
     tooltip: { trigger: 'item', formatter: tooltip, confine: true },
     geo: {
-      map: CITY_MAP, roam: true, scaleLimit: { min: 0.8, max: 12 }, layoutCenter: ['50%', '50%'], layoutSize: '96%',
+      // pan and zoom with a mouse; on a touch screen a drag scrolls the page
+      map: CITY_MAP, roam: !window.matchMedia('(pointer: coarse)').matches, scaleLimit: { min: 0.8, max: 12 }, layoutCenter: ['50%', '50%'], layoutSize: '96%',
       label: { show: true, fontSize: 10, color: '#334' },
       itemStyle: { areaColor: '#eef3f1', borderColor: '#7d948b', borderWidth: 1 },
       emphasis: { label: { show: true }, itemStyle: { areaColor: '#d9e6e1' } },
@@ -83,7 +85,7 @@ export function mapOption(names, { points = [], counties = [], lines = [] }) {
     },
     series: [
       { id: 'counties', type: 'map', geoIndex: 0, data: names.map((name) => ({ name, detail: byName.get(name)?.detail || '' })) },
-      { id: 'lines', type: 'lines', coordinateSystem: 'geo', polyline: true, silent: false, zlevel: 1, data: lineData(lines) },
+      { id: 'lines', type: 'lines', coordinateSystem: 'geo', polyline: true, zlevel: 1, data: lineData(lines) },
       { id: 'points', type: 'scatter', coordinateSystem: 'geo', zlevel: 2, data: pointData(points) },
     ],
   };
@@ -132,8 +134,7 @@ export async function mountMap(el, opts = {}) {
   update({});
   chart.on('click', (params) => {
     if (params.seriesId !== 'points') return;
-    const point = (current.points || []).find((p) => p.id === params.data.id);
-    if (current.onClick) current.onClick(point);
+    if (current.onClick) current.onClick(current.points[params.data.k]);
     else if (params.data.href) followLink(params.data.href);
   });
   const resize = new ResizeObserver(() => chart.resize());

@@ -65,7 +65,7 @@ export async function mountSectionsMap(box, overview, { colours, classText }) {
   const [lines, alarmed] = await Promise.all([mapLines(), alarmedSections()]);
   const points = overview.sections.map((s) => {
     const cls = s.month_result?.class || 0;
-    return { id: s.id, name: s.name, lon: s.lon, lat: s.lat, color: colours[cls], alarm: alarmed.has(s.id),
+    return { name: s.name, lon: s.lon, lat: s.lat, color: colours[cls], alarm: alarmed.has(s.id),
       href: `/water/sections/${s.id}`,
       detail: `${s.river} · ${cls ? classText(cls) : t('water.no_data')}${alarmed.has(s.id) ? ` · ${t('map.alarm')}` : ''}` };
   });
@@ -98,7 +98,7 @@ async function stationPoints(list) {
     const state = alarm ? 'alarm' : s.online ? 'online' : 'offline';
     const detail = [t(s.online ? 'stations.online' : 'stations.offline'), alarm ? t('map.alarm') : '',
       place.borrowed ? t('map.place_of_section') : ''].filter(Boolean).join(' · ');
-    return { id: s.id, name: s.name, lon: place.lon, lat: place.lat, color: STATE_COLOURS[state], alarm,
+    return { name: s.name, lon: place.lon, lat: place.lat, color: STATE_COLOURS[state], alarm,
       href: `/stations/${s.id}`, detail };
   });
 }

@@ -15,7 +15,8 @@ import { output, makeDatabase, startServer, launchBrowser, ready, signIn } from 
 
 const env = { ...process.env, QINGSHUI_PWHASH: 'min' };
 const COUNTIES = ['丹江口市', '张湾区', '房县', '竹山县', '竹溪县', '茅箭区', '郧西县', '郧阳区'];
-const VIEWPORTS = [{ width: 1366, height: 900 }, { width: 390, height: 844 }];
+// a desk with a mouse, a phone with a touch screen (the map does not pan there)
+const VIEWPORTS = [{ width: 1366, height: 900 }, { width: 390, height: 844, touch: true }];
 let database, server, base, browser, adminPassword;
 
 before(async () => {
@@ -54,7 +55,7 @@ function mapState(page, selector) {
     const numeric = numbers.length > 1000 && numbers.every((x) => Number.isFinite(x));
     const lons = numbers.filter((_, i) => i % 2 === 0);
     return {
-      map: o.geo[0].map, counties: series('counties').map((c) => c.name).sort(), details: series('counties').map((c) => c.detail),
+      map: o.geo[0].map, roam: o.geo[0].roam, counties: series('counties').map((c) => c.name).sort(), details: series('counties').map((c) => c.detail),
       regions: o.geo[0].regions.map((r) => r.name), lines: series('lines').map((l) => l.name),
       points: series('points').map((p) => ({ name: p.name, value: p.value, href: p.href, color: p.itemStyle.color })),
       numeric, lonRange: [Math.min(...lons), Math.max(...lons)],
@@ -76,7 +77,8 @@ async function clickPoint(page, selector, name) {
 }
 
 async function newPage(viewport) {
-  const context = await browser.newContext({ viewport, timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height },
+    hasTouch: !!viewport.touch, isMobile: !!viewport.touch, timezoneId: 'Asia/Shanghai' });
   await context.clock.setFixedTime(new Date('2025-11-20T10:00:00+08:00'));
   const page = await context.newPage();
   const errors = [];
@@ -93,6 +95,7 @@ for (const viewport of VIEWPORTS) {
     await ready(page, '/water');
     const s = await mapState(page, '#water-map');
     assert.equal(s.map, '十堰');
+    assert.equal(s.roam, !viewport.touch);
     assert.deepEqual(s.counties, [...COUNTIES].sort());
     assert.ok(s.numeric, 'the compressed county outlines are decoded into numbers');
     assert.ok(s.lonRange[0] > 109.4 && s.lonRange[1] < 111.7, `Shiyan's longitudes, not ${s.lonRange}`);
