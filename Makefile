@@ -26,32 +26,42 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(NINJA_JOBS)
 
-# The demo database: the plan, and the water demo (real 2025-11 readings of
+# The demo database: the plan, the water demo (real 2025-11 readings of
 # Shiyan's automatic stations, synthetic history, demo targets; see
-# data/water/README.md). Re-running changes nothing.
+# data/water/README.md), the simulated stations named after the sections
+# they feed, then `qingshui demo`: demo accounts, this year's tasks with
+# their reports, notices and completions, and SYNTHETIC water readings up
+# to yesterday (all relative to today; DEMO_TODAY=YYYY-MM-DD tells it for
+# another day). Re-running adds nothing that is there.
+DEMO_STATIONS ?= 24
+DEMO_TODAY    ?=
 demo: build
 	./$(BUILD)/qingshui init --db $(DB)
 	./$(BUILD)/qingshui plan import --db $(DB) data/plans/shiyan-plan-2018-8.txt
 	./$(BUILD)/qingshui water sections --db $(DB) data/water/sections_demo.csv
 	./$(BUILD)/qingshui water import --db $(DB) data/water/readings_synthetic_2024-2025.csv
 	./$(BUILD)/qingshui water import --db $(DB) data/water/readings_2025-11.csv
+	./$(BUILD)/qingshui simulate --db $(DB) --stations $(DEMO_STATIONS) --register-only
+	./$(BUILD)/qingshui demo --db $(DB) $(if $(DEMO_TODAY),--today $(DEMO_TODAY))
 
-# Serve the demo, with 16 simulated monitoring stations reporting to the
+# Serve the demo, with the simulated monitoring stations (16 river sections,
+# each feeding the section its name says, and 8 outlets) reporting to the
 # HJ 212 receiver every 30 s (stopped with the server).
 run: demo
-	./$(BUILD)/qingshui simulate --db $(DB) --stations 16 --register-only --target 127.0.0.1:$(HJ212_PORT)
 	@echo
 	@echo "qingshui is starting on http://$(LISTEN)"
 	@echo "  the plan:            http://$(LISTEN)/"
-	@echo "  units:               http://$(LISTEN)/units"
 	@echo "  responsibility map:  http://$(LISTEN)/matrix"
 	@echo "  water quality:       http://$(LISTEN)/water"
-	@echo "  monitoring stations: http://$(LISTEN)/stations (16 simulated stations on HJ 212 port $(HJ212_PORT))"
-	@echo "  sign in:             http://$(LISTEN)/login as 'admin' with the password in $(DB).admin-password"
-	@echo "                       (add accounts: echo PASSWORD | ./$(BUILD)/qingshui user add LOGIN --role unit --unit 市环保局 --db $(DB))"
+	@echo "  monitoring stations: http://$(LISTEN)/stations ($(DEMO_STATIONS) simulated stations on HJ 212 port $(HJ212_PORT))"
+	@echo "  sign in at http://$(LISTEN)/login as (password in the file beside each):"
+	@echo "    admin    the leading-group office (tasks, reviews, notices, accounts)  $(DB).admin-password"
+	@echo "    leader   a city leader (dashboard, assessment, everything read-only)   $(DB).leader-password"
+	@echo "    sthjj    a city department, 市环保局 (today 市生态环境局): its tasks, reports $(DB).sthjj-password"
+	@echo "    djk      a county, 丹江口市人民政府: its tasks, reports, replies to notices $(DB).djk-password"
 	@echo "  API token:           $(DB).admin-token (send as 'Authorization: Bearer TOKEN')"
 	@echo "Stop with Ctrl-C."
-	@./$(BUILD)/qingshui simulate --stations 16 --interval 30 --progress 0 \
+	@./$(BUILD)/qingshui simulate --stations $(DEMO_STATIONS) --interval 30 --progress 0 \
 	    --target 127.0.0.1:$(HJ212_PORT) > /dev/null & sim=$$!; \
 	  trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	  ./$(BUILD)/qingshui serve --db $(DB) --listen $(LISTEN) --hj212 127.0.0.1:$(HJ212_PORT)

@@ -4,10 +4,12 @@
 ** table of its subcommands. Each capability's subcommands live in its own
 ** folder under src/.
 */
+#include "air/cmd.h"
 #include "auth/account.h"
 #include "auth/cli.h"
 #include "auth/token.h"
 #include "db/db.h"
+#include "demo/demo.h"
 #include "geo/cli.h"
 #include "hj212/simulate.h"
 #include "hj212/station.h"
@@ -21,7 +23,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #ifndef QS_VERSION
@@ -39,33 +40,17 @@ static const char init_usage[] =
   "Safe to run again: an existing database keeps its data and takes the\n"
   "renames of data/plan/unit_renames.csv it does not have yet.\n";
 
-/* Write SECRET to DB_PATH + SUFFIX, readable by its owner only. */
-static int save_secret(const char *db_path, const char *suffix, const char *what,
-                       const char *secret) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s%s", db_path, suffix);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-  if (!f) { cli_error("cannot write %s", path); return -1; }
-  fprintf(f, "%s\n", secret);
-  fclose(f);
-  printf("%s written to %s\n", what, path);
-  return 0;
-}
-
 /* The first administrator: an account and an API token. */
 static int create_first_admin(sqlite3 *db, const char *path, char *err, size_t errlen) {
-  char token[TOKEN_TEXT_LEN + 1], password[25];
-  unsigned char bytes[12];
-  randombytes_buf(bytes, sizeof bytes);
-  sodium_bin2base64(password, sizeof password, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE);
+  char token[TOKEN_TEXT_LEN + 1], password[ACCOUNT_RANDOM_PASSWORD_SIZE];
+  account_random_password(password);
   long long id;
   if (account_create(db, "admin", "管理员 Administrator", ACCESS_ADMIN, NULL, password, cli_actor(),
                      &id, err, errlen) ||
       token_create(db, "admin", cli_actor(), token, err, errlen))
     return -1;
-  if (save_secret(path, ".admin-password", "password of the account 'admin'", password) ||
-      save_secret(path, ".admin-token", "administrator API token", token))
+  if (cli_save_secret(path, ".admin-password", "password of the account 'admin'", password) ||
+      cli_save_secret(path, ".admin-token", "administrator API token", token))
     return -1;
   return 0;
 }
@@ -117,6 +102,8 @@ static const struct cli_command commands[] = {
   {"station", station_cli, "HJ 212 stations: add, list, remove, import"},
   {"simulate", simulate_main, "play HJ 212 stations against a receiver (demo, load tests)"},
   {"water", water_main, "water quality: classify, sections, readings, assessment"},
+  {"demo", demo_main, "make the demo database look like a city in the middle of its year"},
+  {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
   {"geo", geo_cli, "rivers, reservoirs and zones for the map: import GeoJSON"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},

@@ -260,7 +260,9 @@ export async function newTaskPage(params, query) {
   const measureId = query.get('measure');
   const measures = await api('/api/measures');
   const measure = measureId ? measures.find((m) => String(m.id) === measureId) : null;
-  const year = new Date().getFullYear();
+  // today in China: a new task starts when it is given (its first report falls after its start)
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const year = Number(today.slice(0, 4));
   main.innerHTML = `<h1>${t('task.new')}</h1>
     <form class="form card" id="new-task-form">
       <label class="wide">${t('task.measure')} <select name="measure_id" id="task-measure">${measures.map((m) => `<option value="${m.id}" ${m === measure ? 'selected' : ''}>(${cnOrdinal(m.ordinal)}) ${esc(m.title)}</option>`).join('')}</select></label>
@@ -268,7 +270,7 @@ export async function newTaskPage(params, query) {
       <label>${t('task.year')} <input name="year" type="number" value="${year}" min="2000" max="2100" required></label>
       <label class="wide">${t('task.title')} <input name="title" id="task-title" required></label>
       <label class="wide">${t('task.description')} <textarea name="description" rows="2"></textarea></label>
-      <label>${t('task.start')} <input name="start_on" type="date" value="${year}-01-01" required></label>
+      <label>${t('task.start')} <input name="start_on" type="date" value="${today}" required></label>
       <label>${t('task.due')} <input name="due_on" type="date" value="${year}-12-31" id="task-due-input" required></label>
       <label>${t('task.indicator')} <input name="indicator" id="task-indicator"></label>
       <label>${t('task.indicator_unit')} <input name="indicator_unit" id="task-indicator-unit"></label>

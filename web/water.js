@@ -35,7 +35,11 @@ const classBadge = (c) => `<span class="badge-class cls-${c || 0}">${classLabel(
 const classText = (c) => (c ? t('water.class_of', { c: classLabel(c) }) : '—');
 const itemName = (code) => word('water.item', code);
 const isAdmin = () => currentSession().level === 'admin';
-const percent = (x) => `${(x * 100).toFixed(1)}%`;
+const percent = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+// A period's coverage ("4 / 31 天") and its status word: 数据不足, 进行中, or nothing when final.
+const statusWord = (status) => (status === 'final' ? '' : t(`water.status.${status}`));
+const coverageCell = (cov) => `${esc(cov.text)}${cov.status === 'final' ? '' : ` <span class="status-${esc(cov.status)}">${statusWord(cov.status)}</span>`}`;
+const minimumHint = (m) => `<p class="hint">${esc(t('water.not_judged', { month: m.month_min_days, year: m.year_min_months, source: m.source }))}</p>`;
 
 // The server names main pollutants with its Chinese item names, e.g.
 // "高锰酸盐指数(0.22)"; put the UI's names in their place.
@@ -97,7 +101,8 @@ function sectionCard(s) {
     <p class="place">${esc(s.river)} · ${esc(s.county || s.city)}</p>
     <dl class="facts-small">
       <dt>${t('water.target')}</dt><dd>${classText(s.target_class)}${s.target_demo ? ` <span class="demo" title="${esc(t('water.demo_hint'))}">${t('water.demo')}</span>` : ''}</dd>
-      <dt>${t('water.rating')}</dt><dd>${r.rating ? esc(word('water.rating', r.rating)) : t('water.no_data')}</dd>
+      <dt>${t('water.rating')}</dt><dd>${r.rating ? esc(word('water.rating', r.rating)) : s.coverage?.have ? `<span class="status-insufficient">${t('water.status.insufficient')}</span>` : t('water.no_data')}</dd>
+      ${s.coverage ? `<dt>${t('water.coverage')}</dt><dd class="coverage">${coverageCell(s.coverage)}</dd>` : ''}
       ${comp ? `<dt>${t('water.compliance')}</dt><dd>${status}</dd>` : ''}
       ${r.main_pollutants ? `<dt>${t('water.main_pollutants')}</dt><dd>${esc(mainPollutants(r))}</dd>` : ''}
       ${r.tn_class ? `<dt>${t('water.tn_alone')}</dt><dd>${classText(r.tn_class)}</dd>` : ''}
@@ -172,18 +177,21 @@ export async function waterMonthlyPage(params, query) {
   const month = query.get('month') || await defaultMonth();
   const rule = query.get('rule') || RULES[0];
   const data = await api(`/api/water/monthly?month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`);
-  const failed = data.rows.filter((r) => !r.pass).length;
-  const rows = data.rows.map((r) => `<tr>${td('water.county', esc(r.county))}${td('water.section', `<a href="/water/sections/${r.section_id}" data-link>${esc(r.section)}</a>`)}
-    ${td('water.class', classBadge(r.class))}${td('water.target', classLabel(r.target))}${td('water.result', `<span class="${r.pass ? 'ok' : 'miss'}">${t(r.pass ? 'water.pass' : 'water.fail')}</span>`)}
+  const failed = data.rows.filter((r) => r.pass === false).length;
+  const result = (r) => (r.pass === null ? `<span class="status-insufficient">${t('water.status.insufficient')}</span>`
+    : `<span class="${r.pass ? 'ok' : 'miss'}">${t(r.pass ? 'water.pass' : 'water.fail')}</span>${r.final ? '' : `（${t('water.status.in_progress')}）`}`);
+  const rows = data.rows.map((r) => `<tr class="${r.status === 'insufficient' ? 'not-judged' : ''}">${td('water.county', esc(r.county))}${td('water.section', `<a href="/water/sections/${r.section_id}" data-link>${esc(r.section)}</a>`)}
+    ${td('water.coverage', coverageCell(r.coverage), 'num')}${td('water.class', r.class ? classBadge(r.class) : '—')}${td('water.target', classLabel(r.target))}${td('water.result', result(r))}
     ${td('water.computation', esc(r.line), 'sub')}</tr>`);
   main.innerHTML = `<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`)}</div>
     ${tabs('monthly')}
     <form class="filters" id="water-filters"><label>${t('water.month')} <input name="month" type="month" value="${esc(month)}"></label>
       <label>${t('water.rule')} ${ruleSelect(rule)}</label>
       <output>${t('water.monthly.summary', { n: data.rows.length, failed })}</output></form>
-    ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th>${t('water.section')}</th><th>${t('water.class')}</th>
+    ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th>${t('water.section')}</th><th class="num">${t('water.coverage')}</th><th>${t('water.class')}</th>
       <th>${t('water.target')}</th><th>${t('water.result')}</th><th>${t('water.computation')}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
-      : `<p class="empty">${t('water.no_month')}</p>`}`;
+      : `<p class="empty">${t('water.no_month')}</p>`}
+    ${minimumHint(data.minimum)}`;
   bindFilters((f) => `/water/monthly?month=${encodeURIComponent(f.get('month'))}&rule=${encodeURIComponent(f.get('rule'))}`);
 }
 
@@ -198,9 +206,15 @@ export async function waterAssessmentPage(params, query) {
   const year = query.get('year') || (await defaultMonth()).slice(0, 4);
   const rule = query.get('rule') || RULES[0];
   const data = await api(`/api/water/assessment?year=${encodeURIComponent(year)}&rule=${encodeURIComponent(rule)}`);
-  const rows = data.counties.map((c) => `<tr class="${c.freeze ? 'frozen' : ''}">${td('water.county', esc(c.county))}${td('water.months_passed', `${esc(c.passed)} / ${esc(c.months)}`, 'num')}
+  // 数据不足: no grade; 进行中: a provisional grade; neither moves money (the server sends none)
+  const grade = (c) => (c.grade === null ? `<span class="status-insufficient">${t('water.status.insufficient')}</span>`
+    : `${esc(word('water.grade', c.grade))}${c.final ? '' : `（${t('water.provisional')}）`}`);
+  const withheld = { insufficient: 0, in_progress: 0 };
+  for (const c of data.counties) if (c.status in withheld) withheld[c.status]++;
+  const rows = data.counties.map((c) => `<tr class="${c.freeze ? 'frozen' : c.status === 'insufficient' ? 'not-judged' : ''}">${td('water.county', esc(c.county))}${td('water.coverage', coverageCell(c.coverage), 'num')}
+    ${td('water.months_passed', c.months ? `${esc(c.passed)} / ${esc(c.months)}` : '—', 'num')}
     ${td('water.rate', percent(c.rate), 'num')}${td('water.points', c.points !== undefined ? esc(c.points.toFixed(2)) : '—', 'num')}
-    ${td('water.grade', `${esc(word('water.grade', c.grade))}${c.freeze ? ` <span class="freeze" title="${esc(t('water.freeze_hint'))}">${t('water.freeze')}</span>` : ''}`)}
+    ${td('water.grade', `${grade(c)}${c.freeze ? ` <span class="freeze" title="${esc(t('water.freeze_hint'))}">${t('water.freeze')}</span>` : ''}`)}
     ${td('water.money', money(c, data.unit))}
     ${td('water.computation', `<details><summary>${t('water.lines', { n: c.lines.length })}</summary><ol class="lines">${c.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ol></details>`)}</tr>`);
   main.innerHTML = `<div class="page-head"><h1 id="water-assessment-title">${t('water.assessment.title')} · ${esc(year)}</h1>${excelLink(`/api/water/export/assessment.xlsx?year=${encodeURIComponent(year)}&rule=${encodeURIComponent(rule)}`)}</div>
@@ -208,9 +222,12 @@ export async function waterAssessmentPage(params, query) {
     <form class="filters" id="water-filters"><label>${t('water.year')} <input name="year" type="number" min="2000" max="2100" value="${esc(year)}"></label>
       <label>${t('water.rule')} ${ruleSelect(rule)}</label></form>
     <p class="meta">${esc(data.rule_name)}</p>
-    ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th class="num">${t('water.months_passed')}</th>
+    ${withheld.insufficient || withheld.in_progress ? `<p class="notice" id="water-withheld">${esc(Object.entries(withheld).filter(([, n]) => n)
+    .map(([status, n]) => t(`water.summary.${status}`, { n })).join('；'))}</p>` : ''}
+    ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th class="num">${t('water.coverage')}</th><th class="num">${t('water.months_passed')}</th>
       <th class="num">${t('water.rate')}</th><th class="num">${t('water.points')}</th><th>${t('water.grade')}</th><th>${t('water.money')}</th><th>${t('water.computation')}</th></tr></thead>
       <tbody>${rows.join('')}</tbody></table></div>` : `<p class="empty">${t('water.no_year')}</p>`}
+    ${minimumHint(data.minimum)}
     <p class="hint">${t('water.computation_hint')}</p>`;
   bindFilters((f) => `/water/assessment?year=${encodeURIComponent(f.get('year'))}&rule=${encodeURIComponent(f.get('rule'))}`);
 }

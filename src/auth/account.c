@@ -384,3 +384,10 @@ int login_rate_allow(const char *address, long long now) {
   pthread_mutex_unlock(&rate_lock);
   return ok;
 }
+
+void account_random_password(char out[ACCOUNT_RANDOM_PASSWORD_SIZE]) {
+  unsigned char bytes[12];
+  randombytes_buf(bytes, sizeof bytes);
+  sodium_bin2base64(out, ACCOUNT_RANDOM_PASSWORD_SIZE, bytes, sizeof bytes,
+                    sodium_base64_VARIANT_URLSAFE);
+}

@@ -23,6 +23,10 @@ int account_create(sqlite3 *db, const char *login, const char *display_name,
                    enum access_level level, const char *unit, const char *password,
                    const char *actor, long long *id, char *err, size_t errlen);
 
+/* A new random password (16 URL-safe base64 characters) in OUT. */
+#define ACCOUNT_RANDOM_PASSWORD_SIZE 25
+void account_random_password(char out[ACCOUNT_RANDOM_PASSWORD_SIZE]);
+
 /* Set the password of LOGIN, unlock it and end its sessions but the one
 ** whose cookie value is KEEP_SESSION (NULL: all of them). 0, or -1 with ERR. */
 int account_set_password(sqlite3 *db, const char *login, const char *password,

@@ -63,7 +63,12 @@ static void client_address(struct http_request *req, char *out, size_t outlen) {
   const char *last = forwarded ? strrchr(forwarded, ',') : NULL;
   last = last ? last + 1 : forwarded;
   while (last && *last == ' ') last++;
-  if (last) snprintf(out, outlen, "%.*s", (int)strcspn(last, " "), last);
+  if (last) {
+    size_t n = strcspn(last, " ");
+    if (n >= outlen) n = outlen - 1;
+    memcpy(out, last, n);
+    out[n] = '\0';
+  }
   if (!last || !is_address(out)) snprintf(out, outlen, "%s", req->peer);
 }
 

@@ -224,12 +224,27 @@ static void station_identity(unsigned long long seed, unsigned idx, char *mn, si
 
 /* ---- registration ---- */
 
+/* The station's name: its profile and number ("模拟断面 5"), and the water
+** sections whose stations column lists MN, so that the station list says
+** which section it feeds ("模拟断面 5 · 焦家院"). */
+static void station_name(sqlite3 *db, const struct profile *pr, unsigned idx, const char *mn,
+                         char *out, size_t len) {
+  json_t *row = db_query_row(db,
+      "SELECT group_concat(name, '、') AS names FROM water_section WHERE ' ' || "
+      "replace(replace(replace(stations, ',', ' '), ';', ' '), char(9), ' ') || ' ' "
+      "LIKE '% ' || ? || ' %'", "s", mn);
+  const char *sections = json_string_value(json_object_get(row, "names"));
+  if (sections) snprintf(out, len, "%s %u · %s", pr->label, idx + 1, sections);
+  else snprintf(out, len, "%s %u", pr->label, idx + 1);
+  json_decref(row);
+}
+
 /* Insert or update one station and its code mapping. */
 static int register_one(sqlite3 *db, const struct options *o, unsigned idx, char *err, size_t errlen) {
-  char mn[HJ212_MN_MAX + 1], pw[HJ212_PW_MAX + 1], name[64], owner[64];
+  char mn[HJ212_MN_MAX + 1], pw[HJ212_PW_MAX + 1], name[256], owner[64];
   const struct profile *pr = profile_of(idx);
   station_identity(o->seed, idx, mn, sizeof mn, pw, sizeof pw);
-  snprintf(name, sizeof name, "%s %u", pr->label, idx + 1);
+  station_name(db, pr, idx, mn, name, sizeof name);
   snprintf(owner, sizeof owner, "qingshui simulate --seed %llu", o->seed);
   struct station_def def = {mn, pw, pr->st, name, pr->kind, owner, pr->codes, NULL, NULL};
   if (station_check(&def, err, errlen)) return -1;

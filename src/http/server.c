@@ -115,8 +115,7 @@ static int match_pattern(const char *pattern, const char *path, struct http_requ
   return !*p && !*s;
 }
 
-/* Find the route for REQ; *PATH_KNOWN tells whether another method would match. */
-static const struct http_route *find_route(struct http_request *req, int *path_known) {
+const struct http_route *http_find_route(struct http_request *req, int *path_known) {
   *path_known = 0;
   /* HEAD is GET without the body, which libmicrohttpd drops by itself. */
   const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
@@ -221,7 +220,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                      server->cfg.max_body);
   } else if (!(req.db = thread_db())) {
     http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
-  } else if ((route = find_route(&req, &path_known))) {
+  } else if ((route = http_find_route(&req, &path_known))) {
     route_name = route->pattern;
     client_address(conn, req.peer, sizeof req.peer);
     identify(&req);

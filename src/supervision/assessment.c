@@ -134,10 +134,13 @@ static int score_group(sqlite3 *db, json_t *units, const char *group, int year, 
   for (size_t i = 0; rc == 0 && i < n; i++) {
     json_t *u = json_array_get(units, i);
     const struct score_grade *g = scores[i].grade >= 0 ? &cfg->assessment.grades[scores[i].grade] : NULL;
-    json_array_append_new(out, json_pack("{s:I,s:s,s:s,s:s,s:i,s:f,s:s?,s:s?,s:o,s:o,s:o}",
+    int in = scores[i].assessed;
+    /* a unit without tasks is 不参评: no rank, no score (null, never 0) */
+    json_array_append_new(out, json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:s?,s:s?,s:o,s:o,s:o}",
         "unit_id", (json_int_t)get_int(u, "id"), "unit", facts[i].name,
-        "kind", json_string_value(json_object_get(u, "kind")), "group", group,
-        "rank", scores[i].rank, "score", scores[i].score, "grade", g ? g->zh : NULL,
+        "kind", json_string_value(json_object_get(u, "kind")), "group", group, "assessed", in,
+        "rank", in ? json_integer(scores[i].rank) : json_null(),
+        "score", in ? json_real(scores[i].score) : json_null(), "grade", g ? g->zh : NULL,
         "grade_en", g ? g->en : NULL, "breakdown", breakdown_lines(&scores[i]),
         "facts", facts_json(&facts[i]), "detail", unit_score_json(&cfg->assessment, &scores[i])));
   }
@@ -206,10 +209,13 @@ static void write_sheet(lxw_workbook *book, json_t *result) {
     const char *grade = json_string_value(json_object_get(u, "grade"));
     worksheet_write_string(sheet, r, 0, strcmp(json_string_value(json_object_get(u, "group")), "counties")
                            ? "市直部门" : "县市区", cell);
-    worksheet_write_number(sheet, r, 1, (double)json_integer_value(json_object_get(u, "rank")), cell);
+    int in = json_is_true(json_object_get(u, "assessed"));
+    if (in) worksheet_write_number(sheet, r, 1, (double)json_integer_value(json_object_get(u, "rank")), cell);
+    else worksheet_write_string(sheet, r, 1, "—", cell);
     worksheet_write_string(sheet, r, 2, json_string_value(json_object_get(u, "unit")), cell);
-    worksheet_write_number(sheet, r, 3, json_number_value(json_object_get(u, "score")), number);
-    worksheet_write_string(sheet, r, 4, grade ? grade : "未考核", cell);
+    if (in) worksheet_write_number(sheet, r, 3, json_number_value(json_object_get(u, "score")), number);
+    else worksheet_write_string(sheet, r, 3, "—", cell);
+    worksheet_write_string(sheet, r, 4, in ? grade : "不参评（无牵头任务）", cell);
     worksheet_write_string(sheet, r, 5, buf_str(&lines), cell);
     buf_free(&lines);
   }

@@ -149,3 +149,14 @@ struct period period_next(const struct period *p) {
   if (p->index < per_year(p->kind)) return (struct period){p->kind, p->year, p->index + 1};
   return (struct period){p->kind, p->year + 1, 1};
 }
+
+int task_default_start(int year, int today) {
+  int y, m, d;
+  day_to_ymd(today, &y, &m, &d);
+  return y == year ? today : civil_to_days(year, 1, 1);
+}
+
+int task_default_due(int year, int start) {
+  int end = civil_to_days(year, 12, 31);
+  return end > start ? end : start + 1;
+}

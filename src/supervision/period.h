@@ -67,4 +67,14 @@ int period_last_day(const struct period *p);
 struct period period_prev(const struct period *p);
 struct period period_next(const struct period *p);
 
+/* A new task of YEAR created on TODAY runs, unless it says otherwise, from
+** TODAY (its work starts when it is given; 1 January for a task of another
+** year) to 31 December of YEAR, or to the day after START if that is later
+** (a task given on 31 December: due the day it starts, it would be expected
+** at 100 % at once). So a new task expects 0 % on its first day, owes its
+** first report for the period it starts in, after that period, and is
+** never red on the day it is made. YEAR is 1..9998. */
+int task_default_start(int year, int today);
+int task_default_due(int year, int start);
+
 #endif

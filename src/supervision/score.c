@@ -418,10 +418,12 @@ json_t *unit_score_json(const struct assessment_config *config, const struct uni
   json_t *parts = json_object();
   for (int p = 0; p < SCORE_PARTS; p++)
     json_object_set_new(parts, part_names[p], line_json(&s->part[p]));
-  return json_pack("{s:b, s:f, s:o, s:i, s:f, s:f, s:o, s:{s:s, s:s, s:s}}",
-                   "assessed", s->assessed, "score", s->score,
+  /* a unit not assessed has no score and no rank, not 0 */
+  return json_pack("{s:b, s:o, s:o, s:o, s:f, s:f, s:o, s:{s:s, s:s, s:s}}",
+                   "assessed", s->assessed,
+                   "score", s->assessed ? json_real(s->score) : json_null(),
                    "grade", grade_json(config, s->grade),
-                   "rank", s->rank, "base", s->base, "deduction", s->deduction, "parts", parts,
+                   "rank", s->assessed ? json_integer(s->rank) : json_null(), "base", s->base, "deduction", s->deduction, "parts", parts,
                    "formulas", "base", s->base_formula, "deduction", s->deduction_formula,
                    "score", s->score_formula);
 }

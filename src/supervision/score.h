@@ -22,8 +22,9 @@
 **   grade       = the first grade (highest first) whose minimum <= score
 **   rank        = 1 + the number of assessed units with a higher score
 **
-** A unit with no tasks has nothing to assess: it is "not assessed", scores
-** 0, has no grade (-1) and no rank (0), and does not push others down.
+** A unit with no tasks has nothing to assess: it is "not assessed" (不参评),
+** scores 0, has no grade (-1) and no rank (0), and does not push others
+** down; its JSON has null for score and rank.
 */
 #ifndef QS_SUPERVISION_SCORE_H
 #define QS_SUPERVISION_SCORE_H

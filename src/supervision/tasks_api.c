@@ -109,12 +109,27 @@ static int has_lead(sqlite3 *db, long long task_id) {
   return n > 0;
 }
 
+/* *START and *DUE when given, else a new task's defaults for YEAR on
+** today (period.h), written into START_BUF and DUE_BUF. */
+static void default_dates(int year, const char **start, const char **due,
+                          char start_buf[DAY_TEXT_SIZE], char due_buf[DAY_TEXT_SIZE]) {
+  char today_text[DAY_TEXT_SIZE];
+  int today, start_day;
+  supervision_today(today_text);
+  if (day_parse(today_text, &today)) day_from_ymd(year, 1, 1, &today);
+  if (!*start || day_parse(*start, &start_day)) start_day = task_default_start(year, today);
+  day_format(start_day, start_buf);
+  day_format(task_default_due(year, start_day), due_buf);
+  if (!*start) *start = start_buf;
+  if (!*due) *due = due_buf;
+}
+
 static void create_task(struct http_request *req, struct http_response *res) {
   json_int_t measure_id = 0, year = 0, source_target = 0;
   const char *title = NULL, *description = "", *start = NULL, *due = NULL, *indicator = NULL,
              *indicator_unit = NULL;
   json_t *units = NULL, *milestones = NULL, *ignored = NULL;
-  json_t *body = http_body_unpack(req, res, "{s:I,s:I,s:s,s?s,s:s,s:s,s?o,s?o,s?s,s?s,s?o,s?o,s?I}",
+  json_t *body = http_body_unpack(req, res, "{s:I,s:I,s:s,s?s,s?s,s?s,s?o,s?o,s?s,s?s,s?o,s?o,s?I}",
         "measure_id", &measure_id, "year", &year, "title", &title, "description", &description,
         "start_on", &start, "due_on", &due, "units", &units, "milestones", &milestones,
         "indicator", &indicator, "indicator_unit", &indicator_unit, "baseline", &ignored,
@@ -130,6 +145,8 @@ static void create_task(struct http_request *req, struct http_response *res) {
     json_decref(body);
     return;
   }
+  char start_default[DAY_TEXT_SIZE], due_default[DAY_TEXT_SIZE];
+  default_dates((int)year, &start, &due, start_default, due_default);
   struct action a;
   if (action_begin(&a, req, res)) { json_decref(body); return; }
   double baseline_value, target_value;

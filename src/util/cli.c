@@ -2,6 +2,7 @@
 ** Subcommand dispatch and the helpers every command shares.
 */
 #include "util/cli.h"
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,4 +56,16 @@ int cli_dispatch(const char *prog, const struct cli_command *commands,
     if (!strcmp(c->name, name)) return c->run(argc - 1, argv + 1);
   cli_error("%s: unknown command '%s' (try '%s --help')", prog, name, prog);
   return EXIT_USAGE;
+}
+
+int cli_save_secret(const char *db_path, const char *suffix, const char *what, const char *secret) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s%s", db_path, suffix);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!f) { cli_error("cannot write %s", path); return -1; }
+  fprintf(f, "%s\n", secret);
+  fclose(f);
+  printf("%s written to %s\n", what, path);
+  return 0;
 }

@@ -25,6 +25,10 @@ const char *cli_actor(void);
 /* Print "qingshui: " and the formatted message to stderr, then a newline. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Write SECRET and a newline to DB_PATH + SUFFIX (mode 0600: its owner
+** only) and say so on stdout, naming WHAT. 0, or -1 after saying why. */
+int cli_save_secret(const char *db_path, const char *suffix, const char *what, const char *secret);
+
 /* Signature of a subcommand: argv[0] is the subcommand's name. */
 typedef int (*cli_main_fn)(int argc, char **argv);
 

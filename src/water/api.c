@@ -9,6 +9,7 @@
 #include "water/classify.h"
 #include "water/cmd.h"
 #include "water/export.h"
+#include "supervision/action.h"
 #include "util/buf.h"
 #include "util/encoding.h"
 #include <stdlib.h>
@@ -38,6 +39,7 @@ static const char *date_param(struct http_request *req, struct http_response *re
   int ok = strlen(v) == len;
   for (size_t i = 0; ok && i < len; i++)
     ok = (v[i] >= '0' && v[i] <= '9') || (i == 4 && v[i] == '-') || (i == 7 && v[i] == '-');
+  if (ok && len >= 7) ok = atoi(v + 5) >= 1 && atoi(v + 5) <= 12;   /* a month 01..12 */
   if (!ok) {
     http_reply_error(res, 400, "invalid_parameter", "%s='%s' is not a date of %zu characters",
                      name, v, len);
@@ -66,7 +68,12 @@ static void overview(struct http_request *req, struct http_response *res) {
   const struct water_standard *s = standard(res);
   int bad = 0;
   const char *month = date_param(req, res, "month", 7, &bad);
-  if (s && !bad) reply_or_db_error(req, res, water_overview_json(req->db, s, month));
+  struct water_rule rule;
+  if (!s || bad || load_rule(req, res, s, &rule)) return;
+  char today[11];
+  supervision_today(today);
+  reply_or_db_error(req, res, water_overview_json(req->db, s, month, &rule.minimum, today));
+  water_rule_free(&rule);
 }
 
 static void trend(struct http_request *req, struct http_response *res) {
@@ -158,7 +165,9 @@ static void monthly(struct http_request *req, struct http_response *res) {
     return;
   }
   if (load_rule(req, res, s, &rule)) return;
-  reply_or_db_error(req, res, water_month_json(req->db, s, &rule, month));
+  char today[11];
+  supervision_today(today);
+  reply_or_db_error(req, res, water_month_json(req->db, s, &rule, month, today));
   water_rule_free(&rule);
 }
 
@@ -173,7 +182,9 @@ static void assessment(struct http_request *req, struct http_response *res) {
     return;
   }
   if (load_rule(req, res, s, &rule)) return;
-  reply_or_db_error(req, res, water_assess_json(req->db, s, &rule, atoi(year)));
+  char today[11];
+  supervision_today(today);
+  reply_or_db_error(req, res, water_assess_json(req->db, s, &rule, atoi(year), today));
   water_rule_free(&rule);
 }
 
@@ -220,7 +231,9 @@ static void export_table(struct http_request *req, struct http_response *res) {
   const char *year = bad ? NULL : date_param(req, res, "year", 4, &bad);
   struct water_rule rule;
   if (!s || bad || load_rule(req, res, s, &rule)) return;
-  struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule};
+  char today[11];
+  supervision_today(today);
+  struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule, today};
   char err[256];
   size_t len;
   char *xlsx = water_export_xlsx(req->db, s, &a, &len, err, sizeof err);
@@ -233,6 +246,39 @@ static void export_table(struct http_request *req, struct http_response *res) {
   res->owned_body = xlsx;
   res->body_len = len;
   res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+}
+
+/* A section's class for PERIOD from its VALUES, with the period's coverage
+** by the rule of ?rule= (a month, quarter or year): under the rule's
+** minimum the result is null and the status says 数据不足. */
+static void evaluation_reply(struct http_request *req, struct http_response *res,
+                             const struct water_standard *s, const struct water_section *sec,
+                             const char *period, const double *values) {
+  struct water_rule rule;
+  struct water_coverage cov;
+  char today[11];
+  if (load_rule(req, res, s, &rule)) return;
+  supervision_today(today);
+  int has = water_section_coverage(req->db, &rule, sec->id, period, today, &cov);
+  water_rule_free(&rule);
+  if (has < 0) {
+    http_reply_error(res, 500, "database_error", "%s", sqlite3_errmsg(req->db));
+    return;
+  }
+  enum water_verdict v = has ? water_coverage_verdict(&cov) : WATER_VERDICT_FINAL;
+  json_t *result = json_null();
+  if (v != WATER_VERDICT_INSUFFICIENT) {
+    struct water_result r;
+    water_evaluate(water_standard_on(s, period), sec->body, values, sec->assessed, &r);
+    result = water_result_json(s, &r, sec->target);
+  }
+  json_t *j = json_pack("{s:I,s:s,s:o}", "section", (json_int_t)sec->id, "period", period,
+                        "result", result);
+  if (has) {   /* an hour or a day has no coverage rule, hence no status */
+    json_object_set_new(j, "status", json_string(water_verdict_code(v)));
+    json_object_set_new(j, "coverage", water_coverage_json(&cov));
+  }
+  http_reply_json(res, 200, j);
 }
 
 /* The class of one section for any period: ?period=YYYY | YYYY-Qn |
@@ -260,10 +306,7 @@ static void evaluation(struct http_request *req, struct http_response *res) {
   } else if (n == 0) {
     http_reply_error(res, 404, "no_data", "section %lld has no values for %s", id, period);
   } else {
-    struct water_result r;
-    water_evaluate(s, sec.body, values, sec.assessed, &r);
-    http_reply_json(res, 200, json_pack("{s:I,s:s,s:o}", "section", (json_int_t)id, "period", period,
-                                        "result", water_result_json(s, &r, sec.target)));
+    evaluation_reply(req, res, s, &sec, period, values);
   }
 }
 

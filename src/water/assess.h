@@ -9,6 +9,7 @@
 */
 #ifndef QS_WATER_ASSESS_H
 #define QS_WATER_ASSESS_H
+#include "water/coverage.h"
 #include "water/store.h"
 #include <jansson.h>
 #include <sqlite3.h>
@@ -31,6 +32,8 @@ struct water_rule {
   json_t *deposit_by_grade;    /* grade -> "return" | "forfeit" (owned) */
   struct { double above, base; } tier[WATER_MAX_TIERS];
   int ntiers;
+  struct water_minimum minimum;  /* "coverage": the data a period needs to be judged */
+  char minimum_source[1024];
 };
 
 /* Parse a rule from JSON text; -1 with ERR naming the problem. Free with
@@ -45,14 +48,28 @@ void water_rule_free(struct water_rule *r);
 /* The embedded rules: [{id, name, source}, ...]. */
 json_t *water_rules_json(void);
 
-/* The monthly assessment table of MONTH ('YYYY-MM'): per county, per
-** section, class, target, pass and why. NULL on database error. */
-json_t *water_month_json(sqlite3 *db, const struct water_standard *s,
-                         const struct water_rule *rule, const char *month);
+/* The rule's minimum as JSON: {month_min_days, quarter_min_days,
+** year_min_months, source}. */
+json_t *water_minimum_json(const struct water_rule *rule);
 
-/* The annual assessment of YEAR per county: section-months, passes, rate,
-** points, grade, money, the freeze flag and the lines of the computation. */
+/* The coverage of SECTION over PERIOD (a month or quarter: days with data;
+** a year: months with the rule's days) on TODAY into OUT. Returns 1, 0 for
+** an hour or a day (no coverage rule), -1 on error. */
+int water_section_coverage(sqlite3 *db, const struct water_rule *rule, long long section,
+                           const char *period, const char *today, struct water_coverage *out);
+
+/* The monthly assessment table of MONTH ('YYYY-MM') on TODAY: per county,
+** per assessed section, its coverage and status, and when judged (enough
+** days with data) class, target, pass and why. NULL on database error. */
+json_t *water_month_json(sqlite3 *db, const struct water_standard *s,
+                         const struct water_rule *rule, const char *month, const char *today);
+
+/* The annual assessment of YEAR per county on TODAY: coverage and status,
+** section-months, passes, rate, points, grade, money, the freeze flag and
+** the lines of the computation. A county under the rule's minimum gets no
+** rate, grade, money or freeze; a year not over gets a provisional grade
+** and no money or freeze. NULL on database error. */
 json_t *water_assess_json(sqlite3 *db, const struct water_standard *s,
-                          const struct water_rule *rule, int year);
+                          const struct water_rule *rule, int year, const char *today);
 
 #endif

@@ -4,6 +4,7 @@
 ** error can name its line and field.
 */
 #include "water/classify.h"
+#include "supervision/period.h"
 #include "util/buf.h"
 #include "util/csv.h"
 #include "water/evaluate.h"
@@ -107,10 +108,20 @@ static int classify_row(const struct water_standard *s, const struct csv_reader 
              r->line, r->fields[1]);
     return -1;
   }
+  const char *time = r->fields[2];
+  int day;
+  char date[11];
+  snprintf(date, sizeof date, "%.10s", time);
+  if (*time && day_parse(date, &day)) {
+    snprintf(err, errlen, "line %d, field time: '%s' does not start with a date YYYY-MM-DD",
+             r->line, time);
+    return -1;
+  }
   double values[WATER_MAX_ITEMS];
   if (read_values(s, r, l, values, err, errlen)) return -1;
   struct water_result res;
-  water_evaluate(s, body, values, 0, &res);
+  /* rounded by the rules in force at the row's time */
+  water_evaluate(water_standard_on(s, time), body, values, 0, &res);
   write_record(out, r);
   if (res.cls) buf_printf(out, ",%d,", res.cls);
   else buf_puts(out, ",,");

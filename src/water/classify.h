@@ -4,8 +4,10 @@
 ** input header is `section,type,time,` then item codes of GB 3838 Table 1;
 ** `type` is river or lake (reservoir is accepted as lake); a value is as
 ** measured, "0.01L" below the detection limit, empty when not measured.
-** Each row is one section at one time, evaluated by water_evaluate() on the
-** class indicators present, exactly as the server does. Pure.
+** Each row is one section at one time (empty, or starting 'YYYY-MM-DD'),
+** evaluated by water_evaluate() on the class indicators present, rounded by
+** the rules in force at that time (water_standard_on), exactly as the
+** server does. Pure.
 */
 #ifndef QS_WATER_CLASSIFY_H
 #define QS_WATER_CLASSIFY_H

@@ -12,6 +12,7 @@
 #include "water/assess.h"
 #include "water/classify.h"
 #include "water/export.h"
+#include "supervision/action.h"
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -21,11 +22,37 @@
 
 #define TABLE1 "data/standards/gb3838_table1.csv"
 #define EVALUATION "data/standards/gb3838_evaluation.csv"
+#define DECIMALS "data/standards/cnemc_decimals.csv"
 
 static struct water_standard builtin;
 static char builtin_error[200];
 static int builtin_ok;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+/* The decimals by date: the file QINGSHUI_WATER_DECIMALS names (the first
+** day of the 2026 rules is not known for certain: see the table's source),
+** else the embedded table. */
+static int load_decimals(void) {
+  const char *path = getenv("QINGSHUI_WATER_DECIMALS");
+  if (path && *path) {
+    size_t len;
+    char *text = file_read(path, &len);
+    if (!text) {
+      snprintf(builtin_error, sizeof builtin_error, "QINGSHUI_WATER_DECIMALS: cannot read %s", path);
+      return -1;
+    }
+    int rc = water_standard_load_decimals(&builtin, text, len, builtin_error, sizeof builtin_error);
+    free(text);
+    return rc;
+  }
+  const struct embedded_file *d = embedded_find(DECIMALS);
+  if (!d) {
+    snprintf(builtin_error, sizeof builtin_error, "%s is not embedded", DECIMALS);
+    return -1;
+  }
+  return water_standard_load_decimals(&builtin, (const char *)d->data, d->size,
+                                      builtin_error, sizeof builtin_error);
+}
 
 static void load_builtin(void) {
   const struct embedded_file *t = embedded_find(TABLE1);
@@ -36,7 +63,8 @@ static void load_builtin(void) {
   }
   builtin_ok = !water_standard_load(&builtin, (const char *)t->data, t->size,
                                     (const char *)e->data, e->size,
-                                    builtin_error, sizeof builtin_error);
+                                    builtin_error, sizeof builtin_error) &&
+               !load_decimals();
 }
 
 const struct water_standard *water_builtin_standard(char *err, size_t errlen) {
@@ -50,7 +78,9 @@ static const char classify_usage[] =
   "usage: qingshui water classify [FILE|-]\n"
   "\n"
   "Class of each row of readings by GB 3838-2002, as the 2011 evaluation method\n"
-  "does it (values rounded half to even at each item's decimals, single-factor\n"
+  "does it (values rounded half to even at the decimals in force at the row's\n"
+  "time: data/standards/cnemc_decimals.csv, or the file QINGSHUI_WATER_DECIMALS\n"
+  "names; a row without a time by the earliest rules; single-factor\n"
   "class over the class indicators present, lake TP limits and no TN for lakes).\n"
   "\n"
   "Input (FILE, or standard input when FILE is - or absent): CSV with the header\n"
@@ -250,7 +280,7 @@ static int cmd_import(int argc, char **argv) {
 }
 
 static const char report_usage[] =
-  "usage: qingshui water overview [--db PATH] [--month YYYY-MM]\n"
+  "usage: qingshui water overview [--db PATH] [--month YYYY-MM] [--rule ID|--rule-file F]\n"
   "       qingshui water month    [--db PATH] --month YYYY-MM [--rule ID|--rule-file F]\n"
   "       qingshui water assess   [--db PATH] --year YYYY [--rule ID|--rule-file F]\n"
   "       qingshui water alarms   [--db PATH] [--state open|acknowledged|closed]\n"
@@ -259,7 +289,17 @@ static const char report_usage[] =
   "monthly cross-boundary assessment per county (month); the annual\n"
   "assessment with its computation line by line, grade, money and the\n"
   "区域限批 flag (assess); the alarms (alarms). Rules: hubei, shiyan-2016\n"
-  "(default), shiyan-2021, example-tiered, or a JSON file of your own.\n";
+  "(default), shiyan-2021, example-tiered, or a JSON file of your own.\n"
+  "A month, a county-year with less data than the rule's \"coverage\" asks\n"
+  "is 数据不足: no class, grade or money; one not over on QINGSHUI_TODAY (or\n"
+  "today) is 进行中: provisional, no money.\n";
+
+/* Is TEXT a month 'YYYY-MM' (01..12)? */
+static int is_month(const char *text) {
+  struct water_span span;
+  return text && !water_period_span(text, &span) && span.kind == WATER_SPAN_MONTH &&
+         atoi(text + 5) >= 1 && atoi(text + 5) <= 12;
+}
 
 static int cmd_report(int argc, char **argv) {
   struct opts o;
@@ -267,7 +307,7 @@ static int cmd_report(int argc, char **argv) {
   if (rc >= 0) return rc;
   const char *what = argv[0];
   int needs_month = !strcmp(what, "month"), needs_year = !strcmp(what, "assess");
-  if (o.argc || (needs_month && !o.month) || (needs_year && !o.year)) {
+  if (o.argc || (needs_month && !is_month(o.month)) || (needs_year && !o.year)) {
     fputs(report_usage, stderr);
     return EXIT_USAGE;
   }
@@ -275,12 +315,15 @@ static int cmd_report(int argc, char **argv) {
   struct water_rule rule;
   sqlite3 *db = open_db(&o, &s);
   if (!db) return EXIT_FAILED;
-  if (!strcmp(what, "overview")) rc = print_json(water_overview_json(db, s, o.month));
-  else if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
+  char today[11];
+  supervision_today(today);
+  if (!strcmp(what, "alarms")) rc = print_json(water_alarms_json(db, o.state));
   else if (load_rule(&o, s, &rule)) rc = EXIT_FAILED;
   else {
-    rc = print_json(needs_month ? water_month_json(db, s, &rule, o.month)
-                                : water_assess_json(db, s, &rule, o.year));
+    /* the overview judges a month by the rule's minimum too */
+    rc = print_json(!strcmp(what, "overview") ? water_overview_json(db, s, o.month, &rule.minimum, today)
+                    : needs_month ? water_month_json(db, s, &rule, o.month, today)
+                    : water_assess_json(db, s, &rule, o.year, today));
     water_rule_free(&rule);
   }
   sqlite3_close_v2(db);
@@ -331,7 +374,9 @@ static int cmd_export(int argc, char **argv) {
   if (!db) return EXIT_FAILED;
   rc = EXIT_FAILED;
   if (!load_rule(&o, s, &rule)) {
-    struct water_export_args a = {o.argv[0], o.month, o.year, &rule};
+    char today[11];
+    supervision_today(today);
+    struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today};
     char err[256];
     size_t len;
     char *xlsx = water_export_xlsx(db, s, &a, &len, err, sizeof err);

@@ -27,8 +27,11 @@ static json_t *lookup(json_t *row, const char *key) {
   return lookup(json_object_get(row, head), dot + 1);
 }
 
+/* A cell from V: a JSON null (a rate of 0 of 0, a class not judged) is
+** written "—"; a missing key leaves the cell empty. */
 static void write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, json_t *v) {
-  if (json_is_string(v)) worksheet_write_string(ws, r, c, json_string_value(v), NULL);
+  if (json_is_null(v)) worksheet_write_string(ws, r, c, "—", NULL);
+  else if (json_is_string(v)) worksheet_write_string(ws, r, c, json_string_value(v), NULL);
   else if (json_is_number(v)) worksheet_write_number(ws, r, c, json_number_value(v), NULL);
   else if (json_is_boolean(v)) worksheet_write_string(ws, r, c, json_is_true(v) ? "是" : "否", NULL);
 }
@@ -52,13 +55,14 @@ static void write_sheet(lxw_workbook *wb, const char *name, json_t *rows,
 static const struct column overview_cols[] = {
   {"断面", "name"}, {"河流", "river"}, {"水体类型", "body"}, {"级别", "level"},
   {"区县", "county"}, {"目标类别", "target_class"}, {"示例目标", "target_demo"},
-  {"类别", "month_result.label"}, {"评价", "month_result.rating"},
+  {"有数据天数", "coverage.text"}, {"状态", "coverage.label"}, {"类别", "month_result.label"}, {"评价", "month_result.rating"},
   {"主要污染物", "month_result.main_pollutants"}};
 static const struct column monthly_cols[] = {
-  {"区县", "county"}, {"断面", "section"}, {"类别", "label"}, {"目标", "target"},
-  {"合格", "pass"}, {"计算过程", "line"}};
+  {"区县", "county"}, {"断面", "section"}, {"状态", "status_label"}, {"有数据天数", "coverage.text"},
+  {"类别", "label"}, {"目标", "target"}, {"合格", "pass"}, {"计算过程", "line"}};
 static const struct column county_cols[] = {
-  {"区县", "county"}, {"监测断面月数", "months"}, {"合格月数", "passed"}, {"达标率", "rate"},
+  {"区县", "county"}, {"状态", "status_label"}, {"有数据断面月", "coverage.text"},
+  {"监测断面月数", "months"}, {"合格月数", "passed"}, {"达标率", "rate"},
   {"得分", "points"}, {"等级", "grade"}, {"区域限批", "freeze"},
   {"保证金", "deposit.amount"}, {"保证金处理", "deposit.action"}, {"罚款", "penalty"}};
 static const struct column line_cols[] = {{"区县", "county"}, {"计算过程", "line"}};
@@ -84,11 +88,11 @@ static json_t *assessment_lines(json_t *counties) {
 static int fill(lxw_workbook *wb, sqlite3 *db, const struct water_standard *s,
                 const struct water_export_args *a, const char *table, char *err, size_t errlen) {
   json_t *j = NULL;
-  if (!strcmp(table, "overview") && (j = water_overview_json(db, s, a->month)))
+  if (!strcmp(table, "overview") && (j = water_overview_json(db, s, a->month, &a->rule->minimum, a->today)))
     write_sheet(wb, "水质概况", json_object_get(j, "sections"), overview_cols, NCOLS(overview_cols));
-  else if (!strcmp(table, "monthly") && a->month && (j = water_month_json(db, s, a->rule, a->month)))
+  else if (!strcmp(table, "monthly") && a->month && (j = water_month_json(db, s, a->rule, a->month, a->today)))
     write_sheet(wb, "月度考核", json_object_get(j, "rows"), monthly_cols, NCOLS(monthly_cols));
-  else if (!strcmp(table, "assessment") && a->year && (j = water_assess_json(db, s, a->rule, a->year))) {
+  else if (!strcmp(table, "assessment") && a->year && (j = water_assess_json(db, s, a->rule, a->year, a->today))) {
     json_t *counties = json_object_get(j, "counties"), *lines = assessment_lines(counties);
     write_sheet(wb, "年度考核", counties, county_cols, NCOLS(county_cols));
     write_sheet(wb, "计算过程", lines, line_cols, NCOLS(line_cols));

@@ -11,6 +11,7 @@ struct water_export_args {
   const char *month;           /* overview, monthly */
   int year;                    /* assessment */
   const struct water_rule *rule;
+  const char *today;           /* 'YYYY-MM-DD': what is still in progress */
 };
 
 /* The workbook as malloc'd bytes (*LEN long), or NULL with ERR set. */

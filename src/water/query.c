@@ -91,6 +91,26 @@ int water_period_values(sqlite3 *db, const struct water_standard *s, long long s
   return n;
 }
 
+int water_days_with_data(sqlite3 *db, long long section, const char *key) {
+  struct water_span span;
+  if (water_period_span(key, &span) ||
+      (span.kind != WATER_SPAN_MONTH && span.kind != WATER_SPAN_QUARTER))
+    return -1;
+  char err[200], last[16];
+  /* the day rows of the span's months: 'YYYY-MM-01' .. 'YYYY-MM-31' */
+  snprintf(last, sizeof last, "%.7s-31", span.to);
+  sqlite3_stmt *st = db_prepare(db,
+    "SELECT count(DISTINCT start) FROM water_agg WHERE section_id = ?1 AND period = 'day' "
+    "AND start >= ?2 || '-01' AND start <= ?3", err, sizeof err);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, section);
+  sqlite3_bind_text(st, 2, span.from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, last, -1, SQLITE_TRANSIENT);
+  int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_finalize(st);
+  return n;
+}
+
 int water_period_values_all(sqlite3 *db, const struct water_standard *s, const char *start,
                             long long max_id, double *values) {
   struct water_acc *acc = xcalloc((size_t)(max_id + 1) * WATER_MAX_ITEMS, sizeof *acc);
@@ -175,7 +195,19 @@ static void latest_month(sqlite3 *db, char *out) {
   sqlite3_finalize(st);
 }
 
-json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month) {
+/* SECTION's coverage of MONTH into the JSON object SEC; 1 if it has enough
+** data to be judged, 0 if not, -1 on error. */
+static int overview_coverage(sqlite3 *db, long long section, const char *month,
+                             const struct water_minimum *min, const char *today, json_t *sec) {
+  struct water_coverage cov;
+  int days = water_days_with_data(db, section, month);
+  if (days < 0 || water_days_coverage(month, days, min, today, &cov)) return -1;
+  json_object_set_new(sec, "coverage", water_coverage_json(&cov));
+  return water_coverage_verdict(&cov) != WATER_VERDICT_INSUFFICIENT;
+}
+
+json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month,
+                            const struct water_minimum *min, const char *today) {
   char latest[8];
   if (!month || !*month) {
     latest_month(db, latest);
@@ -190,10 +222,17 @@ json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const c
     struct water_section info;
     long long id = json_integer_value(json_object_get(sec, "id"));
     double values[WATER_MAX_ITEMS];
-    if (water_section_get(db, s, id, NULL, &info) || water_period_values(db, s, id, month, values) <= 0)
+    int judged = *month ? overview_coverage(db, id, month, min, today, sec) : 0;
+    if (judged < 0) {
+      free(classes);
+      json_decref(sections);
+      return NULL;
+    }
+    if (!judged || water_section_get(db, s, id, NULL, &info) ||
+        water_period_values(db, s, id, month, values) <= 0)
       continue;
     struct water_result r;
-    water_evaluate(s, info.body, values, info.assessed, &r);
+    water_evaluate(water_standard_on(s, month), info.body, values, info.assessed, &r);
     classes[k] = r.cls;
     json_object_set_new(sec, "month_result", water_result_json(s, &r, info.target));
   }
@@ -242,9 +281,11 @@ json_t *water_trend_json(sqlite3 *db, const struct water_standard *s, long long 
   json_t *points = json_array();
   while (sqlite3_step(st) == SQLITE_ROW) {
     struct water_acc acc = {sqlite3_column_double(st, 1), sqlite3_column_int64(st, 2)};
-    double mean = water_round(water_acc_mean(&acc, it), it->decimals);
+    const char *start = (const char *)sqlite3_column_text(st, 0);
+    double mean = water_round(water_acc_mean(&acc, it),
+                              water_standard_on(s, start)->item[i].decimals);
     json_array_append_new(points, json_pack("{s:s,s:f,s:i,s:i,s:f,s:f}",
-      "start", (const char *)sqlite3_column_text(st, 0), "mean", mean,
+      "start", start, "mean", mean,
       "class", water_value_class(it, info.body, mean), "n", (int)acc.n,
       "min", sqlite3_column_double(st, 3), "max", sqlite3_column_double(st, 4)));
   }

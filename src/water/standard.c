@@ -5,6 +5,7 @@
 ** misclassify water.
 */
 #include "water/standard.h"
+#include "supervision/period.h"
 #include "util/csv.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,115 @@ int water_standard_load(struct water_standard *s,
   memset(s, 0, sizeof *s);
   if (load_table1(s, table1, table1_len, err, errlen)) return -1;
   return load_evaluation(s, evaluation, evaluation_len, err, errlen);
+}
+
+/* ---- decimals by date ---------------------------------------------------- */
+
+struct dated_decimals { int item, decimals; char from[11]; };
+
+/* One row of the dated-decimals table into D; -1 with ERR naming the field. */
+static int dated_row(const struct water_standard *s, const struct csv_reader *r, const int *col,
+                     const char *previous, struct dated_decimals *d, char *err, size_t errlen) {
+  static const char file[] = "cnemc_decimals.csv";
+  int day;
+  double n;
+  const char *code = r->fields[col[0]], *from = r->fields[col[1]], *dec = r->fields[col[2]];
+  if ((d->item = water_item_index(s, code)) < 0) {
+    snprintf(err, errlen, "%s line %d, field code: '%s' is not a GB 3838 item", file, r->line, code);
+    return -1;
+  }
+  if (day_parse(from, &day) || strcmp(from, previous) < 0) {
+    snprintf(err, errlen, "%s line %d, field from: '%s' is not a date YYYY-MM-DD on or after %s",
+             file, r->line, from, previous);
+    return -1;
+  }
+  if (parse_number(dec, &n) || n > 10 || n != (int)n) {
+    snprintf(err, errlen, "%s line %d, field decimals: '%s' is not 0..10", file, r->line, dec);
+    return -1;
+  }
+  copy_text(d->from, sizeof d->from, from);
+  d->decimals = (int)n;
+  return 0;
+}
+
+/* The rows of CSV into ROWS (room for MAX); their number, or -1 with ERR. */
+static int read_dated(const struct water_standard *s, const char *csv, size_t len,
+                      struct dated_decimals *rows, int max, char *err, size_t errlen) {
+  struct csv_reader r;
+  int col[3], n = 0, rc;
+  csv_init(&r, csv, len);
+  rc = csv_next(&r);
+  col[0] = csv_column(&r, "code");
+  col[1] = csv_column(&r, "from");
+  col[2] = csv_column(&r, "decimals");
+  if (rc != 1 || col[0] < 0 || col[1] < 0 || col[2] < 0) {
+    csv_clear(&r);
+    return fail(err, errlen, "cnemc_decimals.csv", 1, "header lacks code, from, decimals");
+  }
+  while ((rc = csv_next(&r)) == 1) {
+    int bad = n == max ? fail(err, errlen, "cnemc_decimals.csv", r.line, "too many rows")
+            : r.nfields <= col[0] || r.nfields <= col[1] || r.nfields <= col[2]
+              ? fail(err, errlen, "cnemc_decimals.csv", r.line, "too few fields")
+              : dated_row(s, &r, col, n ? rows[n - 1].from : "", &rows[n], err, errlen);
+    if (bad) {
+      csv_clear(&r);
+      return -1;
+    }
+    n++;
+  }
+  return rc < 0 ? fail(err, errlen, "cnemc_decimals.csv", r.line, r.error) : n;
+}
+
+int water_standard_load_decimals(struct water_standard *s, const char *csv, size_t len,
+                                 char *err, size_t errlen) {
+  struct dated_decimals rows[WATER_MAX_ITEMS * WATER_MAX_ERAS];
+  int n = read_dated(s, csv, len, rows, (int)(sizeof rows / sizeof rows[0]), err, errlen);
+  if (n < 0) return -1;
+  int eras = 0;
+  for (int k = 0; k < n; k++) eras += !k || strcmp(rows[k].from, rows[k - 1].from);
+  if (eras > WATER_MAX_ERAS) {
+    snprintf(err, errlen, "cnemc_decimals.csv: %d dates, at most %d", eras, WATER_MAX_ERAS);
+    return -1;
+  }
+  s->nera = 0;
+  for (int k = 0; k < n; k++) {
+    if (!k || strcmp(rows[k].from, rows[k - 1].from)) {
+      /* a new era starts from the one before it (or the base rules) */
+      const struct water_standard *prev = s->nera ? s->era[s->nera - 1].s : s;
+      struct water_standard *e = malloc(sizeof *e);
+      if (!e) abort();
+      *e = *prev;
+      e->nera = 0;
+      copy_text(s->era[s->nera].from, sizeof s->era[0].from, rows[k].from);
+      s->era[s->nera++].s = e;
+    }
+    s->era[s->nera - 1].s->item[rows[k].item].decimals = rows[k].decimals;
+  }
+  return 0;
+}
+
+/* The first day of WHEN (a date, a time or a period key) into OUT[11]. */
+static void first_day(const char *when, char out[11]) {
+  size_t n = strnlen(when, 10);
+  memcpy(out, "0000-01-01", 11);
+  if (n >= 7 && when[5] == 'Q' && when[6] >= '1' && when[6] <= '4') {
+    int month = (when[6] - '1') * 3 + 1;
+    memcpy(out, when, 4);
+    out[5] = (char)('0' + month / 10);
+    out[6] = (char)('0' + month % 10);
+  } else {
+    memcpy(out, when, n);
+  }
+}
+
+const struct water_standard *water_standard_on(const struct water_standard *s, const char *when) {
+  if (!when || !*when) return s;
+  char day[11];
+  first_day(when, day);
+  const struct water_standard *in_force = s;
+  for (int k = 0; k < s->nera; k++)
+    if (strcmp(day, s->era[k].from) >= 0) in_force = s->era[k].s;
+  return in_force;
 }
 
 int water_item_index(const struct water_standard *s, const char *code) {

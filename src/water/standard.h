@@ -46,9 +46,16 @@ struct water_item {
   enum water_mean mean;
 };
 
+#define WATER_MAX_ERAS 4
+
 struct water_standard {
   struct water_item item[WATER_MAX_ITEMS];
   int n;
+  /* Decimals by date (data/standards/cnemc_decimals.csv): from era[k].from
+  ** ('YYYY-MM-DD') on, the items round as in era[k].s, a copy of this
+  ** standard with those decimals; before the first, as this one. */
+  struct water_era { char from[11]; struct water_standard *s; } era[WATER_MAX_ERAS];
+  int nera;
 };
 
 /* A set of items, bit i standing for standard->item[i]. */
@@ -60,6 +67,18 @@ int water_standard_load(struct water_standard *s,
                         const char *table1, size_t table1_len,
                         const char *evaluation, size_t evaluation_len,
                         char *err, size_t errlen);
+
+/* Add the dated decimals of CSV (header code,from,decimals[,source]; rows
+** of one date form one era, dates ascending, each row holding from its date
+** on). The eras' copies are allocated once and live as long as the program.
+** Returns 0, or -1 with the line and field in ERR (S unchanged then). */
+int water_standard_load_decimals(struct water_standard *s, const char *csv, size_t len,
+                                 char *err, size_t errlen);
+
+/* The standard in force on WHEN: a date or time ('YYYY-MM-DD...') or a
+** period key ('YYYY', 'YYYY-Qn', 'YYYY-MM'), a period taking the rules in
+** force on its first day. NULL or "" gives S itself (the earliest rules). */
+const struct water_standard *water_standard_on(const struct water_standard *s, const char *when);
 
 /* Index of the item coded CODE (case-insensitive), or -1. */
 int water_item_index(const struct water_standard *s, const char *code);

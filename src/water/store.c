@@ -210,7 +210,8 @@ static int check_alarm(struct water_writer *w, const struct water_section *sec, 
   const struct water_item *it = &w->s->item[item];
   water_mask assessed = sec->assessed ? sec->assessed : water_class_indicators(w->s);
   if (!sec->target || !((assessed >> item) & 1)) return 0;
-  int cls = water_value_class(it, sec->body, water_round(value, it->decimals));
+  int decimals = water_standard_on(w->s, at)->item[item].decimals;
+  int cls = water_value_class(it, sec->body, water_round(value, decimals));
   if (cls <= sec->target) return 0;
   char now[32];
   utc_now(now, sizeof now);

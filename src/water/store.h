@@ -6,6 +6,7 @@
 */
 #ifndef QS_WATER_STORE_H
 #define QS_WATER_STORE_H
+#include "water/coverage.h"
 #include "water/evaluate.h"
 #include <jansson.h>
 #include <sqlite3.h>
@@ -94,6 +95,10 @@ int water_period_span(const char *key, struct water_span *out);
 int water_period_values(sqlite3 *db, const struct water_standard *s, long long section,
                         const char *start, double *values);
 
+/* The number of days of the month or quarter KEY ('YYYY-MM', 'YYYY-Qn')
+** on which SECTION has readings of any item; -1 on error (or a bad KEY). */
+int water_days_with_data(sqlite3 *db, long long section, const char *key);
+
 /* The same for every section at once, from one range scan of the
 ** aggregates: VALUES holds (MAX_ID + 1) rows of S->n doubles, row k for
 ** section id k. Returns 0, -1 on error. */
@@ -102,7 +107,11 @@ int water_period_values_all(sqlite3 *db, const struct water_standard *s, const c
 
 /* JSON for the API and the pages (new references; NULL on database error). */
 json_t *water_sections_json(sqlite3 *db);
-json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month);
+/* Every section's class for MONTH (the latest with data when NULL or ""),
+** with the month's coverage against MIN on TODAY: a section under it has
+** no month_result (数据不足); NULL on database error. */
+json_t *water_overview_json(sqlite3 *db, const struct water_standard *s, const char *month,
+                            const struct water_minimum *min, const char *today);
 json_t *water_trend_json(sqlite3 *db, const struct water_standard *s, long long section,
                          const char *item, const char *period, const char *from,
                          const char *to);

@@ -33,6 +33,8 @@ test('admin decomposes a measure, a unit reports with an attachment, admin confi
   const errors = [];
   const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   admin.on('pageerror', (e) => errors.push(e.message));
+  // the browser's date is the server's (the form's defaults come from it)
+  await admin.clock.setFixedTime(new Date('2026-06-15T10:00:00+08:00'));
   await signIn(admin, base, 'admin', adminPassword);
   // From measure (八)'s page to a new task, starting from the plan's own words.
   await admin.goto(base + '/?chapter=1');
@@ -42,6 +44,9 @@ test('admin decomposes a measure, a unit reports with an attachment, admin confi
   await admin.click('#decompose');
   await admin.waitForSelector('#new-task-form');
   await admin.fill('#task-title', '沿江排污口整治');
+  // a new task starts today by default; this one started with the year
+  assert.equal(await admin.inputValue('input[name=start_on]'), '2026-06-15');
+  await admin.fill('input[name=start_on]', '2026-01-01');
   await admin.click('#add-milestone');
   await admin.fill('input[name=m_title]', '完成排查');
   await admin.fill('input[name=m_due]', '2026-06-17');

@@ -6,11 +6,12 @@
 // phone. Screenshots go to tests/output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDatabase, startServer, launchBrowser, ready, signIn, output } from './harness.mjs';
 
-const env = { ...process.env, QINGSHUI_PWHASH: 'min' };
+// The server's today: four days of December 2026 readings make a year in progress with too little data.
+const env = { ...process.env, QINGSHUI_PWHASH: 'min', QINGSHUI_TODAY: '2026-12-04' };
 let database, server, base, browser;
 
 before(async () => {
@@ -18,6 +19,10 @@ before(async () => {
   database.run(['water', 'sections', 'data/water/sections_demo.csv']);
   database.run(['water', 'import', 'data/water/readings_synthetic_2024-2025.csv']);
   database.run(['water', 'import', 'data/water/readings_2025-11.csv']);
+  const december = join(database.dir, 'december-2026.csv');
+  writeFileSync(december, 'section,time,item,value\n' + [1, 2, 3, 4].map((d) =>
+    `丹江口水库坝上中,2026-12-0${d} 08:00,NH3N,0.9\n丹江口水库坝上中,2026-12-0${d} 08:00,CODMN,2.0\n`).join(''));
+  database.run(['water', 'import', december]);
   ({ proc: server, url: base } = await startServer(database.db, env));
   browser = await launchBrowser();
 });
@@ -75,6 +80,41 @@ test('water pages: overview by class, trend chart, monthly, annual (and in Engli
   assert.deepEqual(errors, []);
 });
 
+test('a year with four days of data is not judged, a month in progress is provisional, 0 of 0 is —', async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await open(page, '/water/assessment?year=2026&rule=shiyan-2016');
+  const danjiangkou = page.locator('.water-table tbody tr', { hasText: '丹江口市' });
+  assert.match(await danjiangkou.innerText(), /数据不足/);
+  assert.match(await danjiangkou.locator('td[data-label="有数据"]').innerText(), /^1 \/ 36 个月/);
+  const table = await page.locator('.water-table tbody').innerText();
+  assert.doesNotMatch(table, /扣缴|返还|区域限批|不合格/);
+  assert.doesNotMatch(table, /0\.0%/);
+  assert.equal(await page.locator('.water-table tbody tr', { hasText: '张湾区' }).locator('td[data-label="达标率"]').innerText(), '—');
+  assert.match(await page.locator('#water-withheld').innerText(), /^7 个区县数据不足，未评价$/);
+  await page.screenshot({ path: join(output, 'water-assessment-insufficient.png'), fullPage: true });
+
+  await open(page, '/water?month=2026-12');
+  assert.match(await page.locator('.section-card', { hasText: '丹江口水库坝上中' }).locator('dd.coverage').innerText(), /4 \/ 31 天 进行中/);
+  assert.match(await page.locator('.section-card', { hasText: '羊尾' }).innerText(), /无数据/);
+  await page.screenshot({ path: join(output, 'water-overview-in-progress.png'), fullPage: true });
+
+  await open(page, '/water/monthly?month=2026-12&rule=shiyan-2016');
+  const dam = page.locator('.water-table tbody tr', { hasText: '丹江口水库坝上中' });
+  assert.match(await dam.locator('td[data-label="结果"]').innerText(), /不合格（进行中）/);
+  assert.match(await dam.locator('td[data-label="有数据"]').innerText(), /4 \/ 31 天 进行中/);
+  const other = page.locator('.water-table tbody tr', { hasText: '羊尾' });
+  assert.equal(await other.locator('td[data-label="结果"]').innerText(), '数据不足');
+  await page.screenshot({ path: join(output, 'water-monthly-in-progress.png'), fullPage: true });
+
+  // a complete year is judged as before
+  await open(page, '/water/assessment?year=2025&rule=shiyan-2016');
+  assert.equal(await page.locator('#water-withheld').count(), 0);
+  assert.match(await page.locator('.water-table tbody').innerText(), /返还/);
+  assert.deepEqual(errors, []);
+});
+
 test('the administrator acknowledges an alarm (with the CSRF token)', async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   const errors = [];
@@ -106,5 +146,11 @@ test('water pages on a phone', async () => {
   await page.screenshot({ path: join(output, 'water-phone.png'), fullPage: true });
   await open(page, '/water/monthly?month=2025-11&rule=shiyan-2016');
   await page.screenshot({ path: join(output, 'water-monthly-phone.png') });
+  await open(page, '/water/assessment?year=2026&rule=shiyan-2016');
+  assert.ok(await page.locator('#water-withheld').isVisible());
+  assert.match(await page.locator('.water-table tbody tr', { hasText: '丹江口市' }).innerText(), /数据不足/);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 0, `the assessment page is ${wide}px wider than the phone`);
+  await page.screenshot({ path: join(output, 'water-assessment-insufficient-phone.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });

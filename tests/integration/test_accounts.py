@@ -402,8 +402,8 @@ class Supervision(AccountsCase):
             ("POST", f"/api/tasks/{task['id']}/copy", {"year": "2027"}, "year"),
             ("POST", f"/api/tasks/{task['id']}/notices", {"unit": "市水利水电局", "level": "cuiban", "text": "t",
                                                          "deadline": 20260701}, "field 'deadline' must be a string"),
-            ("POST", "/api/tasks", {"measure_id": self.m8, "year": 2026, "title": "x", "start_on": "2026-01-01"},
-             "field 'due_on' is required"),
+            ("POST", "/api/tasks", {"measure_id": self.m8, "year": 2026, "start_on": "2026-01-01"},
+             "field 'title' is required"),
         ]
         before = self.rows("SELECT count(*) FROM task")
         for method, path, body, named in cases:

@@ -408,6 +408,12 @@ class Overview(SupervisionCase):
         self.assertEqual(zju["facts"]["notices"], [0, 1, 0])
         self.assertGreater(hbu["score"], zju["score"])     # same tasks, but a 督办 received
         self.assertEqual(hbu["rank"], 1)
+        # a unit with tasks it does not lead has nothing to assess: 不参评, no rank, no score (never rank 0)
+        support_only = [u for u in a["units"] if u["facts"]["tasks_total"] == 0]
+        self.assertTrue(support_only)
+        for u in support_only:
+            self.assertEqual((u["assessed"], u["rank"], u["score"], u["grade"]), (False, None, None, None), u["unit"])
+        self.assertTrue(all(u["rank"] >= 1 for u in a["units"] if u["assessed"]))
         self.assertTrue(any(line.startswith("completion: 50 × 1 / 2") for line in hbu["breakdown"]), hbu["breakdown"])
         self.assertEqual(leader.call("GET", "/api/assessment?year=x")[0], 400)
         status, data = leader.call("GET", "/api/assessment.xlsx?year=2026")
@@ -416,6 +422,7 @@ class Overview(SupervisionCase):
         strings = book.read("xl/sharedStrings.xml").decode()
         self.assertIn("市生态环境局", strings)
         self.assertIn("2026 年度目标责任考核", strings)
+        self.assertIn("不参评（无牵头任务）", strings)
         self.assertIn("fitToPage", book.read("xl/worksheets/sheet1.xml").decode())
 
 

@@ -55,7 +55,7 @@ class Classify(TempDbCase):
         self.assertEqual(agree, len(published))
 
     def test_malformed_row_names_line_and_field(self):
-        text = "section,type,time,PH,NH3N\na,river,t,7,0.5\nb,river,t,7,x\n"
+        text = "section,type,time,PH,NH3N\na,river,2025-11-10,7,0.5\nb,river,2025-11-10,7,x\n"
         p = run("water", "classify", input=text)
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stdout, "")
@@ -128,7 +128,7 @@ class Store(TempDbCase):
         self.assertEqual(items["NH3N"]["value"], 1.3)      # mean 1.3: class IV
         self.assertEqual(items["NH3N"]["class"], 4)
         self.assertEqual(items["TP"]["value"], 0.01)       # 0.02L -> 0.01
-        self.assertEqual(items["PH"]["value"], 5)          # [H+] mean of 5 and 9
+        self.assertEqual(items["PH"]["value"], 5.3)        # [H+] mean of 5 and 9, 2 decimals in 2026
         self.assertEqual(r["class"], 6)
         self.assertFalse(r["compliance"]["met"])
 
@@ -238,9 +238,11 @@ class Api(TempDbCase):
     def test_classify_and_export(self):
         s = self.server
         status, h, body = s.request("POST", "/api/water/classify",
-                                    b"section,type,time,CODMN\nx,river,t,4.05\n")
+                                    b"section,type,time,CODMN\nx,river,2025-11-10,4.05\n"
+                                    b"x,river,2026-02-10,4.05\n")
         self.assertEqual(status, 200)
-        self.assertIn(b"x,river,t,4.05,2,", body)
+        self.assertIn(b"x,river,2025-11-10,4.05,2,", body)     # 4.0 (1 decimal in 2025)
+        self.assertIn(b"x,river,2026-02-10,4.05,3,", body)     # 4.05 (2 decimals in 2026)
         status, h, body = s.request("GET", "/api/water/export/overview.xlsx?month=2025-11")
         self.assertEqual(status, 200)
         self.assertTrue(body.startswith(b"PK"))

@@ -435,6 +435,63 @@ static enum light_color report_light(struct fixture *f, const struct light_confi
   return f->result.color;
 }
 
+/* A task created with the defaults on any day of 2026, 2027 and 2028 (a
+** leap year): it starts that day and runs to 31 December (or 1 January
+** when made on 31 December); with no report
+** and nothing done it is green on the day it is made, and the first
+** REPORT_MISSING names the period it starts in, the day after that
+** period's deadline, which is after its start. For months and quarters. */
+static void test_new_task_defaults_never_red(void **state) {
+  struct fixture *f = *state;
+  for (int q = 0; q < 2; q++) {
+    struct light_config c = CONFIG;
+    c.period = q ? PERIOD_QUARTER : PERIOD_MONTH;
+    for (int made = D("2026-01-01"); made <= D("2028-12-31"); made++) {
+      int y, m, d;
+      day_to_ymd(made, &y, &m, &d);
+      light_result_free(&f->result);
+      f->task = (struct light_task){
+        .start_day = task_default_start(y, made), .end_day = task_default_due(y, made),
+        .completed_day = DAY_NONE, .percent = 0, .percent_day = DAY_NONE,
+      };
+      assert_int_equal(f->task.start_day, made);
+      assert_int_equal(light_compute(&f->task, made, &c, &f->result), 0);
+      if (f->result.color != LIGHT_GREEN) fail_msg("made %d: not green", made);
+      struct period first = period_of_day(c.period, made);
+      int deadline = light_report_deadline(&first, &c);
+      assert_true(deadline > made);
+      if (deadline + 1 > f->task.end_day) continue;   /* the year ends first: TASK_OVERDUE */
+      for (int day = made; day <= deadline; day++) {
+        light_result_free(&f->result);
+        assert_int_equal(light_compute(&f->task, day, &c, &f->result), 0);
+        for (size_t i = 0; i < f->result.nreasons; i++)
+          if (f->result.reasons[i].code == LIGHT_REPORT_MISSING) fail_msg("made %d: missing on %d", made, day);
+        if (day > made + 3 && day < deadline - 2) day = deadline - 2;   /* the days between: the same rule */
+      }
+      light_result_free(&f->result);
+      assert_int_equal(light_compute(&f->task, deadline + 1, &c, &f->result), 0);
+      char key[PERIOD_KEY_SIZE];
+      period_key(&first, key);
+      int found = 0;
+      for (size_t i = 0; i < f->result.nreasons; i++)
+        found |= f->result.reasons[i].code == LIGHT_REPORT_MISSING && !strcmp(f->result.reasons[i].period, key);
+      if (!found) fail_msg("made %d: no REPORT_MISSING for %s on its deadline's next day", made, key);
+    }
+  }
+}
+
+/* The defaults of a task of another year: the whole of that year. */
+static void test_new_task_defaults_other_year(void **state) {
+  (void)state;
+  assert_int_equal(task_default_start(2027, D("2026-12-04")), D("2027-01-01"));
+  assert_int_equal(task_default_due(2027, D("2027-01-01")), D("2027-12-31"));
+  assert_int_equal(task_default_start(2025, D("2026-12-04")), D("2025-01-01"));
+  assert_int_equal(task_default_start(2026, D("2026-12-04")), D("2026-12-04"));
+  assert_int_equal(task_default_due(2028, D("2028-12-30")), D("2028-12-31"));
+  /* given on its year's last day: one day to do it */
+  assert_int_equal(task_default_due(2026, D("2026-12-31")), D("2027-01-01"));
+}
+
 static void test_report_grace_boundary(void **state) {
   struct fixture *f = *state;
   const char *feb[] = {"2026-01", "2026-02"};
@@ -553,6 +610,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_start_equals_end, setup, teardown),
     cmocka_unit_test_setup_teardown(test_done, setup, teardown),
     cmocka_unit_test_setup_teardown(test_invalid_task, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_new_task_defaults_never_red, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_new_task_defaults_other_year, setup, teardown),
     cmocka_unit_test_setup_teardown(test_report_grace_boundary, setup, teardown),
     cmocka_unit_test_setup_teardown(test_report_periods_outside_task, setup, teardown),
     cmocka_unit_test_setup_teardown(test_report_quarters_and_long_grace, setup, teardown),

@@ -18,18 +18,22 @@ static inline void read_file_or_die(const char *path, struct buf *out) {
   free(text);
 }
 
-/* GB 3838 loaded from data/standards/; aborts if it does not load. */
+/* GB 3838 loaded from data/standards/ with the decimals by date, as the
+** binary loads its embedded copies; aborts if it does not load. */
 static inline void load_standard_or_die(struct water_standard *s) {
-  struct buf t = {0}, e = {0};
+  struct buf t = {0}, e = {0}, d = {0};
   char err[200];
   read_file_or_die("data/standards/gb3838_table1.csv", &t);
   read_file_or_die("data/standards/gb3838_evaluation.csv", &e);
-  if (water_standard_load(s, buf_str(&t), t.len, buf_str(&e), e.len, err, sizeof err)) {
+  read_file_or_die("data/standards/cnemc_decimals.csv", &d);
+  if (water_standard_load(s, buf_str(&t), t.len, buf_str(&e), e.len, err, sizeof err) ||
+      water_standard_load_decimals(s, buf_str(&d), d.len, err, sizeof err)) {
     fprintf(stderr, "standard: %s\n", err);
     exit(1);
   }
   buf_free(&t);
   buf_free(&e);
+  buf_free(&d);
 }
 
 #endif

@@ -281,13 +281,14 @@ static void test_classify_errors(void **state) {
   assert_string_equal(buf_str(&out), "line 1, field ph: repeated item code of GB 3838 Table 1");
   const char *head = "section,type,time,PH,NH3N\n";
   struct { const char *row, *err; } cases[] = {
-    {"a,river,t,7,0.5\nb,sea,t,7,0.5\n", "line 3, field type: 'sea' is not river, lake or reservoir"},
-    {"a,river,t,7,abc\n", "line 2, field NH3N: 'abc' is not a value (a number, optionally followed by L)"},
-    {"a,river,t,15,0.5\n", "line 2, field PH: '15' is not a value (a number, optionally followed by L)"},
-    {"a,river,t,7\n", "line 2, field 5: 4 fields where the header has 5"},
-    {"a,river,t,7,0.5,9\n", "line 2, field 6: 6 fields where the header has 5"},
-    {",river,t,7,0.5\n", "line 2, field section: empty"},
-    {"a,river,t,7,\"0.5\n", "line 2: unterminated quoted field"},
+    {"a,river,2026-01-05,7,0.5\nb,sea,2026-01-05,7,0.5\n", "line 3, field type: 'sea' is not river, lake or reservoir"},
+    {"a,river,2026-01-05,7,abc\n", "line 2, field NH3N: 'abc' is not a value (a number, optionally followed by L)"},
+    {"a,river,2026-01-05,15,0.5\n", "line 2, field PH: '15' is not a value (a number, optionally followed by L)"},
+    {"a,river,2026-01-05,7\n", "line 2, field 5: 4 fields where the header has 5"},
+    {"a,river,2026-01-05,7,0.5,9\n", "line 2, field 6: 6 fields where the header has 5"},
+    {",river,2026-01-05,7,0.5\n", "line 2, field section: empty"},
+    {"a,river,2026-01-05,7,\"0.5\n", "line 2: unterminated quoted field"},
+    {"a,river,t,7,0.5\n", "line 2, field time: 't' does not start with a date YYYY-MM-DD"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char in[256];
