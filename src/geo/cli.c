@@ -7,6 +7,7 @@
 #include "geo/geo.h"
 #include "geo/cli.h"
 #include "db/db.h"
+#include "util/buf.h"
 #include "util/cli.h"
 #include "util/file.h"
 #include <getopt.h>
@@ -68,7 +69,7 @@ static char *stored_row(sqlite3 *db, const char *kind, const char *name) {
       "SELECT json_object('id', id, 'kind', kind, 'name', name, 'code', code, "
       "'geometry_type', geometry ->> 'type', 'geometry_bytes', length(geometry), 'source', source) "
       "FROM geo_feature WHERE kind = ? AND name = ?", "ss", kind, name);
-  char *row = st && sqlite3_step(st) == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+  char *row = st && sqlite3_step(st) == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
   sqlite3_finalize(st);
   return row;
 }

@@ -52,7 +52,8 @@ const char *geo_kind_name(enum geo_kind kind);
 ** geometry: LineString, MultiLineString, Polygon or MultiPolygon (a zone:
 ** only areas), positions of 2 or 3 numbers within -180..180 and -90..90,
 ** at least 2 positions a line, rings of at least 4 positions that close,
-** a name that no other feature of the file has. 0, or -1 with ERR (and
+** a name that no other feature of the file has; at least one feature.
+** 0, or -1 with ERR (and
 ** OUT empty) at the first problem. */
 int geo_parse(const char *text, size_t len, const struct geo_options *opt,
               struct geo_features *out, struct geo_error *err);

@@ -7,6 +7,7 @@
 ** features out.
 */
 #include "geo/geo.h"
+#include "util/buf.h"
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,11 +135,11 @@ static int check_geometry(const json_t *g, enum geo_kind kind, struct geo_error 
 ** absent or of another type. */
 static char *property_text(const json_t *props, const char *p) {
   const json_t *v = json_object_get(props, p);
-  if (json_is_string(v)) return strdup(json_string_value(v));
+  if (json_is_string(v)) return xstrdup(json_string_value(v));
   if (json_is_integer(v)) {
     char text[32];
     snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
-    return strdup(text);
+    return xstrdup(text);
   }
   return NULL;
 }
@@ -157,7 +158,7 @@ static int read_feature(const json_t *f, const struct geo_options *opt, struct g
   if (check_geometry(g, opt->kind, err)) { free(name); return -1; }
   char *code = property_text(props, opt->code_property);
   out->name = name;
-  out->code = code ? code : strdup("");
+  out->code = code ? code : xstrdup("");
   out->geometry = json_dumps(g, JSON_COMPACT | JSON_REAL_PRECISION(10));
   return 0;
 }
@@ -186,7 +187,11 @@ int geo_parse(const char *text, size_t len, const struct geo_options *opt,
     rc = fail(err, "not a GeoJSON FeatureCollection (type \"FeatureCollection\" with a features array)");
     goto done;
   }
-  out->items = calloc(json_array_size(features) + 1, sizeof *out->items);
+  if (!json_array_size(features)) {
+    rc = fail(err, "the FeatureCollection has no features");
+    goto done;
+  }
+  out->items = xcalloc(json_array_size(features) + 1, sizeof *out->items);
   for (size_t i = 0; i < json_array_size(features) && !rc; i++) {
     rc = read_feature(json_array_get(features, i), opt, &out->items[i], err);
     if (!rc) out->count++;

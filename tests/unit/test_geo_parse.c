@@ -5,7 +5,7 @@
 ** the bad feature: a wrong geometry type, a zone that is no area, a
 ** position out of range or not numbers, a ring that does not close, too
 ** few points, a missing name, a repeated name, text that is not JSON (its
-** line), a file that is no FeatureCollection.
+** line), a file that is no FeatureCollection or holds no feature.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,6 +130,7 @@ static void not_json_names_the_line(void **state) {
   expect_refused("{\"type\":\"Feature\"}", &RIVERS, -1, "not a GeoJSON FeatureCollection");
   expect_refused("{\"type\":\"FeatureCollection\",\"features\":{}}", &RIVERS, -1,
                  "not a GeoJSON FeatureCollection");
+  expect_refused(collection(""), &RIVERS, -1, "the FeatureCollection has no features");
 }
 
 static void kinds_by_word(void **state) {
