@@ -10,6 +10,7 @@
 #include "auth/token.h"
 #include "db/db.h"
 #include "demo/demo.h"
+#include "geo/cli.h"
 #include "hj212/simulate.h"
 #include "hj212/station.h"
 #include "http/serve.h"
@@ -103,6 +104,7 @@ static const struct cli_command commands[] = {
   {"water", water_main, "water quality: classify, sections, readings, assessment"},
   {"demo", demo_main, "make the demo database look like a city in the middle of its year"},
   {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
+  {"geo", geo_cli, "rivers, reservoirs and zones for the map: import GeoJSON"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };

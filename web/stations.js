@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 import { api } from './api.js';
 import { esc, loadECharts } from './ui.js';
 import { formatTime, formatLocal, chartTime } from './time.js';
+import { mountStationsMap, servesLine } from './places.js';
 
 const main = document.getElementById('main');
 
@@ -62,12 +63,15 @@ function onlineCount(list) {
 export async function stationsPage() {
   const [list, refused] = await Promise.all([api('/api/stations'), api('/api/hj212/refused')]);
   main.innerHTML = `<div class="page-head"><h1>${t('stations.title')}</h1><span class="sub" id="online-count">${onlineCount(list)}</span></div>
+    <section id="stations-map"></section>
     <div id="stations">${stationTable(list)}</div>
     <h2>${t('stations.refused')} <span class="count" id="refused-total">${refused.refused_total}</span></h2>
     <div id="refused">${refusedTable(refused)}</div>`;
+  const map = await mountStationsMap(document.getElementById('stations-map'), list);
   whileShown('stations', LIST_REFRESH_MS, async () => {
     const [l, r] = await Promise.all([api('/api/stations'), api('/api/hj212/refused')]);
     if (!document.getElementById('stations')) return;
+    await map.refresh(l);
     document.getElementById('stations').innerHTML = stationTable(l);
     document.getElementById('online-count').textContent = onlineCount(l);
     document.getElementById('refused-total').textContent = r.refused_total;
@@ -104,7 +108,8 @@ function firstCode(s) {
 function stationHead(s) {
   return `<div class="page-head"><h1>${esc(s.name)}</h1>${stateDot(s.online)}</div>
     <p class="meta">MN <code>${esc(s.mn)}</code> · ${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}${s.owner ? ` · ${esc(s.owner)}` : ''}
-      · ${t('stations.last_packet')} <span id="last-packet">${esc(lastPacket(s.last_packet_at))}</span></p>`;
+      · ${t('stations.last_packet')} <span id="last-packet">${esc(lastPacket(s.last_packet_at))}</span></p>
+    ${servesLine(s)}`;
 }
 
 function chartOption(r) {

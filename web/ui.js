@@ -13,15 +13,20 @@ export function cnOrdinal(n) {
   return digits[Math.floor(n / 10)] + '十' + (n % 10 ? digits[n % 10] : '');
 }
 
-export function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
+// Run the classic (non-module) script at SRC once it has loaded.
+export function loadScript(src) {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
-    script.src = '/vendor/echarts.min.js';
-    script.onload = () => resolve(window.echarts);
+    script.src = src;
+    script.onload = resolve;
     script.onerror = reject;
     document.head.appendChild(script);
   });
+}
+
+export function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  return loadScript('/vendor/echarts.min.js').then(() => window.echarts);
 }
 
 // The result line at the foot of the window (one for the whole app, read

@@ -7,6 +7,7 @@ import { t, errorText } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, loadECharts, reportSuccess } from './ui.js';
 import { formatTime, formatLocal, todayChina } from './time.js';
+import { mountSectionsMap, showSectionStations } from './places.js';
 
 let main;
 let navigate;
@@ -125,9 +126,11 @@ export async function waterOverviewPage(params, query) {
       <div class="stat${missing ? ' stat-yellow' : ''}"><span class="n">${missing}</span>${t('water.stat.missed')}</div>
       <div class="stat"><span class="n">${esc(word('water.rating', o.rating || '—'))}</span>${t('water.stat.rating')}</div>
     </div>
+    <section id="water-map"></section>
     <div class="sections">${data.sections.map(sectionCard).join('') || `<p class="empty">${t('water.no_sections')}</p>`}</div>
     <p class="hint">${t('water.method')}</p>`;
   bindFilters((f) => `/water?month=${encodeURIComponent(f.get('month'))}`);
+  await mountSectionsMap(document.getElementById('water-map'), data, { colours: COLOURS, classText });
 }
 
 // Horizontal bands for the class limits: upper items go up from Ⅰ, DO down.
@@ -146,6 +149,7 @@ export async function waterSectionPage(params, query) {
     api(`/api/water/sections/${params.id}/trend?item=${encodeURIComponent(item)}&period=${encodeURIComponent(period)}`), loadECharts()]);
   main.innerHTML = `<p class="crumbs"><a href="/water" data-link>${t('water.tab.overview')}</a> › ${esc(trend.section_name)}</p>
     <div class="page-head"><h1>${esc(trend.section_name)}</h1><span class="meta">${t('water.target')} ${classText(trend.target)}</span></div>
+    <p class="meta" id="section-stations"></p>
     <form class="filters" id="water-filters">
       <label>${t('water.item')} <select name="item">${TREND_ITEMS.map((c) => `<option value="${c}"${c === item ? ' selected' : ''}>${esc(itemName(c))}</option>`).join('')}</select></label>
       <label>${t('water.period')} <select name="period">${['hour', 'day', 'month'].map((p) => `<option value="${p}"${p === period ? ' selected' : ''}>${t(`water.period.${p}`)}</option>`).join('')}</select></label>
@@ -153,6 +157,7 @@ export async function waterSectionPage(params, query) {
     <h2>${esc(itemName(trend.item))} (${esc(trend.unit)})</h2>
     ${trend.points.length ? `<div id="water-chart" class="chart" role="img" aria-label="${esc(`${trend.section_name} · ${itemName(trend.item)}`)}"></div>` : `<p class="empty">${t('water.no_data')}</p>`}
     <p class="hint">${t('water.bands')}${trend.direction === 'lower' ? ` ${t('water.do_higher')}` : ''}</p>`;
+  await showSectionStations(document.getElementById('section-stations'), params.id);
   bindFilters((f) => `/water/sections/${params.id}?item=${encodeURIComponent(f.get('item'))}&period=${encodeURIComponent(f.get('period'))}`);
   if (!trend.points.length) return;
   const chart = echarts.init(document.getElementById('water-chart'));

@@ -33,7 +33,7 @@
 /* The station's columns (never the password) and its online state against
 ** the threshold bound as ?1. */
 #define STATION_COLUMNS                                                                   \
-  "s.id, s.mn, s.name, s.st, s.kind, s.owner, " UTC_ISO("s.created_at") " AS created_at, "  \
+  "s.id, s.mn, s.name, s.st, s.kind, s.owner, s.lon, s.lat, " UTC_ISO("s.created_at") " AS created_at, " \
   UTC_ISO("s.last_packet_at") " AS last_packet_at, "                                      \
   "CAST(strftime('%s', 'now') - strftime('%s', s.last_packet_at) AS INTEGER) "            \
   "AS seconds_since_last_packet, "                                                        \
@@ -89,6 +89,13 @@ static int time_param(struct http_request *req, struct http_response *res, const
   return 0;
 }
 
+/* What the station serves, from the view of migration 0015: its sections
+** (and, once they exist, outlets), each {kind, id, name, lon, lat}. */
+#define SERVES_COLUMN                                                                     \
+  "(SELECT json_group_array(json_object('kind', 'section', 'id', w.id, 'name', w.name, "  \
+  "  'lon', w.lon, 'lat', w.lat)) FROM station_section l "                                \
+  "  JOIN water_section w ON w.id = l.section_id WHERE l.station_id = s.id) AS serves_json"
+
 /* The online flag as a JSON boolean (SQLite gives 0/1). */
 static void online_as_boolean(json_t *station) {
   json_t *v = json_object_get(station, "online");
@@ -101,8 +108,8 @@ static void list_stations(struct http_request *req, struct http_response *res) {
   long long after = http_query_int(req, res, "offline_after", 1, 31536000, DEFAULT_OFFLINE_AFTER);
   if (after < 0) return;
   json_t *rows = db_query_rows(req->db,
-      "SELECT " STATION_COLUMNS ", (SELECT count(*) FROM hj212_station_code c WHERE c.station_id = s.id) "
-      "AS mapped_codes FROM hj212_station_seen s ORDER BY s.id", "i", after);
+      "SELECT " STATION_COLUMNS ", " SERVES_COLUMN ", (SELECT count(*) FROM hj212_station_code c "
+      "WHERE c.station_id = s.id) AS mapped_codes FROM hj212_station_seen s ORDER BY s.id", "i", after);
   size_t i;
   json_t *row;
   json_array_foreach(rows, i, row) online_as_boolean(row);
@@ -112,7 +119,8 @@ static void list_stations(struct http_request *req, struct http_response *res) {
 /* Station ID with its state, or NULL (and a 404 reply). */
 static json_t *station_row(struct http_request *req, struct http_response *res, long long id,
                            long long offline_after) {
-  json_t *s = db_query_row(req->db, "SELECT " STATION_COLUMNS " FROM hj212_station_seen s WHERE s.id = ?2",
+  json_t *s = db_query_row(req->db, "SELECT " STATION_COLUMNS ", " SERVES_COLUMN
+                           " FROM hj212_station_seen s WHERE s.id = ?2",
                            "ii", offline_after, id);
   if (!s) http_reply_error(res, 404, "not_found", "station %lld does not exist", id);
   else online_as_boolean(s);
@@ -252,6 +260,21 @@ static char *codes_text(json_t *codes, int *bad) {
   return b.data;
 }
 
+/* A coordinate field NAME of the body: absent or null leaves *OUT NULL, a
+** number is written into TEXT for station_check; anything else is a 400. */
+static int degrees_text(struct http_response *res, const char *name, const json_t *v, char text[32],
+                        const char **out) {
+  *out = NULL;
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_number(v)) {
+    http_reply_error(res, 400, "invalid_field", "%s: a number of decimal degrees", name);
+    return -1;
+  }
+  snprintf(text, 32, "%.17g", json_number_value(v));
+  *out = text;
+  return 0;
+}
+
 /* Insert DEF (audited) in one transaction; the new id or -1 with ERR. */
 static long long insert_station(struct http_request *req, const struct station_def *def, char *err,
                                 size_t errlen) {
@@ -264,11 +287,17 @@ static long long insert_station(struct http_request *req, const struct station_d
 
 static void post_station(struct http_request *req, struct http_response *res) {
   struct station_def def = {.kind = "water_section"};
-  json_t *codes = NULL;
-  json_t *body = http_body_unpack(req, res, "{s:s,s:s,s:s,s:s,s?s,s?s,s?o}", "mn", &def.mn,
+  json_t *codes = NULL, *lon = NULL, *lat = NULL;
+  json_t *body = http_body_unpack(req, res, "{s:s,s:s,s:s,s:s,s?s,s?s,s?o,s?o,s?o}", "mn", &def.mn,
                                   "password", &def.password, "st", &def.st, "name", &def.name,
-                                  "kind", &def.kind, "owner", &def.owner, "codes", &codes);
+                                  "kind", &def.kind, "owner", &def.owner, "codes", &codes,
+                                  "lon", &lon, "lat", &lat);
   if (!body) return;
+  char lon_text[32], lat_text[32];
+  if (degrees_text(res, "lon", lon, lon_text, &def.lon) || degrees_text(res, "lat", lat, lat_text, &def.lat)) {
+    json_decref(body);
+    return;
+  }
   int bad;
   char *text = codes_text(codes, &bad);
   def.codes = text;

@@ -246,7 +246,7 @@ static int register_one(sqlite3 *db, const struct options *o, unsigned idx, char
   station_identity(o->seed, idx, mn, sizeof mn, pw, sizeof pw);
   station_name(db, pr, idx, mn, name, sizeof name);
   snprintf(owner, sizeof owner, "qingshui simulate --seed %llu", o->seed);
-  struct station_def def = {mn, pw, pr->st, name, pr->kind, owner, pr->codes};
+  struct station_def def = {mn, pw, pr->st, name, pr->kind, owner, pr->codes, NULL, NULL};
   if (station_check(&def, err, errlen)) return -1;
   if (db_exec_bind(db, err, errlen,
         "INSERT INTO hj212_station (mn, password_hash, st, name, kind, owner) "

@@ -8,6 +8,7 @@
 #include "hj212/station.h"
 #include "db/db.h"
 #include "db/rows.h"
+#include "geo/geo.h"
 #include "util/file.h"
 #include "hj212/hj212.h"
 #include "util/buf.h"
@@ -46,6 +47,23 @@ static int codes_ok(const char *codes) {
   return ok ? 0 : -1;
 }
 
+static int given(const char *s) { return s && *s; }
+
+/* The position's problem, or NULL: both or neither of lon and lat, each a
+** number in range. */
+static const char *position_problem(const struct station_def *d) {
+  if (given(d->lon) != given(d->lat)) return "lon, lat: give both or neither";
+  const char *v[2] = {d->lon, d->lat};
+  for (int lat = 0; given(d->lon) && lat < 2; lat++) {
+    char *end;
+    double x = strtod(v[lat], &end);
+    if (*end || end == v[lat] || !geo_degrees_ok(lat, x))
+      return lat ? "lat: a latitude in decimal degrees, -90..90"
+                 : "lon: a longitude in decimal degrees, -180..180";
+  }
+  return NULL;
+}
+
 int station_check(const struct station_def *d, char *err, size_t errlen) {
   const char *bad = NULL;
   size_t pw = d->password ? strlen(d->password) : 0;
@@ -64,6 +82,8 @@ int station_check(const struct station_def *d, char *err, size_t errlen) {
     bad = "kind: water_section, outlet, sewage_plant or air_station";
   else if (d->codes && codes_ok(d->codes))
     bad = "codes: pairs code=indicator separated by spaces";
+  else
+    bad = position_problem(d);
   if (!bad) return 0;
   snprintf(err, errlen, "%s", bad);
   return -1;
@@ -89,6 +109,10 @@ int station_audit(sqlite3 *db, const char *action, long long id, const struct st
                   const char *actor, char *err, size_t errlen) {
   json_t *after = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "mn", d->mn, "st", d->st, "name", d->name,
                             "kind", d->kind, "owner", d->owner ? d->owner : "", "codes", d->codes);
+  if (given(d->lon)) {
+    json_object_set_new(after, "lon", json_real(strtod(d->lon, NULL)));
+    json_object_set_new(after, "lat", json_real(strtod(d->lat, NULL)));
+  }
   char *text = json_dumps(after, JSON_COMPACT);
   int rc = db_audit(db, actor, action, "hj212_station", id, NULL, text);
   free(text);
@@ -117,9 +141,11 @@ int station_remove(sqlite3 *db, const char *mn, long long id, const char *actor,
 long long station_insert(sqlite3 *db, const struct station_def *d, const char *actor,
                          char *err, size_t errlen) {
   if (station_check(d, err, errlen)) return -1;
-  const char *row[] = {d->mn, d->password, d->st, d->name, d->kind, d->owner ? d->owner : ""};
-  if (exec_args(db, err, errlen, "INSERT INTO hj212_station (mn, password_hash, st, name, kind, owner) "
-                "VALUES (?, device_secret_hash(?), ?, ?, ?, ?)", 6, row, 0, 0) < 0)
+  const char *row[] = {d->mn, d->password, d->st, d->name, d->kind, d->owner ? d->owner : "",
+                       given(d->lon) ? d->lon : NULL, given(d->lat) ? d->lat : NULL};
+  /* lon and lat bound as text become REAL in the STRICT table */
+  if (exec_args(db, err, errlen, "INSERT INTO hj212_station (mn, password_hash, st, name, kind, owner, "
+                "lon, lat) VALUES (?, device_secret_hash(?), ?, ?, ?, ?, ?, ?)", 8, row, 0, 0) < 0)
     return -1;
   long long id = sqlite3_last_insert_rowid(db);
   if (station_audit(db, "station.create", id, d, actor, err, errlen)) return -1;
@@ -142,11 +168,12 @@ long long station_insert(sqlite3 *db, const struct station_def *d, const char *a
 static const char usage_text[] =
     "usage: qingshui station COMMAND [--db PATH] ...\n"
     "  add --mn MN --password PW --st ST --name NAME [--kind KIND] [--owner OWNER]\n"
-    "      [--codes 'w01018=COD w21003=NH3-N']   register a station\n"
+    "      [--codes 'w01018=COD w21003=NH3-N'] [--lon DEG --lat DEG]   register a station\n"
     "  list                                       list stations\n"
     "  remove --mn MN                             remove a station and its readings\n"
     "  import [--encoding NAME] FILE.csv          add stations from a CSV (all or nothing);\n"
-    "      columns mn,password,st,name,kind,owner,codes (kind, owner, codes optional);\n"
+    "      columns mn,password,st,name,kind,owner,codes,lon,lat (kind, owner, codes,\n"
+    "      lon, lat optional; lon, lat: decimal degrees, both or neither);\n"
     "      the encoding (UTF-8, GB18030, UTF-16 with a BOM) is detected unless given\n"
     "KIND: water_section (default), outlet, sewage_plant, air_station\n";
 
@@ -163,6 +190,7 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
       {"name", required_argument, NULL, 'n'},     {"kind", required_argument, NULL, 'k'},
       {"owner", required_argument, NULL, 'o'},    {"codes", required_argument, NULL, 'c'},
       {"encoding", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+      {"lon", required_argument, NULL, 'x'},      {"lat", required_argument, NULL, 'y'},
       {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->def.kind = "water_section";
@@ -179,6 +207,8 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
     case 'o': o->def.owner = optarg; break;
     case 'c': o->def.codes = optarg; break;
     case 'e': o->encoding = optarg; break;
+    case 'x': o->def.lon = optarg; break;
+    case 'y': o->def.lat = optarg; break;
     case 'h': fputs(usage_text, stdout); return 1;
     default: fputs(usage_text, stderr); return -1;
     }
@@ -266,12 +296,13 @@ static const char *col(const struct csv_reader *r, int i) {
 
 /* Insert every record of the CSV in TEXT; the first error names line and field. */
 static int import_rows(sqlite3 *db, const char *text, size_t len, char *err, size_t errlen) {
-  static const char *const NAMES[] = {"mn", "password", "st", "name", "kind", "owner", "codes"};
+  static const char *const NAMES[] = {"mn", "password", "st", "name", "kind", "owner", "codes",
+                                      "lon", "lat"};
   struct csv_reader r;
-  int idx[7], n = 0, rc = -1;
+  int idx[9], n = 0, rc = -1;
   csv_init(&r, text, len);
   if (csv_next(&r) != 1) { snprintf(err, errlen, "line 1: no header"); goto out; }
-  for (int i = 0; i < 7; i++) {
+  for (int i = 0; i < 9; i++) {
     idx[i] = csv_column(&r, NAMES[i]);
     if (idx[i] < 0 && i < 4) { snprintf(err, errlen, "line 1: no column %s", NAMES[i]); goto out; }
   }
@@ -280,7 +311,7 @@ static int import_rows(sqlite3 *db, const char *text, size_t len, char *err, siz
     const char *kind = col(&r, idx[4]), *codes = col(&r, idx[6]);
     struct station_def d = {col(&r, idx[0]), col(&r, idx[1]), col(&r, idx[2]), col(&r, idx[3]),
                             kind && *kind ? kind : "water_section", col(&r, idx[5]),
-                            codes && *codes ? codes : NULL};
+                            codes && *codes ? codes : NULL, col(&r, idx[7]), col(&r, idx[8])};
     char why[400];
     if (station_insert(db, &d, cli_actor(), why, sizeof why) < 0) {
       snprintf(err, errlen, "line %d: %s", r.line, why);

