@@ -76,7 +76,11 @@ test('admin decomposes a measure, a unit reports with an attachment, admin confi
   assert.match(await unit.locator('#who').innerText(), /环保局联络员 · 市生态环境局/);
   await unit.click('text=沿江排污口整治');
   await unit.waitForSelector('#report-form');
-  assert.equal(await unit.inputValue('#report-form input[name=period]'), today.slice(0, 7));
+  // the period defaults to the first one the unit still owes (the API's report_period), never a later one
+  const owed = await unit.evaluate(async (id) => (await (await fetch(`/api/tasks/${id}`)).json()).report_period,
+    taskUrl.match(/\d+$/)[0]);
+  assert.ok(owed && owed <= today.slice(0, 7), `report_period ${owed}`);
+  assert.equal(await unit.inputValue('#report-form input[name=period]'), owed);
   await unit.fill('#report-form input[name=period]', lastMonth());
   await unit.fill('#report-form input[name=percent]', '40');
   await unit.fill('#report-form textarea[name=text]', '已排查入江排污口 16 个，整治 6 个');
