@@ -101,7 +101,7 @@ static void login(struct http_request *req, struct http_response *res) {
   const char *user = NULL, *password = NULL;
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "login", &user, "password", &password);
   if (!body) return;
-  char address[INET6_ADDRSTRLEN + 1];
+  char address[HTTP_PEER_SIZE];
   client_address(req, address, sizeof address);
   long lock_minutes = (login_limits()->window_seconds + 59) / 60;
   if (!login_rate_allow(address, (long long)clock_seconds())) {
@@ -156,7 +156,7 @@ static void change_password(struct http_request *req, struct http_response *res)
   if (!body) return;
   json_t *account = account_json(req->db, req->who.account_id);
   const char *login_name = json_string_value(json_object_get(account, "login"));
-  char err[256], address[INET6_ADDRSTRLEN + 1];
+  char err[256], address[HTTP_PEER_SIZE];
   client_address(req, address, sizeof address);
   struct principal check;
   if (!req->who.account_id) {

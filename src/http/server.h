@@ -19,6 +19,9 @@
 
 struct MHD_Connection;
 
+/* Room for a client's address as text (an IPv6 address with its zone). */
+#define HTTP_PEER_SIZE 48
+
 struct http_request {
   const char *method;          /* "GET", "POST", ... */
   const char *path;            /* decoded path without the query */
@@ -30,7 +33,7 @@ struct http_request {
   int nparams;
   struct principal who;        /* who is asking (ACCESS_ANONYMOUS if nobody) */
   const char *actor;           /* who.name, for the audit log; NULL if anonymous */
-  char peer[48];               /* the client's address */
+  char peer[HTTP_PEER_SIZE];   /* the client's address */
   struct MHD_Connection *conn;
 };
 
