@@ -4,8 +4,11 @@
 ** Thread-pool mode, so a slow handler (an argon2 check, a large query) does
 ** not stall other clients; every pool thread opens its own SQLite
 ** connection on first use. The access handler is called several times per
-** request (headers, each body chunk, end): the body is collected into
-** per-request state with a hard cap, and the route runs on the last call.
+** request. On the first, when the headers are in, the route, the caller
+** and the body limit are decided (dispatch.c) and a refusal is sent before
+** any body is read; then each body chunk is held against the route's limit
+** and the server's budget for bodies (admission.c); on the last call the
+** route runs. Slow clients are cut off by the deadlines of watch.c.
 */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -13,15 +16,14 @@
 #include <microhttpd.h>
 
 #include "http/server.h"
-#include "auth/account.h"
-#include "auth/token.h"
 #include "db/db.h"
+#include "http/admission.h"
+#include "http/dispatch.h"
 #include "http/metrics.h"
-#include "http/routes.h"
+#include "http/watch.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +31,19 @@
 struct http_server {
   struct MHD_Daemon *daemon;
   struct http_server_config cfg;
+  struct http_body_limits limits;
+  struct admission *admission;
+  struct conn_watch *watch;
   unsigned port;
 };
 
 /* Per-request state, created on the first call of the access handler. */
 struct request_state {
+  struct http_request req;
+  struct http_fields query, headers, cookies;
   struct buf body;
-  int too_large;
+  size_t held;                   /* bytes of the body budget held */
+  int replied;                   /* a reply was queued before the body ended */
   double started;                /* clock_seconds() */
 };
 
@@ -66,21 +74,20 @@ static void add_security_headers(struct MHD_Response *r) {
       "object-src 'none'; frame-ancestors 'none'");
 }
 
+/* Queue RES on CONN (RES is emptied). */
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_response *res) {
   struct MHD_Response *r;
-  if (res->json) {
-    char *text = json_dumps(res->json, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    json_decref(res->json);
-    res->json = NULL;
-    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-  } else if (res->owned_body) {
+  http_encode(res);
+  if (res->owned_body) {
     r = MHD_create_response_from_buffer(res->body_len, res->owned_body, MHD_RESPMEM_MUST_FREE);
     res->owned_body = NULL;
   } else {
     r = MHD_create_response_from_buffer(res->body_len, (void *)res->body, MHD_RESPMEM_PERSISTENT);
   }
-  if (!r) return MHD_NO;
+  if (!r) {
+    http_response_free(res);
+    return MHD_NO;
+  }
   if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
   if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
   if (res->content_disposition[0])
@@ -90,92 +97,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
   MHD_destroy_response(r);
   return ok;
-}
-
-/* Does PATH match PATTERN? {x} segments are captured into REQ->params. */
-static int match_pattern(const char *pattern, const char *path, struct http_request *req) {
-  req->nparams = 0;
-  static __thread char params[HTTP_MAX_PARAMS][256];
-  const char *p = pattern, *s = path;
-  while (*p && *s) {
-    if (*p == '{') {
-      const char *close = strchr(p, '}');
-      size_t n = strcspn(s, "/");
-      if (!close || !n || n >= sizeof params[0] || req->nparams == HTTP_MAX_PARAMS) return 0;
-      memcpy(params[req->nparams], s, n);
-      params[req->nparams][n] = 0;
-      req->params[req->nparams] = params[req->nparams];
-      req->nparams++;
-      p = close + 1;
-      s += n;
-    } else if (*p++ != *s++) {
-      return 0;
-    }
-  }
-  return !*p && !*s;
-}
-
-/* Find the route for REQ; *PATH_KNOWN tells whether another method would match. */
-static const struct http_route *find_route(struct http_request *req, int *path_known) {
-  *path_known = 0;
-  /* HEAD is GET without the body, which libmicrohttpd drops by itself. */
-  const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
-  for (size_t t = 0; http_route_tables[t]; t++) {
-    for (const struct http_route *r = http_route_tables[t]; r->pattern; r++) {
-      if (!match_pattern(r->pattern, req->path, req)) continue;
-      if (!strcmp(r->method, method)) return r;
-      *path_known = 1;
-    }
-  }
-  return NULL;
-}
-
-/* Establish who is asking: a bearer token (machine clients, scripts) or a
-** session cookie (browsers). */
-static void identify(struct http_request *req) {
-  memset(&req->who, 0, sizeof req->who);
-  const char *auth = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Authorization");
-  const char *cookie = http_cookie(req, SESSION_COOKIE);
-  char name[64];
-  if (auth && !strncmp(auth, "Bearer ", 7)) {
-    if (token_check(req->db, auth + 7, name, sizeof name) == 0) {
-      req->who.level = ACCESS_ADMIN;
-      snprintf(req->who.name, sizeof req->who.name, "token:%s", name);
-    }
-  } else if (cookie) {
-    session_lookup(req->db, cookie, &req->who);
-  }
-  req->actor = req->who.level != ACCESS_ANONYMOUS ? req->who.name : NULL;
-}
-
-static int is_safe_method(const char *method) {
-  return !strcmp(method, "GET") || !strcmp(method, "HEAD");
-}
-
-/* May the request run ROUTE? Replies 401/403 when it may not. */
-static int authorize(struct http_request *req, struct http_response *res,
-                     const struct http_route *route) {
-  enum access_level needed = (enum access_level)(route->flags & ROUTE_LEVEL_MASK);
-  if (req->who.level < needed) {
-    if (req->who.level == ACCESS_ANONYMOUS)
-      http_reply_error(res, 401, "unauthorized", "%s %s needs you to sign in", req->method,
-                       route->pattern);
-    else
-      http_reply_error(res, 403, "forbidden", "%s %s needs the %s role; you are %s", req->method,
-                       route->pattern, access_level_name(needed), access_level_name(req->who.level));
-    return 0;
-  }
-  /* Cookies are sent by the browser on its own, so a change made with a
-  ** session must prove it comes from our pages: the CSRF token. */
-  if (req->who.csrf[0] && !is_safe_method(req->method) && !(route->flags & ROUTE_NO_CSRF)) {
-    const char *sent = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-    if (!sent || strlen(sent) != strlen(req->who.csrf) ||
-        sodium_memcmp(sent, req->who.csrf, strlen(sent)) != 0) {
-      http_reply_error(res, 403, "csrf", "missing or wrong X-CSRF-Token header");
-      return 0;
-    }
-  }
-  return 1;
 }
 
 static void client_address(struct MHD_Connection *conn, char *out, size_t outlen) {
@@ -190,54 +111,123 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t outlen
               (socklen_t)outlen);
 }
 
+/* MHD_KeyValueIterator collecting into a struct http_fields. */
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *name,
+                               const char *value) {
+  (void)kind;
+  struct http_fields *f = cls;
+  if (f->n == HTTP_MAX_FIELDS) {
+    f->overflow = 1;
+    return MHD_NO;
+  }
+  f->pair[f->n++] = (struct http_pair){name, value};
+  return MHD_YES;
+}
+
+/* Reply now, before the body (if any) ends, and observe it. */
+static enum MHD_Result reply_early(struct http_server *server, struct MHD_Connection *conn,
+                                   struct request_state *st, struct http_response *res) {
+  st->replied = 1;
+  watch_replying(server->watch, conn);
+  metrics_observe(st->req.route ? st->req.route->pattern : "unmatched", res->status,
+                  clock_seconds() - st->started);
+  return send_response(conn, res);
+}
+
+/* The first call: the headers are in. Decide whether the body may come. */
+static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *conn,
+                             const char *url, const char *method, void **con_cls) {
+  struct request_state *st = calloc(1, sizeof *st);
+  if (!st) return MHD_NO;
+  *con_cls = st;
+  st->started = clock_seconds();
+  watch_headers_done(server->watch, conn);
+  MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, &st->query);
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, collect, &st->headers);
+  MHD_get_connection_values(conn, MHD_COOKIE_KIND, collect, &st->cookies);
+  st->req = (struct http_request){.method = method, .path = url, .query = &st->query,
+                                  .headers = &st->headers, .cookies = &st->cookies};
+  client_address(conn, st->req.peer, sizeof st->req.peer);
+  struct http_response res = {.status = 200};
+  if (!(st->req.db = thread_db()))
+    http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
+  else if (!http_accept(&st->req, &res, &server->limits))
+    ;   /* refused: RES says why */
+  else if (admission_hold(server->admission, &st->held, http_declared_length(&st->req)))
+    http_reply_error(&res, 503, "busy", "the server holds too many request bodies; retry later");
+  else
+    return MHD_YES;
+  return reply_early(server, conn, st, &res);
+}
+
+/* A chunk of the body: held against the route's limit and the budget. */
+static enum MHD_Result receive(struct http_server *server, struct MHD_Connection *conn,
+                               struct request_state *st, const char *data, size_t size) {
+  struct http_response res = {.status = 200};
+  size_t total = st->body.len + size;
+  if (total > st->req.max_body) http_reply_too_large(&st->req, &res);
+  else if (admission_hold(server->admission, &st->held, total) ||
+           buf_try_append(&st->body, data, size))
+    http_reply_error(&res, 503, "busy", "the server holds too many request bodies; retry later");
+  else {
+    watch_body_progress(server->watch, conn, st->body.len);
+    return MHD_YES;
+  }
+  buf_free(&st->body);
+  return reply_early(server, conn, st, &res);
+}
+
+/* The last call: the body is complete; run the route. */
+static enum MHD_Result finish(struct http_server *server, struct MHD_Connection *conn,
+                              struct request_state *st) {
+  struct http_request *req = &st->req;
+  struct http_response res = {.status = 200};
+  req->body = buf_str(&st->body);
+  req->body_len = st->body.len;
+  watch_replying(server->watch, conn);
+  int heavy = req->heavy && req->who.level == ACCESS_ANONYMOUS;
+  int refused = heavy ? admission_heavy_enter(server->admission, req->peer, clock_seconds()) : 0;
+  if (refused == 429)
+    http_reply_error(&res, 429, "rate_limited", "%s %s: at most %u a minute from one address "
+                     "without signing in", req->method, req->route->pattern,
+                     server->cfg.heavy_per_minute);
+  else if (refused)
+    http_reply_error(&res, 503, "busy", "%s %s: every worker it may use is busy; retry later",
+                     req->method, req->route->pattern);
+  else
+    http_run(req, &res);
+  if (heavy && !refused) admission_heavy_leave(server->admission);
+  metrics_observe(req->route->pattern, res.status, clock_seconds() - st->started);
+  return send_response(conn, &res);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls) {
   struct http_server *server = cls;
-  (void)version;
   struct request_state *st = *con_cls;
-  if (!st) {
-    st = xcalloc(1, sizeof *st);
-    st->started = clock_seconds();
-    *con_cls = st;
-    return MHD_YES;
-  }
-  if (*upload_size) {
-    if (st->body.len + *upload_size > server->cfg.max_body) st->too_large = 1;
-    else buf_append(&st->body, upload, *upload_size);
+  (void)version;
+  if (!st) return begin(server, conn, url, method, con_cls);
+  if (st->replied) {   /* refused: the rest of the body is dropped */
     *upload_size = 0;
     return MHD_YES;
   }
-  struct http_request req = {.method = method, .path = url, .conn = conn,
-                             .body = buf_str(&st->body), .body_len = st->body.len};
-  struct http_response res = {.status = 200};
-  const char *route_name = "unmatched";
-  int path_known = 0;
-  const struct http_route *route = NULL;
-  if (st->too_large) {
-    http_reply_error(&res, 413, "payload_too_large", "request bodies are limited to %zu bytes",
-                     server->cfg.max_body);
-  } else if (!(req.db = thread_db())) {
-    http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
-  } else if ((route = find_route(&req, &path_known))) {
-    route_name = route->pattern;
-    client_address(conn, req.peer, sizeof req.peer);
-    identify(&req);
-    if (authorize(&req, &res, route)) route->handler(&req, &res);
-  } else if (path_known) {
-    http_reply_error(&res, 405, "method_not_allowed", "%s is not allowed on %s", method, url);
-  } else {
-    http_reply_error(&res, 404, "not_found", "no such resource: %s", url);
+  if (*upload_size) {
+    size_t size = *upload_size;
+    *upload_size = 0;
+    return receive(server, conn, st, upload, size);
   }
-  metrics_observe(route_name, res.status, clock_seconds() - st->started);
-  return send_response(conn, &res);
+  return finish(server, conn, st);
 }
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode code) {
-  (void)cls; (void)conn; (void)code;
+  struct http_server *server = cls;
+  (void)code;
   struct request_state *st = *con_cls;
+  watch_request_done(server->watch, conn);
   if (!st) return;
+  admission_release(server->admission, &st->held);
   buf_free(&st->body);
   free(st);
   *con_cls = NULL;
@@ -265,11 +255,21 @@ bad:
 struct http_server *http_server_start(const struct http_server_config *cfg,
                                       char *err, size_t errlen) {
   struct sockaddr_in addr;
-  if (parse_listen(cfg->listen, &addr, err, errlen)) return NULL;
+  if (parse_listen(cfg->listen, &addr, err, errlen) || http_check_body_rules(err, errlen))
+    return NULL;
   pthread_once(&db_key_once, make_db_key);
   db_path = cfg->db_path;
   struct http_server *s = xcalloc(1, sizeof *s);
   s->cfg = *cfg;
+  s->limits = (struct http_body_limits){cfg->max_body, cfg->anonymous_max_body};
+  s->admission = admission_new(cfg->body_budget, cfg->threads > 1 ? cfg->threads - 1 : 1,
+                               cfg->heavy_per_minute);
+  s->watch = watch_start(cfg->header_seconds, cfg->body_rate);
+  if (!s->admission || !s->watch) {
+    snprintf(err, errlen, "out of memory starting the HTTP server");
+    http_server_stop(s);
+    return NULL;
+  }
   s->daemon = MHD_start_daemon(
       MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, s,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -278,11 +278,12 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
       MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
       MHD_OPTION_STRICT_FOR_CLIENT, 1,
-      MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+      MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, watch_notify, s->watch,
       MHD_OPTION_END);
   if (!s->daemon) {
     snprintf(err, errlen, "cannot listen on %s (address in use or not allowed)", cfg->listen);
-    free(s);
+    http_server_stop(s);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -294,6 +295,8 @@ unsigned http_server_port(const struct http_server *s) { return s->port; }
 
 void http_server_stop(struct http_server *s) {
   if (!s) return;
-  MHD_stop_daemon(s->daemon);
+  if (s->daemon) MHD_stop_daemon(s->daemon);
+  watch_stop(s->watch);
+  admission_free(s->admission);
   free(s);
 }

@@ -5,10 +5,6 @@
 ** claims, and must be one of a short list that offices exchange: PDF,
 ** images, Office documents (zip containers) and plain text.
 */
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <microhttpd.h>
-
 #include "supervision/attachments.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -76,7 +72,7 @@ static const char *recognise(const char *data, size_t len, const char *name) {
 
 int attachment_check(struct http_request *req, struct attachment_meta *meta, char *err, size_t errlen) {
   memset(meta, 0, sizeof *meta);
-  const char *raw = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Filename");
+  const char *raw = http_header(req, "X-Filename");
   if (req->body_len > ATTACHMENT_MAX_BYTES) {
     meta->too_large = 1;
     snprintf(err, errlen, "attachments are limited to %u bytes", ATTACHMENT_MAX_BYTES);

@@ -34,12 +34,30 @@ char *xstrndup(const char *s, size_t n) {
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-static void buf_reserve(struct buf *b, size_t extra) {
-  if (b->len + extra + 1 <= b->cap) return;
+/* Room for EXTRA more bytes and the NUL: 0, or -1 if memory ran out
+** (the buffer is then unchanged). */
+static int buf_try_reserve(struct buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return 0;
+  if (extra > ((size_t)-1) / 4 - b->len) return -1;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra + 1) cap *= 2;
-  b->data = xrealloc(b->data, cap);
+  char *data = realloc(b->data, cap);
+  if (!data) return -1;
+  b->data = data;
   b->cap = cap;
+  return 0;
+}
+
+static void buf_reserve(struct buf *b, size_t extra) {
+  if (buf_try_reserve(b, extra)) { fputs("qingshui: out of memory\n", stderr); abort(); }
+}
+
+int buf_try_append(struct buf *b, const void *data, size_t len) {
+  if (buf_try_reserve(b, len)) return -1;
+  memcpy(b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = 0;
+  return 0;
 }
 
 void buf_append(struct buf *b, const void *data, size_t len) {

@@ -1,7 +1,9 @@
 /*
 ** A growable byte buffer, always NUL-terminated, for building strings.
 ** Allocation failure aborts: the program cannot do anything useful without
-** memory, and checking every append would hide the real logic.
+** memory, and checking every append would hide the real logic. Where a
+** client decides how much is appended (request bodies), buf_try_append
+** reports the failure instead, and the server answers 503.
 */
 #ifndef QS_BUF_H
 #define QS_BUF_H
@@ -14,6 +16,8 @@ struct buf {
 };
 
 void buf_append(struct buf *b, const void *data, size_t len);
+/* Like buf_append, but 0, or -1 with B unchanged if memory ran out. */
+int buf_try_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);   /* length 0, memory kept */
