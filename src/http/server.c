@@ -44,6 +44,8 @@ struct request_state {
   struct buf body;
   size_t held;                   /* bytes of the body budget held */
   int replied;                   /* a reply was queued before the body ended */
+  struct http_response refusal;  /* a refusal decided during the body, sent at its end */
+  size_t dropped;                /* body bytes dropped since */
   double started;                /* clock_seconds() */
 };
 
@@ -124,8 +126,8 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
   return MHD_YES;
 }
 
-/* Reply now, before the body (if any) ends, and observe it. */
-static enum MHD_Result reply_early(struct http_server *server, struct MHD_Connection *conn,
+/* Reply with a refusal (before the route runs), and observe it. */
+static enum MHD_Result reply_refusal(struct http_server *server, struct MHD_Connection *conn,
                                    struct request_state *st, struct http_response *res) {
   st->replied = 1;
   watch_replying(server->watch, conn);
@@ -157,24 +159,34 @@ static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *
     http_reply_error(&res, 503, "busy", "the server holds too many request bodies; retry later");
   else
     return MHD_YES;
-  return reply_early(server, conn, st, &res);
+  return reply_refusal(server, conn, st, &res);
 }
 
-/* A chunk of the body: held against the route's limit and the budget. */
+/* A chunk of the body: held against the route's limit and the budget.
+** libmicrohttpd 0.9.75 queues a reply only before the body or after it: a
+** body that turns out too large (chunked, no Content-Length) is dropped as
+** it comes, the refusal is sent at its end, and a client that goes on
+** sending more than DROP_MAX past the refusal is disconnected. */
+#define DROP_MAX (1 << 20)
 static enum MHD_Result receive(struct http_server *server, struct MHD_Connection *conn,
                                struct request_state *st, const char *data, size_t size) {
-  struct http_response res = {.status = 200};
+  struct http_response *res = &st->refusal;
   size_t total = st->body.len + size;
-  if (total > st->req.max_body) http_reply_too_large(&st->req, &res);
-  else if (admission_hold(server->admission, &st->held, total) ||
-           buf_try_append(&st->body, data, size))
-    http_reply_error(&res, 503, "busy", "the server holds too many request bodies; retry later");
-  else {
-    watch_body_progress(server->watch, conn, st->body.len);
-    return MHD_YES;
+  if (res->status) {
+    st->dropped += size;
+    if (st->dropped > DROP_MAX) return MHD_NO;
+  } else if (total > st->req.max_body) {
+    http_reply_too_large(&st->req, res);
+  } else if (admission_hold(server->admission, &st->held, total) ||
+             buf_try_append(&st->body, data, size)) {
+    http_reply_error(res, 503, "busy", "the server holds too many request bodies; retry later");
   }
-  buf_free(&st->body);
-  return reply_early(server, conn, st, &res);
+  if (res->status) {
+    buf_free(&st->body);
+    admission_release(server->admission, &st->held);
+  }
+  watch_body_progress(server->watch, conn, st->body.len + st->dropped);
+  return MHD_YES;
 }
 
 /* The last call: the body is complete; run the route. */
@@ -182,6 +194,7 @@ static enum MHD_Result finish(struct http_server *server, struct MHD_Connection 
                               struct request_state *st) {
   struct http_request *req = &st->req;
   struct http_response res = {.status = 200};
+  if (st->refusal.status) return reply_refusal(server, conn, st, &st->refusal);
   req->body = buf_str(&st->body);
   req->body_len = st->body.len;
   watch_replying(server->watch, conn);
@@ -208,7 +221,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
   struct request_state *st = *con_cls;
   (void)version;
   if (!st) return begin(server, conn, url, method, con_cls);
-  if (st->replied) {   /* refused: the rest of the body is dropped */
+  if (st->replied) {   /* refused before the body: libmicrohttpd drops it */
     *upload_size = 0;
     return MHD_YES;
   }
@@ -229,6 +242,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
   if (!st) return;
   admission_release(server->admission, &st->held);
   buf_free(&st->body);
+  http_response_free(&st->refusal);
   free(st);
   *con_cls = NULL;
 }
