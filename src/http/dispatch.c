@@ -188,10 +188,6 @@ int http_accept(struct http_request *req, struct http_response *res,
   identify(req);
   if (!authorize(req, res, req->route)) return 0;
   set_body_limit(req, limits);
-  if (http_declared_length(req) > req->max_body) {
-    http_reply_too_large(req, res);
-    return 0;
-  }
   return 1;
 }
 

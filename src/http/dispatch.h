@@ -16,8 +16,8 @@ struct http_body_limits {
 /* Decide from the request line and headers alone, before any body is read:
 ** path and query must be UTF-8, the route is found, the caller identified
 ** and authorized, and req->route and req->max_body are set. Returns 1 if
-** the request may go on (its body, then http_run), or 0 with the reply in
-** RES (400, 401, 403, 404, 405, or 413 for a Content-Length over the limit). */
+** the request may go on (its body, up to req->max_body, then http_run), or
+** 0 with the reply in RES (400, 401, 403, 404, 405). */
 int http_accept(struct http_request *req, struct http_response *res,
                 const struct http_body_limits *limits);
 

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct http_server {
   struct MHD_Daemon *daemon;
@@ -44,8 +45,8 @@ struct request_state {
   struct buf body;
   size_t held;                   /* bytes of the body budget held */
   int replied;                   /* a reply was queued before the body ended */
-  struct http_response refusal;  /* a refusal decided during the body, sent at its end */
-  size_t dropped;                /* body bytes dropped since */
+  struct http_response refusal;  /* a refusal to send once the body is dropped */
+  size_t received;               /* body bytes so far, kept or dropped */
   double started;                /* clock_seconds() */
 };
 
@@ -80,16 +81,15 @@ static void add_security_headers(struct MHD_Response *r) {
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_response *res) {
   struct MHD_Response *r;
   http_encode(res);
-  if (res->owned_body) {
+  if (res->owned_body)
     r = MHD_create_response_from_buffer(res->body_len, res->owned_body, MHD_RESPMEM_MUST_FREE);
-    res->owned_body = NULL;
-  } else {
+  else
     r = MHD_create_response_from_buffer(res->body_len, (void *)res->body, MHD_RESPMEM_PERSISTENT);
-  }
   if (!r) {
     http_response_free(res);
     return MHD_NO;
   }
+  res->owned_body = NULL;   /* the response frees it */
   if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
   if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
   if (res->content_disposition[0])
@@ -128,12 +128,29 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
 
 /* Reply with a refusal (before the route runs), and observe it. */
 static enum MHD_Result reply_refusal(struct http_server *server, struct MHD_Connection *conn,
-                                   struct request_state *st, struct http_response *res) {
+                                     struct request_state *st, struct http_response *res) {
   st->replied = 1;
   watch_replying(server->watch, conn);
   metrics_observe(st->req.route ? st->req.route->pattern : "unmatched", res->status,
                   clock_seconds() - st->started);
   return send_response(conn, res);
+}
+
+/* A refused body is read and dropped, not held, so that the client, which
+** sends its body before it reads (browsers, most libraries), gets the
+** refusal (libmicrohttpd 0.9.75 queues a reply only before the body or
+** after it, and closing on unread data resets the connection). A client
+** that said "Expect: 100-continue" is refused at once and sends nothing;
+** one whose body goes DROP_MAX past the limit is refused at once, or
+** disconnected. May LENGTH bytes of REQ's body be dropped? */
+#define DROP_MAX (16 << 20)
+static int may_drop(struct http_request *req, size_t length) {
+  return length <= req->max_body || length - req->max_body <= DROP_MAX;
+}
+
+static int expects_continue(struct http_request *req) {
+  const char *expect = http_header(req, "Expect");
+  return expect && !strcasecmp(expect, "100-continue");
 }
 
 /* The first call: the headers are in. Decide whether the body may come. */
@@ -151,30 +168,34 @@ static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *
                                   .headers = &st->headers, .cookies = &st->cookies};
   client_address(conn, st->req.peer, sizeof st->req.peer);
   struct http_response res = {.status = 200};
-  if (!(st->req.db = thread_db()))
+  size_t declared = http_declared_length(&st->req);
+  if (!(st->req.db = thread_db())) {
     http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
-  else if (!http_accept(&st->req, &res, &server->limits))
+  } else if (!http_accept(&st->req, &res, &server->limits)) {
     ;   /* refused: RES says why */
-  else if (admission_hold(server->admission, &st->held, http_declared_length(&st->req)))
+  } else if (declared > st->req.max_body) {
+    http_reply_too_large(&st->req, &res);
+    if (!expects_continue(&st->req) && may_drop(&st->req, declared)) {
+      st->refusal = res;
+      return MHD_YES;
+    }
+  } else if (admission_hold(server->admission, &st->held, declared)) {
     http_reply_error(&res, 503, "busy", "the server holds too many request bodies; retry later");
-  else
+  } else {
     return MHD_YES;
+  }
   return reply_refusal(server, conn, st, &res);
 }
 
-/* A chunk of the body: held against the route's limit and the budget.
-** libmicrohttpd 0.9.75 queues a reply only before the body or after it: a
-** body that turns out too large (chunked, no Content-Length) is dropped as
-** it comes, the refusal is sent at its end, and a client that goes on
-** sending more than DROP_MAX past the refusal is disconnected. */
-#define DROP_MAX (1 << 20)
+/* A chunk of the body: held against the route's limit and the budget, or
+** dropped after a refusal. */
 static enum MHD_Result receive(struct http_server *server, struct MHD_Connection *conn,
                                struct request_state *st, const char *data, size_t size) {
   struct http_response *res = &st->refusal;
   size_t total = st->body.len + size;
+  st->received += size;
   if (res->status) {
-    st->dropped += size;
-    if (st->dropped > DROP_MAX) return MHD_NO;
+    if (!may_drop(&st->req, st->received)) return MHD_NO;
   } else if (total > st->req.max_body) {
     http_reply_too_large(&st->req, res);
   } else if (admission_hold(server->admission, &st->held, total) ||
@@ -185,7 +206,7 @@ static enum MHD_Result receive(struct http_server *server, struct MHD_Connection
     buf_free(&st->body);
     admission_release(server->admission, &st->held);
   }
-  watch_body_progress(server->watch, conn, st->body.len + st->dropped);
+  watch_body_progress(server->watch, conn, st->received);
   return MHD_YES;
 }
 

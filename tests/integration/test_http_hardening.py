@@ -50,6 +50,12 @@ def raw_request(port, head, body=b"", timeout=30):
         return int(data.split(b" ")[1]), json.loads(data[head_end + 4:])
 
 
+def rss_bytes(pid):
+    """The resident memory of process PID."""
+    with open(f"/proc/{pid}/status") as f:
+        return int([l for l in f if l.startswith("VmRSS:")][0].split()[1]) * 1024
+
+
 def closed_by_server(sock, trickle):
     """Send TRICKLE a byte at a time (0.25 s apart) until the server closes SOCK;
     the seconds it took, or None if it never closed."""
@@ -172,13 +178,33 @@ class ConnectionsPerAddress(HardeningCase):
 
 
 class Bodies(HardeningCase):
-    def test_login_refuses_a_large_body_from_its_headers(self):
+    def test_large_uploads_to_login_are_not_held(self):
+        s = self.serve()
+        before = rss_bytes(s.proc.pid)
+        body = b"x" * (11 << 20)
+        statuses = []
+
+        def upload():
+            status, _, data = s.request("POST", "/api/login", body)
+            statuses.append((status, "4096 bytes" in json.loads(data)["detail"]))
+        threads = [threading.Thread(target=upload) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        grown = rss_bytes(s.proc.pid) - before
+        self.assertLess(grown, 40 << 20, f"16 refused 11 MiB uploads grew the server by {grown >> 20} MiB")
+        self.assertEqual(statuses, [(413, True)] * 16)
+
+    def test_refused_from_the_headers_when_the_body_need_not_be_read(self):
         s = self.serve()
         # Only the headers are sent: the answer must come without the body.
-        status, body = raw_request(s.port, "POST /api/login HTTP/1.1\r\nHost: x\r\n"
-                                           f"Content-Length: {11 << 20}\r\n\r\n", timeout=10)
-        self.assertEqual(status, 413)
-        self.assertIn("4096 bytes", body["detail"])
+        for extra in ("Expect: 100-continue\r\n", ""):
+            length = (11 << 20) if extra else (100 << 20)
+            status, body = raw_request(s.port, "POST /api/login HTTP/1.1\r\nHost: x\r\n"
+                                               f"{extra}Content-Length: {length}\r\n\r\n", timeout=10)
+            self.assertEqual(status, 413)
+            self.assertIn("4096 bytes", body["detail"])
 
     def test_a_chunked_body_over_the_limit_is_413(self):
         s = self.serve()
