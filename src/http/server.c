@@ -210,6 +210,17 @@ static enum MHD_Result receive(struct http_server *server, struct MHD_Connection
   return MHD_YES;
 }
 
+/* Run REQ's route; a reply built while memory ran out is replaced by a 503. */
+static void run_route(struct http_request *req, struct http_response *res) {
+  buf_soft_oom();
+  buf_take_oom();
+  http_run(req, res);
+  if (buf_take_oom()) {
+    http_response_free(res);
+    http_reply_error(res, 503, "out_of_memory", "the server ran out of memory; retry later");
+  }
+}
+
 /* The last call: the body is complete; run the route. */
 static enum MHD_Result finish(struct http_server *server, struct MHD_Connection *conn,
                               struct request_state *st) {
@@ -229,7 +240,7 @@ static enum MHD_Result finish(struct http_server *server, struct MHD_Connection 
     http_reply_error(&res, 503, "busy", "%s %s: every worker it may use is busy; retry later",
                      req->method, req->route->pattern);
   else
-    http_run(req, &res);
+    run_route(req, &res);
   if (heavy && !refused) admission_heavy_leave(server->admission);
   metrics_observe(req->route->pattern, res.status, clock_seconds() - st->started);
   return send_response(conn, &res);

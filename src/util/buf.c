@@ -1,5 +1,6 @@
 /*
-** Growable buffers and allocation helpers that abort on exhaustion (buf.h).
+** Growable buffers and allocation helpers that abort on exhaustion, but
+** for buffers in request threads (buf.h).
 */
 #include "util/buf.h"
 #include <stdarg.h>
@@ -48,8 +49,24 @@ static int buf_try_reserve(struct buf *b, size_t extra) {
   return 0;
 }
 
-static void buf_reserve(struct buf *b, size_t extra) {
-  if (buf_try_reserve(b, extra)) { fputs("qingshui: out of memory\n", stderr); abort(); }
+/* Per thread: does running out of memory abort (the default), or mark the
+** thread failed (request threads, buf_soft_oom)? */
+static _Thread_local int soft_oom, oom_seen;
+
+void buf_soft_oom(void) { soft_oom = 1; }
+
+int buf_take_oom(void) {
+  int seen = oom_seen;
+  oom_seen = 0;
+  return seen;
+}
+
+/* Room for EXTRA more bytes: 0, or -1 (the append is skipped) in a soft thread. */
+static int buf_reserve(struct buf *b, size_t extra) {
+  if (!buf_try_reserve(b, extra)) return 0;
+  if (!soft_oom) { fputs("qingshui: out of memory\n", stderr); abort(); }
+  oom_seen = 1;
+  return -1;
 }
 
 int buf_try_append(struct buf *b, const void *data, size_t len) {
@@ -61,7 +78,7 @@ int buf_try_append(struct buf *b, const void *data, size_t len) {
 }
 
 void buf_append(struct buf *b, const void *data, size_t len) {
-  buf_reserve(b, len);
+  if (buf_reserve(b, len)) return;
   memcpy(b->data + b->len, data, len);
   b->len += len;
   b->data[b->len] = 0;
@@ -74,8 +91,7 @@ void buf_printf(struct buf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n <= 0) return;
-  buf_reserve(b, (size_t)n);
+  if (n <= 0 || buf_reserve(b, (size_t)n)) return;
   va_start(ap, fmt);
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);
