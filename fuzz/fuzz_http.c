@@ -3,15 +3,19 @@
 ** (method, target with path and query, headers, body) that goes through the
 ** server's own dispatch (src/http/dispatch.c: text checks, routing, who is
 ** asking, access, body limits, the route's handler, JSON encoding) against
-** a real database, without sockets. The first byte picks the caller:
-** anonymous, the administrator's bearer token, a wrong token, or a
-** made-up session cookie.
+** a copy of a real database, without sockets. The first byte picks the
+** caller: anonymous, the administrator's bearer token, a unit's session or
+** a leader's (cookie and CSRF token).
 **
 ** Input after that byte: "METHOD TARGET\n", header lines "Name: value\n",
 ** an empty line, the body. The path and query are percent-decoded as
 ** libmicrohttpd does. Every reply must be built (never the fixed 500 of a
 ** reply that could not be encoded), have a real status, and a JSON reply
 ** must parse, an error being an object with an "error" string.
+**
+** The database is $FUZZ_HTTP_DB, made by scripts/fuzz.sh with the binary
+** (init, the plan, water sections, the accounts "unit1" and "leader1" with
+** the password FUZZ_PASSWORD), copied to a temporary folder first.
 ** Build and run with scripts/fuzz.sh (clang -fsanitize=fuzzer,address,undefined).
 */
 #include <sys/socket.h>
@@ -21,30 +25,71 @@
 #include "auth/token.h"
 #include "db/db.h"
 #include "http/dispatch.h"
+#include "util/file.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define FUZZ_PASSWORD "fuzz-password-1"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static sqlite3 *db;
 static char admin_header[16 + TOKEN_TEXT_LEN];
+static struct session { struct principal who; char cookie[SESSION_TOKEN_LEN + 1]; } sessions[2];
 static const struct http_body_limits limits = {12 << 20, 64 << 10};
+
+static void fail(const char *what) {
+  fprintf(stderr, "fuzz_http: %s (run it through scripts/fuzz.sh)\n", what);
+  exit(2);
+}
+
+/* Copy the file FROM to TO. */
+static void copy_file(const char *from, const char *to) {
+  size_t len;
+  char *bytes = file_read(from, &len);
+  FILE *f = bytes ? fopen(to, "wb") : NULL;
+  if (!f || fwrite(bytes, 1, len, f) != len || fclose(f)) fail("cannot copy $FUZZ_HTTP_DB");
+  free(bytes);
+}
+
+static const char *const logins[2] = {"unit1", "leader1"};
+
+/* Sign LOGINS[I] in, as the browser would have after logging in: 0, or -1
+** if that cannot be done (an input changed the password or disabled it). */
+static int sign_in(int i) {
+  struct session *s = &sessions[i];
+  return account_authenticate(db, logins[i], FUZZ_PASSWORD, &s->who) == LOGIN_OK &&
+                 !session_open(db, &s->who, s->cookie) ? 0 : -1;
+}
+
+/* Session I, opened again if an input logged it out; NULL if it cannot be. */
+static const struct session *session(int i) {
+  struct principal who;
+  if (session_lookup(db, sessions[i].cookie, &who) && sign_in(i)) return NULL;
+  return &sessions[i];
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
-  char dir[] = "/tmp/fuzz_http.XXXXXX", path[64], err[512], token[TOKEN_TEXT_LEN + 1];
-  if (!mkdtemp(dir)) abort();
+  const char *seeded = getenv("FUZZ_HTTP_DB");
+  char dir[] = "/tmp/fuzz_http.XXXXXX", path[64], tokfile[512], err[512];
+  if (!seeded) fail("FUZZ_HTTP_DB is not set");
+  if (!mkdtemp(dir)) fail("cannot make a temporary folder");
   snprintf(path, sizeof path, "%s/fuzz.db", dir);
-  db = db_open(path, DB_CREATE, err, sizeof err);
-  if (!db || token_create(db, "fuzz", "fuzz", token, err, sizeof err) ||
-      http_check_body_rules(err, sizeof err)) {
-    fprintf(stderr, "fuzz_http: %s\n", err);
-    abort();
-  }
-  snprintf(admin_header, sizeof admin_header, "Bearer %s", token);
+  copy_file(seeded, path);
+  if (!(db = db_open(path, DB_EXISTING, err, sizeof err))) fail(err);
+  if (http_check_body_rules(err, sizeof err)) fail(err);
+  snprintf(tokfile, sizeof tokfile, "%s.admin-token", seeded);
+  size_t len;
+  char *token = file_read(tokfile, &len);
+  if (!token || len < TOKEN_TEXT_LEN) fail("no admin token beside $FUZZ_HTTP_DB");
+  snprintf(admin_header, sizeof admin_header, "Bearer %.*s", TOKEN_TEXT_LEN, token);
+  free(token);
+  if (sign_in(0) || sign_in(1))
+    fail("the database has no accounts unit1 and leader1 with the fuzz password");
   return 0;
 }
 
@@ -117,8 +162,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     body = rest;
   }
   if (caller == 1) add(&headers, "Authorization", admin_header);
-  if (caller == 2) add(&headers, "Authorization", "Bearer 00");
-  if (caller == 3) add(&cookies, SESSION_COOKIE, "c0ffee");
+  const struct session *signed_in = caller >= 2 ? session(caller - 2) : NULL;
+  if (signed_in) {
+    add(&cookies, SESSION_COOKIE, signed_in->cookie);
+    add(&headers, "X-CSRF-Token", signed_in->who.csrf);
+  }
 
   struct http_request req = {.method = method, .path = target, .db = db, .query = &query,
                              .headers = &headers, .cookies = &cookies, .peer = "192.0.2.1"};

@@ -27,14 +27,25 @@ seed_hj212() {
 }
 
 # seeds: one request per line of fuzz/http_seeds.txt (caller byte, then the
-# request with \n for line breaks), anonymous and as the administrator
+# request with \n for line breaks), anonymous, as the administrator, a unit and a
+# leader; and the database the requests go to (fuzz/fuzz_http.c)
 seed_http() {
+  ninja -C "$OUT" qingshui
+  export FUZZ_HTTP_DB="$OUT/fuzz_http.db" QINGSHUI_PWHASH=min
+  rm -f "$FUZZ_HTTP_DB"*
+  "$OUT/qingshui" init --db "$FUZZ_HTTP_DB" > /dev/null
+  "$OUT/qingshui" plan import --db "$FUZZ_HTTP_DB" data/plans/shiyan-plan-2018-8.txt > /dev/null
+  "$OUT/qingshui" water sections --db "$FUZZ_HTTP_DB" data/water/sections_demo.csv > /dev/null
+  echo fuzz-password-1 | "$OUT/qingshui" user add unit1 --role unit --unit 市环保局 --db "$FUZZ_HTTP_DB"
+  echo fuzz-password-1 | "$OUT/qingshui" user add leader1 --role leader --db "$FUZZ_HTTP_DB"
   mkdir -p "$OUT/corpus_http"
   i=0
   while IFS= read -r line; do
     i=$((i + 1))
     printf '\000%b' "$line" > "$OUT/corpus_http/anon$i"
     printf '\001%b' "$line" > "$OUT/corpus_http/admin$i"
+    printf '\002%b' "$line" > "$OUT/corpus_http/unit$i"
+    printf '\003%b' "$line" > "$OUT/corpus_http/leader$i"
   done < fuzz/http_seeds.txt
 }
 
