@@ -69,7 +69,10 @@ static void usage(FILE *out) {
     "  --db PATH            database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
     "  --webhook URL        POST every supervision event as JSON to URL\n"
-    "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n");
+    "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n"
+    "  --trusted-proxy ADDR the reverse proxy in front (an IP address): its connections are\n"
+    "                       not limited per address (the proxy does that), and a request's\n"
+    "                       client is the last address of its X-Forwarded-For\n");
   for (int i = 0; i < NUM_INT_OPTS; i++)
     fprintf(out, "  --%-18s %s (default %ld, %ld..%ld)\n", int_options[i].name,
             int_options[i].help, int_options[i].def, int_options[i].min, int_options[i].max);
@@ -88,7 +91,7 @@ static int parse_int_option(int which, const char *value, long *out) {
 }
 
 int serve_main(int argc, char **argv) {
-  struct option longopts[NUM_INT_OPTS + 6];
+  struct option longopts[NUM_INT_OPTS + 7];
   for (int i = 0; i < NUM_INT_OPTS; i++)
     longopts[i] = (struct option){int_options[i].name, required_argument, NULL, 1000 + i};
   longopts[NUM_INT_OPTS] = (struct option){"db", required_argument, NULL, 'd'};
@@ -96,11 +99,12 @@ int serve_main(int argc, char **argv) {
   longopts[NUM_INT_OPTS + 2] = (struct option){"help", no_argument, NULL, 'h'};
   longopts[NUM_INT_OPTS + 3] = (struct option){"hj212", required_argument, NULL, 'j'};
   longopts[NUM_INT_OPTS + 4] = (struct option){"webhook", required_argument, NULL, 'w'};
-  longopts[NUM_INT_OPTS + 5] = (struct option){NULL, 0, NULL, 0};
+  longopts[NUM_INT_OPTS + 5] = (struct option){"trusted-proxy", required_argument, NULL, 'p'};
+  longopts[NUM_INT_OPTS + 6] = (struct option){NULL, 0, NULL, 0};
   long values[NUM_INT_OPTS];
   for (int i = 0; i < NUM_INT_OPTS; i++) values[i] = int_options[i].def;
   const char *db_option = NULL, *listen = "127.0.0.1:8080", *hj212 = "0.0.0.0:9212";
-  const char *webhook_url = NULL;
+  const char *webhook_url = NULL, *trusted_proxy = NULL;
   int c, hj212_explicit = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -112,6 +116,8 @@ int serve_main(int argc, char **argv) {
       listen = optarg;
     } else if (c == 'w') {
       webhook_url = optarg;
+    } else if (c == 'p') {
+      trusted_proxy = optarg;
     } else if (c == 'j') {
       hj212 = optarg;
       hj212_explicit = 1;
@@ -124,6 +130,10 @@ int serve_main(int argc, char **argv) {
     }
   }
   if (optind != argc) { usage(stderr); return EXIT_USAGE; }
+  if (trusted_proxy && !http_address_valid(trusted_proxy)) {
+    cli_error("serve: --trusted-proxy '%s' is not an IPv4 or IPv6 address", trusted_proxy);
+    return EXIT_USAGE;
+  }
   if (values[OPT_MAX_PER_IP] > values[OPT_MAX_CONN] / 4) {
     cli_error("serve: --max-per-ip %ld must be at most a quarter of --max-connections %ld, "
               "so that a few addresses cannot hold every connection",
@@ -156,6 +166,7 @@ int serve_main(int argc, char **argv) {
     .anonymous_max_body = (size_t)values[OPT_ANON_MAX_BODY],
     .body_budget = (size_t)values[OPT_BODY_BUDGET],
     .heavy_per_minute = (unsigned)values[OPT_HEAVY_PER_MINUTE],
+    .trusted_proxy = trusted_proxy,
   };
   struct http_server *http = http_server_start(&cfg, err, sizeof err);
   if (!http) { cli_error("serve: %s", err); return EXIT_FAILED; }

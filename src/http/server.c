@@ -101,6 +101,27 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   return ok;
 }
 
+int http_address_valid(const char *text) {
+  unsigned char addr[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text, addr) == 1 || inet_pton(AF_INET6, text, addr) == 1;
+}
+
+/* The client of REQ behind the trusted PROXY (REQ->peer): the last address
+** of X-Forwarded-For, the one the proxy added; the proxy's own if none. */
+static void forwarded_client(struct http_request *req, const char *proxy) {
+  const char *forwarded = http_header(req, "X-Forwarded-For");
+  if (!proxy || strcmp(req->peer, proxy) || !forwarded) return;
+  const char *last = strrchr(forwarded, ',');
+  last = last ? last + 1 : forwarded;
+  last += strspn(last, " \t");
+  char addr[sizeof req->peer];
+  size_t n = strcspn(last, " \t");
+  if (n >= sizeof addr) return;
+  memcpy(addr, last, n);
+  addr[n] = 0;
+  if (http_address_valid(addr)) memcpy(req->peer, addr, n + 1);
+}
+
 static void client_address(struct MHD_Connection *conn, char *out, size_t outlen) {
   const union MHD_ConnectionInfo *info =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -167,6 +188,7 @@ static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *
   st->req = (struct http_request){.method = method, .path = url, .query = &st->query,
                                   .headers = &st->headers, .cookies = &st->cookies};
   client_address(conn, st->req.peer, sizeof st->req.peer);
+  forwarded_client(&st->req, server->cfg.trusted_proxy);
   struct http_response res = {.status = 200};
   size_t declared = http_declared_length(&st->req);
   if (!(st->req.db = thread_db())) {
@@ -321,7 +343,8 @@ struct http_server *http_server_start(const struct http_server_config *cfg,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
       MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+      /* behind a proxy every connection has its address: it limits clients */
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->trusted_proxy ? 0 : cfg->max_per_ip,
       MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
       MHD_OPTION_STRICT_FOR_CLIENT, 1,
       MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,

@@ -116,10 +116,14 @@ struct http_server_config {
   size_t max_body;             /* largest request body accepted */
   size_t anonymous_max_body;   /* largest body from a caller not signed in */
   size_t body_budget;          /* bytes of bodies held at once, all requests */
-  unsigned heavy_per_minute;   /* anonymous ROUTE_HEAVY requests per address per minute */
+  unsigned heavy_per_minute;   /* anonymous heavy requests per address per minute */
+  const char *trusted_proxy;   /* address of the reverse proxy in front, or NULL */
 };
 
 struct http_server;
+
+/* 1 if TEXT is an IPv4 or IPv6 address. */
+int http_address_valid(const char *text);
 
 /* Start serving; returns NULL with ERR set on failure. */
 struct http_server *http_server_start(const struct http_server_config *cfg,

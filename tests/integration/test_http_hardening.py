@@ -3,7 +3,8 @@ binary: requests holding bytes that are not UTF-8 get a JSON error and the
 server lives; slow clients are cut off at the header and body deadlines;
 one address cannot hold the connection slots; bodies are refused from
 their headers, per route and caller, within a total budget; costly
-anonymous work gets a share of the workers and a rate per address.
+anonymous work gets a share of the workers and a rate per address, the
+address being the client's behind a trusted proxy.
 """
 import http.client
 import json
@@ -274,6 +275,37 @@ class HeavyWork(HardeningCase):
         self.assertIn("at most 2 a minute", json.loads(data)["detail"])
         # signed-in callers are not counted
         self.assertEqual(s.request("POST", "/api/water/classify", body, headers=self.admin())[0], 200)
+
+
+class TrustedProxy(HardeningCase):
+    def classify_from(self, s, client):
+        headers = {"X-Forwarded-For": f"203.0.113.9, {client}"}
+        return s.request("POST", "/api/water/classify", classify_csv(10), headers=headers)[0]
+
+    def test_the_client_behind_the_proxy_is_counted(self):
+        s = self.serve("--trusted-proxy", "127.0.0.1", "--heavy-per-minute", "1")
+        self.assertEqual(self.classify_from(s, "198.51.100.1"), 200)
+        self.assertEqual(self.classify_from(s, "198.51.100.2"), 200)
+        self.assertEqual(self.classify_from(s, "198.51.100.1"), 429)
+
+    def test_forwarded_for_is_ignored_without_a_trusted_proxy(self):
+        s = self.serve("--heavy-per-minute", "1")
+        self.assertEqual(self.classify_from(s, "198.51.100.1"), 200)
+        self.assertEqual(self.classify_from(s, "198.51.100.2"), 429)
+
+    def test_the_proxy_is_not_limited_per_address(self):
+        s = self.serve("--trusted-proxy", "127.0.0.1")
+        held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(20)]
+        try:
+            self.assertEqual(s.json("GET", "/healthz")[0], 200)   # the 21st connection
+        finally:
+            for sock in held:
+                sock.close()
+
+    def test_the_proxy_must_be_an_address(self):
+        p = run("serve", "--trusted-proxy", "proxy.local", "--listen", "127.0.0.1:0", db=self.db)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--trusted-proxy 'proxy.local'", p.stderr)
 
 
 if __name__ == "__main__":
