@@ -34,10 +34,11 @@ enum { OPT_THREADS, OPT_MAX_CONN, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_HEADER_TIMEOU
 
 static const struct serve_option int_options[NUM_INT_OPTS] = {
   [OPT_THREADS] = {"threads", "HTTP worker threads", 1, 64, 4},
-  [OPT_MAX_CONN] = {"max-connections", "open HTTP connections at most", 1, 100000, 512},
-  /* an office behind one NAT opens ~6 per browser; 16 makes 32 addresses
-     needed to fill the default 512 slots, and at most a quarter is allowed */
-  [OPT_MAX_PER_IP] = {"max-per-ip", "open HTTP connections per client address (at most a quarter of --max-connections)", 1, 100000, 16},
+  [OPT_MAX_CONN] = {"max-connections", "open HTTP connections at most", 1, 100000, 2048},
+  /* one Chromium with a few tabs opened more than 16 (tests/browser/water),
+     and an office behind one NAT has several; 64 of 2048 makes 32
+     addresses needed to fill the slots. At most a quarter is allowed */
+  [OPT_MAX_PER_IP] = {"max-per-ip", "open HTTP connections per client address (at most a quarter of --max-connections)", 1, 100000, 64},
   [OPT_TIMEOUT] = {"timeout", "seconds before an idle connection is closed", 1, 3600, 30},
   [OPT_HEADER_TIMEOUT] = {"header-timeout", "seconds to send a request's headers (from connecting or the last reply)", 1, 3600, 10},
   [OPT_BODY_RATE] = {"body-rate", "bytes/s a body must average after --header-timeout seconds of grace", 1, 1L << 30, 1024},

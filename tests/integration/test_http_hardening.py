@@ -156,8 +156,16 @@ class Deadlines(HardeningCase):
 
 
 class ConnectionsPerAddress(HardeningCase):
+    def test_by_default_many_addresses_are_needed_to_hold_every_slot(self):
+        defaults = {}
+        for line in run("serve", "--help").stdout.splitlines():
+            words = line.split()
+            if words and words[0] in ("--max-connections", "--max-per-ip"):
+                defaults[words[0]] = int(line.split("(default ")[1].split(",")[0])
+        self.assertGreaterEqual(defaults["--max-connections"] // defaults["--max-per-ip"], 32, defaults)
+
     def test_one_address_holds_at_most_its_share(self):
-        s = self.serve()                                  # defaults: 512 slots, 16 per address
+        s = self.serve("--max-connections", "64", "--max-per-ip", "16")
         held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(16)]
         extra = socket.create_connection(("127.0.0.1", s.port))
         extra.settimeout(5)
