@@ -5,8 +5,8 @@
 ** SameSite=Strict (other sites cannot make the browser send it); the CSRF
 ** token that state-changing requests must echo is given to the page in the
 ** JSON of /api/login and /api/session. Served over HTTPS (behind the
-** proxy `serve --trusted-proxy` names, which says so in X-Forwarded-Proto),
-** it is also Secure: the browser sends it over HTTPS only.
+** proxy `serve --trusted-proxy` names, which says so in X-Forwarded-Proto:
+** REQ->https), it is also Secure: the browser sends it over HTTPS only.
 **
 ** A failed log-in is one answer, 401 bad_credentials, whether the password
 ** is wrong, the login unknown, the account disabled or locked: only the
@@ -18,66 +18,18 @@
 #include "db/db.h"
 #include "db/rows.h"
 #include "util/clock.h"
-#include <arpa/inet.h>
-#include <microhttpd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* Is TEXT an IPv4 or IPv6 address? */
-static int is_address(const char *text) {
-  unsigned char bytes[sizeof(struct in6_addr)];
-  return inet_pton(AF_INET, text, bytes) == 1 || inet_pton(AF_INET6, text, bytes) == 1;
-}
-
-static char trusted_proxy[INET6_ADDRSTRLEN];
-
-int auth_trust_proxy(const char *address) {
-  unsigned char bytes[sizeof(struct in6_addr)];
-  int family = inet_pton(AF_INET, address, bytes) == 1 ? AF_INET
-             : inet_pton(AF_INET6, address, bytes) == 1 ? AF_INET6 : 0;
-  /* written as the server writes the peer's address, to compare with it */
-  return family && inet_ntop(family, bytes, trusted_proxy, sizeof trusted_proxy) ? 0 : -1;
-}
-
-static const char *header(struct http_request *req, const char *name) {
-  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
-static int from_trusted_proxy(struct http_request *req) {
-  return trusted_proxy[0] && !strcmp(req->peer, trusted_proxy);
-}
-
-/* Did the browser reach us over HTTPS (through the trusted proxy)? */
-static int over_https(struct http_request *req) {
-  const char *proto = header(req, "X-Forwarded-Proto");
-  return from_trusted_proxy(req) && proto && !strcasecmp(proto, "https");
-}
-
-/* The client's address: the peer, or the last hop of the trusted proxy's
-** X-Forwarded-For (the one it appended itself) if that is an address. */
-static void client_address(struct http_request *req, char *out, size_t outlen) {
-  const char *forwarded = from_trusted_proxy(req) ? header(req, "X-Forwarded-For") : NULL;
-  const char *last = forwarded ? strrchr(forwarded, ',') : NULL;
-  last = last ? last + 1 : forwarded;
-  while (last && *last == ' ') last++;
-  if (last) {
-    size_t n = strcspn(last, " ");
-    if (n >= outlen) n = outlen - 1;
-    memcpy(out, last, n);
-    out[n] = '\0';
-  }
-  if (!last || !is_address(out)) snprintf(out, outlen, "%s", req->peer);
-}
-
 /* The session cookie with VALUE and MAX_AGE into RES. */
 static void set_session_cookie(struct http_request *req, struct http_response *res,
                                const char *value, int max_age) {
   snprintf(res->set_cookie, sizeof res->set_cookie,
            SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value, max_age,
-           over_https(req) ? "; Secure" : "");
+           req->https ? "; Secure" : "");
 }
 
 static json_t *session_json(struct http_request *req) {
@@ -101,8 +53,7 @@ static void login(struct http_request *req, struct http_response *res) {
   const char *user = NULL, *password = NULL;
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "login", &user, "password", &password);
   if (!body) return;
-  char address[HTTP_PEER_SIZE];
-  client_address(req, address, sizeof address);
+  const char *address = req->peer;
   long lock_minutes = (login_limits()->window_seconds + 59) / 60;
   if (!login_rate_allow(address, (long long)clock_seconds())) {
     http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
@@ -156,8 +107,8 @@ static void change_password(struct http_request *req, struct http_response *res)
   if (!body) return;
   json_t *account = account_json(req->db, req->who.account_id);
   const char *login_name = json_string_value(json_object_get(account, "login"));
-  char err[256], address[HTTP_PEER_SIZE];
-  client_address(req, address, sizeof address);
+  char err[256];
+  const char *address = req->peer;
   struct principal check;
   if (!req->who.account_id) {
     http_reply_error(res, 400, "no_account", "API tokens have no password");

@@ -78,7 +78,7 @@ static int time_param(struct http_request *req, struct http_response *res, const
   size_t n = strlen(v);
   int date_ok = (n == 10 || n == 19) && digits(v, 4) && v[4] == '-' && digits(v + 5, 2) &&
                 v[7] == '-' && digits(v + 8, 2);
-  int time_ok = n == 10 || ((v[10] == ' ' || v[10] == 'T') && digits(v + 11, 2) && v[13] == ':' &&
+  int time_ok = n == 10 || (n == 19 && (v[10] == ' ' || v[10] == 'T') && digits(v + 11, 2) && v[13] == ':' &&
                             digits(v + 14, 2) && v[16] == ':' && digits(v + 17, 2));
   if (!date_ok || !time_ok) {
     http_reply_error(res, 400, "invalid_parameter",

@@ -1,38 +1,72 @@
 /*
 ** Reply and request helpers for JSON handlers (server.h).
 */
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <microhttpd.h>
-
 #include "http/server.h"
 #include <errno.h>
+#include "util/utf8.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 void http_reply_json(struct http_response *res, int status, json_t *body) {
   json_decref(res->json);
   res->status = status;
-  res->json = body ? body : json_null();
+  res->json = body;
+  res->encode_failed = !body;   /* json_pack refused its input: http_encode says so */
+}
+
+/* Copy IN to OUT (OUTLEN bytes) with each byte that is not part of valid
+** UTF-8 written as \xHH, so that any text can go into a JSON reply. */
+static void escape_invalid_utf8(const char *in, char *out, size_t outlen) {
+  size_t len = strlen(in), o = 0;
+  for (size_t i = 0; i < len && o + 5 <= outlen;) {
+    uint32_t cp;
+    size_t n = utf8_decode(in + i, len - i, &cp);
+    if (n && o + n < outlen) {
+      memcpy(out + o, in + i, n);
+      o += n;
+      i += n;
+    } else if (n) {
+      break;
+    } else {
+      o += (size_t)snprintf(out + o, outlen - o, "\\x%02X", (unsigned char)in[i]);
+      i++;
+    }
+  }
+  out[o] = 0;
 }
 
 void http_reply_error(struct http_response *res, int status, const char *error,
                       const char *detail_fmt, ...) {
-  char detail[512];
+  char detail[512], text[4 * sizeof detail];   /* every byte may become \xHH */
   va_list ap;
   va_start(ap, detail_fmt);
-  vsnprintf(detail, sizeof detail, detail_fmt, ap);
+  vsnprintf(detail, sizeof detail, detail_fmt, ap);   /* may cut a character: escaped below */
   va_end(ap);
-  http_reply_json(res, status, json_pack("{s:s,s:s}", "error", error, "detail", detail));
+  escape_invalid_utf8(detail, text, sizeof text);
+  http_reply_json(res, status, json_pack("{s:s,s:s}", "error", error, "detail", text));
+}
+
+/* The value of NAME in FIELDS (names compared by CMP), or NULL. */
+static const char *field(const struct http_fields *fields, const char *name,
+                         int (*cmp)(const char *, const char *)) {
+  for (size_t i = 0; fields && i < fields->n; i++)
+    if (!cmp(fields->pair[i].name, name)) return fields->pair[i].value;
+  return NULL;
 }
 
 const char *http_query(struct http_request *req, const char *name) {
-  return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+  return field(req->query, name, strcmp);
+}
+
+const char *http_header(struct http_request *req, const char *name) {
+  return field(req->headers, name, strcasecmp);
 }
 
 const char *http_cookie(struct http_request *req, const char *name) {
-  return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+  return field(req->cookies, name, strcmp);
 }
 
 json_t *http_body_json(struct http_request *req, struct http_response *res) {

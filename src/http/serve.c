@@ -7,7 +7,6 @@
 ** inherits the mask and only the main thread receives them, in sigwait().
 */
 #include "http/serve.h"
-#include "auth/api.h"
 #include "db/db.h"
 #include "hj212/receiver.h"
 #include "http/server.h"
@@ -28,15 +27,24 @@ struct serve_option {
   long min, max, def;
 };
 
-enum { OPT_THREADS, OPT_MAX_CONN, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_MAX_BODY,
+enum { OPT_THREADS, OPT_MAX_CONN, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_BODY_RATE,
+       OPT_MAX_BODY, OPT_ANON_MAX_BODY, OPT_BODY_BUDGET, OPT_HEAVY_PER_MINUTE,
        OPT_HJ212_IDLE, OPT_HJ212_SLOW, OPT_HJ212_MAX_CONN, OPT_HJ212_PER_ADDR, OPT_HJ212_BATCH_MS,
        OPT_HJ212_BATCH_ROWS, OPT_HJ212_FUTURE, NUM_INT_OPTS };
 
 static const struct serve_option int_options[NUM_INT_OPTS] = {
   [OPT_THREADS] = {"threads", "HTTP worker threads", 1, 64, 4},
-  [OPT_MAX_CONN] = {"max-connections", "open HTTP connections at most", 1, 100000, 512},
-  [OPT_MAX_PER_IP] = {"max-per-ip", "open HTTP connections per client address", 1, 100000, 64},
+  [OPT_MAX_CONN] = {"max-connections", "open HTTP connections at most", 1, 100000, 2048},
+  /* one Chromium with a few tabs opened more than 16 (tests/browser/water),
+     and an office behind one NAT has several; 64 of 2048 makes 32
+     addresses needed to fill the slots. At most a quarter is allowed */
+  [OPT_MAX_PER_IP] = {"max-per-ip", "open HTTP connections per client address (at most a quarter of --max-connections)", 1, 100000, 64},
   [OPT_TIMEOUT] = {"timeout", "seconds before an idle connection is closed", 1, 3600, 30},
+  [OPT_HEADER_TIMEOUT] = {"header-timeout", "seconds to send a request's headers (from connecting or the last reply)", 1, 3600, 10},
+  [OPT_BODY_RATE] = {"body-rate", "bytes/s a body must average after --header-timeout seconds of grace", 1, 1L << 30, 1024},
+  [OPT_ANON_MAX_BODY] = {"anonymous-max-body", "largest body in bytes from a caller not signed in", 1024, 256L << 20, 64L << 10},
+  [OPT_BODY_BUDGET] = {"body-budget", "bytes of request bodies held at once, all clients (past it: 503)", 1L << 20, 16L << 30, 256L << 20},
+  [OPT_HEAVY_PER_MINUTE] = {"heavy-per-minute", "costly requests (water classify) a minute per address without signing in", 1, 100000, 20},
   /* HJ 212: stations behind one carrier NAT share an address, hence the
      high per-address limit. A batch waits at most 2 ms for company: with
      1,000 stations one packet in flight, 20 ms gave 20,000 acks/s (p50
@@ -63,7 +71,9 @@ static void usage(FILE *out) {
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
     "  --webhook URL        POST every supervision event as JSON to URL\n"
     "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n"
-    "  --trusted-proxy ADDR the reverse proxy whose X-Forwarded-Proto and X-Forwarded-For are believed\n");
+    "  --trusted-proxy ADDR the reverse proxy in front (an IP address): its connections are\n"
+    "                       not limited per address (the proxy does that), and a request's\n"
+    "                       client is the last address of its X-Forwarded-For\n");
   for (int i = 0; i < NUM_INT_OPTS; i++)
     fprintf(out, "  --%-18s %s (default %ld, %ld..%ld)\n", int_options[i].name,
             int_options[i].help, int_options[i].def, int_options[i].min, int_options[i].max);
@@ -95,7 +105,7 @@ int serve_main(int argc, char **argv) {
   long values[NUM_INT_OPTS];
   for (int i = 0; i < NUM_INT_OPTS; i++) values[i] = int_options[i].def;
   const char *db_option = NULL, *listen = "127.0.0.1:8080", *hj212 = "0.0.0.0:9212";
-  const char *webhook_url = NULL;
+  const char *webhook_url = NULL, *trusted_proxy = NULL;
   int c, hj212_explicit = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -108,10 +118,7 @@ int serve_main(int argc, char **argv) {
     } else if (c == 'w') {
       webhook_url = optarg;
     } else if (c == 'p') {
-      if (auth_trust_proxy(optarg)) {
-        cli_error("serve: --trusted-proxy '%s' is not an IPv4 or IPv6 address", optarg);
-        return EXIT_USAGE;
-      }
+      trusted_proxy = optarg;
     } else if (c == 'j') {
       hj212 = optarg;
       hj212_explicit = 1;
@@ -124,6 +131,16 @@ int serve_main(int argc, char **argv) {
     }
   }
   if (optind != argc) { usage(stderr); return EXIT_USAGE; }
+  if (trusted_proxy && !http_address_valid(trusted_proxy)) {
+    cli_error("serve: --trusted-proxy '%s' is not an IPv4 or IPv6 address", trusted_proxy);
+    return EXIT_USAGE;
+  }
+  if (values[OPT_MAX_PER_IP] > values[OPT_MAX_CONN] / 4) {
+    cli_error("serve: --max-per-ip %ld must be at most a quarter of --max-connections %ld, "
+              "so that a few addresses cannot hold every connection",
+              values[OPT_MAX_PER_IP], values[OPT_MAX_CONN]);
+    return EXIT_USAGE;
+  }
 
   const char *path = cli_db_path(db_option);
   char err[512];
@@ -144,7 +161,13 @@ int serve_main(int argc, char **argv) {
     .max_connections = (unsigned)values[OPT_MAX_CONN],
     .max_per_ip = (unsigned)values[OPT_MAX_PER_IP],
     .timeout_seconds = (unsigned)values[OPT_TIMEOUT],
+    .header_seconds = (unsigned)values[OPT_HEADER_TIMEOUT],
+    .body_rate = (unsigned)values[OPT_BODY_RATE],
     .max_body = (size_t)values[OPT_MAX_BODY],
+    .anonymous_max_body = (size_t)values[OPT_ANON_MAX_BODY],
+    .body_budget = (size_t)values[OPT_BODY_BUDGET],
+    .heavy_per_minute = (unsigned)values[OPT_HEAVY_PER_MINUTE],
+    .trusted_proxy = trusted_proxy,
   };
   struct http_server *http = http_server_start(&cfg, err, sizeof err);
   if (!http) { cli_error("serve: %s", err); return EXIT_FAILED; }

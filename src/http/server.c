@@ -4,8 +4,11 @@
 ** Thread-pool mode, so a slow handler (an argon2 check, a large query) does
 ** not stall other clients; every pool thread opens its own SQLite
 ** connection on first use. The access handler is called several times per
-** request (headers, each body chunk, end): the body is collected into
-** per-request state with a hard cap, and the route runs on the last call.
+** request. On the first, when the headers are in, the route, the caller
+** and the body limit are decided (dispatch.c) and a refusal is sent before
+** any body is read; then each body chunk is held against the route's limit
+** and the server's budget for bodies (admission.c); on the last call the
+** route runs. Slow clients are cut off by the deadlines of watch.c.
 */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -13,29 +16,37 @@
 #include <microhttpd.h>
 
 #include "http/server.h"
-#include "auth/account.h"
-#include "auth/token.h"
 #include "db/db.h"
+#include "http/admission.h"
+#include "http/dispatch.h"
 #include "http/metrics.h"
-#include "http/routes.h"
+#include "http/watch.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct http_server {
   struct MHD_Daemon *daemon;
   struct http_server_config cfg;
+  struct http_body_limits limits;
+  struct admission *admission;
+  struct conn_watch *watch;
   unsigned port;
 };
 
 /* Per-request state, created on the first call of the access handler. */
 struct request_state {
+  struct http_request req;
+  struct http_fields query, headers, cookies;
   struct buf body;
-  int too_large;
+  size_t held;                   /* bytes of the body budget held */
+  int replied;                   /* a reply was queued before the body ended */
+  struct http_response refusal;  /* a refusal to send once the body is dropped */
+  size_t received;               /* body bytes so far, kept or dropped */
   double started;                /* clock_seconds() */
 };
 
@@ -66,21 +77,19 @@ static void add_security_headers(struct MHD_Response *r) {
       "object-src 'none'; frame-ancestors 'none'");
 }
 
+/* Queue RES on CONN (RES is emptied). */
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_response *res) {
   struct MHD_Response *r;
-  if (res->json) {
-    char *text = json_dumps(res->json, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    json_decref(res->json);
-    res->json = NULL;
-    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-  } else if (res->owned_body) {
+  http_encode(res);
+  if (res->owned_body)
     r = MHD_create_response_from_buffer(res->body_len, res->owned_body, MHD_RESPMEM_MUST_FREE);
-    res->owned_body = NULL;
-  } else {
+  else
     r = MHD_create_response_from_buffer(res->body_len, (void *)res->body, MHD_RESPMEM_PERSISTENT);
+  if (!r) {
+    http_response_free(res);
+    return MHD_NO;
   }
-  if (!r) return MHD_NO;
+  res->owned_body = NULL;   /* the response frees it */
   if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
   if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
   if (res->content_disposition[0])
@@ -92,91 +101,30 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   return ok;
 }
 
-/* Does PATH match PATTERN? {x} segments are captured into REQ->params. */
-static int match_pattern(const char *pattern, const char *path, struct http_request *req) {
-  req->nparams = 0;
-  static __thread char params[HTTP_MAX_PARAMS][256];
-  const char *p = pattern, *s = path;
-  while (*p && *s) {
-    if (*p == '{') {
-      const char *close = strchr(p, '}');
-      size_t n = strcspn(s, "/");
-      if (!close || !n || n >= sizeof params[0] || req->nparams == HTTP_MAX_PARAMS) return 0;
-      memcpy(params[req->nparams], s, n);
-      params[req->nparams][n] = 0;
-      req->params[req->nparams] = params[req->nparams];
-      req->nparams++;
-      p = close + 1;
-      s += n;
-    } else if (*p++ != *s++) {
-      return 0;
-    }
-  }
-  return !*p && !*s;
+int http_address_valid(const char *text) {
+  unsigned char addr[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text, addr) == 1 || inet_pton(AF_INET6, text, addr) == 1;
 }
 
-const struct http_route *http_find_route(struct http_request *req, int *path_known) {
-  *path_known = 0;
-  /* HEAD is GET without the body, which libmicrohttpd drops by itself. */
-  const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
-  for (size_t t = 0; http_route_tables[t]; t++) {
-    for (const struct http_route *r = http_route_tables[t]; r->pattern; r++) {
-      if (!match_pattern(r->pattern, req->path, req)) continue;
-      if (!strcmp(r->method, method)) return r;
-      *path_known = 1;
-    }
-  }
-  return NULL;
-}
-
-/* Establish who is asking: a bearer token (machine clients, scripts) or a
-** session cookie (browsers). */
-static void identify(struct http_request *req) {
-  memset(&req->who, 0, sizeof req->who);
-  const char *auth = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Authorization");
-  const char *cookie = http_cookie(req, SESSION_COOKIE);
-  char name[64];
-  if (auth && !strncmp(auth, "Bearer ", 7)) {
-    if (token_check(req->db, auth + 7, name, sizeof name) == 0) {
-      req->who.level = ACCESS_ADMIN;
-      snprintf(req->who.name, sizeof req->who.name, "token:%s", name);
-    }
-  } else if (cookie) {
-    session_lookup(req->db, cookie, &req->who);
-  }
-  req->actor = req->who.level != ACCESS_ANONYMOUS ? req->who.name : NULL;
-}
-
-static int is_safe_method(const char *method) {
-  return !strcmp(method, "GET") || !strcmp(method, "HEAD");
-}
-
-/* May the request run ROUTE? Replies 401/403 when it may not. */
-static int authorize(struct http_request *req, struct http_response *res,
-                     const struct http_route *route) {
-  enum access_level needed = (enum access_level)(route->flags & ROUTE_LEVEL_MASK);
-  if (req->who.level < needed) {
-    if (req->who.level == ACCESS_ANONYMOUS)
-      http_reply_error(res, 401, "unauthorized", "%s %s needs you to sign in", req->method,
-                       route->pattern);
-    else {   /* a stable code and the role, for the pages to say it in the reader's language */
-      http_reply_error(res, 403, "role_required", "%s %s needs the %s role; you are %s", req->method,
-                       route->pattern, access_level_name(needed), access_level_name(req->who.level));
-      json_object_set_new(res->json, "role", json_string(access_level_name(needed)));
-    }
-    return 0;
-  }
-  /* Cookies are sent by the browser on its own, so a change made with a
-  ** session must prove it comes from our pages: the CSRF token. */
-  if (req->who.csrf[0] && !is_safe_method(req->method) && !(route->flags & ROUTE_NO_CSRF)) {
-    const char *sent = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-    if (!sent || strlen(sent) != strlen(req->who.csrf) ||
-        sodium_memcmp(sent, req->who.csrf, strlen(sent)) != 0) {
-      http_reply_error(res, 403, "csrf", "missing or wrong X-CSRF-Token header");
-      return 0;
-    }
-  }
-  return 1;
+/* REQ as its client sent it, when it comes from the trusted PROXY
+** (REQ->peer): the client's address is the last of X-Forwarded-For, the one
+** the proxy added (the proxy's own if none), and X-Forwarded-Proto says
+** whether the client used HTTPS. */
+static void forwarded_client(struct http_request *req, const char *proxy) {
+  if (!proxy || strcmp(req->peer, proxy)) return;
+  const char *proto = http_header(req, "X-Forwarded-Proto");
+  req->https = proto && !strcasecmp(proto, "https");
+  const char *forwarded = http_header(req, "X-Forwarded-For");
+  if (!forwarded) return;
+  const char *last = strrchr(forwarded, ',');
+  last = last ? last + 1 : forwarded;
+  last += strspn(last, " \t");
+  char addr[sizeof req->peer];
+  size_t n = strcspn(last, " \t");
+  if (n >= sizeof addr) return;
+  memcpy(addr, last, n);
+  addr[n] = 0;
+  if (http_address_valid(addr)) memcpy(req->peer, addr, n + 1);
 }
 
 static void client_address(struct MHD_Connection *conn, char *out, size_t outlen) {
@@ -191,55 +139,169 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t outlen
               (socklen_t)outlen);
 }
 
+/* MHD_KeyValueIterator collecting into a struct http_fields. */
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *name,
+                               const char *value) {
+  (void)kind;
+  struct http_fields *f = cls;
+  if (f->n == HTTP_MAX_FIELDS) {
+    f->overflow = 1;
+    return MHD_NO;
+  }
+  f->pair[f->n++] = (struct http_pair){name, value};
+  return MHD_YES;
+}
+
+/* Reply with a refusal (before the route runs), and observe it. */
+static enum MHD_Result reply_refusal(struct http_server *server, struct MHD_Connection *conn,
+                                     struct request_state *st, struct http_response *res) {
+  st->replied = 1;
+  watch_replying(server->watch, conn);
+  metrics_observe(st->req.route ? st->req.route->pattern : "unmatched", res->status,
+                  clock_seconds() - st->started);
+  return send_response(conn, res);
+}
+
+/* A refused body is read and dropped, not held, so that the client, which
+** sends its body before it reads (browsers, most libraries), gets the
+** refusal (libmicrohttpd 0.9.75 queues a reply only before the body or
+** after it, and closing on unread data resets the connection). A client
+** that said "Expect: 100-continue" is refused at once and sends nothing;
+** one whose body goes DROP_MAX past the limit is refused at once, or
+** disconnected. May LENGTH bytes of REQ's body be dropped? */
+#define DROP_MAX (16 << 20)
+static int may_drop(struct http_request *req, size_t length) {
+  return length <= req->max_body || length - req->max_body <= DROP_MAX;
+}
+
+static int expects_continue(struct http_request *req) {
+  const char *expect = http_header(req, "Expect");
+  return expect && !strcasecmp(expect, "100-continue");
+}
+
+/* The first call: the headers are in. Decide whether the body may come. */
+static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *conn,
+                             const char *url, const char *method, void **con_cls) {
+  struct request_state *st = calloc(1, sizeof *st);
+  if (!st) return MHD_NO;
+  *con_cls = st;
+  st->started = clock_seconds();
+  watch_headers_done(server->watch, conn);
+  MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, &st->query);
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, collect, &st->headers);
+  MHD_get_connection_values(conn, MHD_COOKIE_KIND, collect, &st->cookies);
+  st->req = (struct http_request){.method = method, .path = url, .query = &st->query,
+                                  .headers = &st->headers, .cookies = &st->cookies};
+  client_address(conn, st->req.peer, sizeof st->req.peer);
+  forwarded_client(&st->req, server->cfg.trusted_proxy);
+  struct http_response res = {.status = 200};
+  size_t declared = http_declared_length(&st->req);
+  if (!(st->req.db = thread_db())) {
+    http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
+  } else if (!http_accept(&st->req, &res, &server->limits)) {
+    ;   /* refused: RES says why */
+  } else if (declared > st->req.max_body) {
+    http_reply_too_large(&st->req, &res);
+    if (!expects_continue(&st->req) && may_drop(&st->req, declared)) {
+      st->refusal = res;
+      return MHD_YES;
+    }
+  } else if (admission_hold(server->admission, &st->held, declared)) {
+    http_reply_error(&res, 503, "busy", "the server holds too many request bodies; retry later");
+  } else {
+    return MHD_YES;
+  }
+  return reply_refusal(server, conn, st, &res);
+}
+
+/* A chunk of the body: held against the route's limit and the budget, or
+** dropped after a refusal. */
+static enum MHD_Result receive(struct http_server *server, struct MHD_Connection *conn,
+                               struct request_state *st, const char *data, size_t size) {
+  struct http_response *res = &st->refusal;
+  size_t total = st->body.len + size;
+  st->received += size;
+  if (res->status) {
+    if (!may_drop(&st->req, st->received)) return MHD_NO;
+  } else if (total > st->req.max_body) {
+    http_reply_too_large(&st->req, res);
+  } else if (admission_hold(server->admission, &st->held, total) ||
+             buf_try_append(&st->body, data, size)) {
+    http_reply_error(res, 503, "busy", "the server holds too many request bodies; retry later");
+  }
+  if (res->status) {
+    buf_free(&st->body);
+    admission_release(server->admission, &st->held);
+  }
+  watch_body_progress(server->watch, conn, st->received);
+  return MHD_YES;
+}
+
+/* Run REQ's route; a reply built while memory ran out is replaced by a 503. */
+static void run_route(struct http_request *req, struct http_response *res) {
+  buf_soft_oom();
+  buf_take_oom();
+  http_run(req, res);
+  if (buf_take_oom()) {
+    http_response_free(res);
+    http_reply_error(res, 503, "out_of_memory", "the server ran out of memory; retry later");
+  }
+}
+
+/* The last call: the body is complete; run the route. */
+static enum MHD_Result finish(struct http_server *server, struct MHD_Connection *conn,
+                              struct request_state *st) {
+  struct http_request *req = &st->req;
+  struct http_response res = {.status = 200};
+  if (st->refusal.status) return reply_refusal(server, conn, st, &st->refusal);
+  req->body = buf_str(&st->body);
+  req->body_len = st->body.len;
+  watch_replying(server->watch, conn);
+  int heavy = req->heavy && req->who.level == ACCESS_ANONYMOUS;
+  int refused = heavy ? admission_heavy_enter(server->admission, req->peer, clock_seconds()) : 0;
+  if (refused == 429)
+    http_reply_error(&res, 429, "rate_limited", "%s %s: at most %u a minute from one address "
+                     "without signing in", req->method, req->route->pattern,
+                     server->cfg.heavy_per_minute);
+  else if (refused)
+    http_reply_error(&res, 503, "busy", "%s %s: every worker it may use is busy; retry later",
+                     req->method, req->route->pattern);
+  else
+    run_route(req, &res);
+  if (heavy && !refused) admission_heavy_leave(server->admission);
+  metrics_observe(req->route->pattern, res.status, clock_seconds() - st->started);
+  return send_response(conn, &res);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls) {
   struct http_server *server = cls;
-  (void)version;
   struct request_state *st = *con_cls;
-  if (!st) {
-    st = xcalloc(1, sizeof *st);
-    st->started = clock_seconds();
-    *con_cls = st;
-    return MHD_YES;
-  }
-  if (*upload_size) {
-    if (st->body.len + *upload_size > server->cfg.max_body) st->too_large = 1;
-    else buf_append(&st->body, upload, *upload_size);
+  (void)version;
+  if (!st) return begin(server, conn, url, method, con_cls);
+  if (st->replied) {   /* refused before the body: libmicrohttpd drops it */
     *upload_size = 0;
     return MHD_YES;
   }
-  struct http_request req = {.method = method, .path = url, .conn = conn,
-                             .body = buf_str(&st->body), .body_len = st->body.len};
-  struct http_response res = {.status = 200};
-  const char *route_name = "unmatched";
-  int path_known = 0;
-  const struct http_route *route = NULL;
-  if (st->too_large) {
-    http_reply_error(&res, 413, "payload_too_large", "request bodies are limited to %zu bytes",
-                     server->cfg.max_body);
-  } else if (!(req.db = thread_db())) {
-    http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
-  } else if ((route = http_find_route(&req, &path_known))) {
-    route_name = route->pattern;
-    client_address(conn, req.peer, sizeof req.peer);
-    identify(&req);
-    if (authorize(&req, &res, route)) route->handler(&req, &res);
-  } else if (path_known) {
-    http_reply_error(&res, 405, "method_not_allowed", "%s is not allowed on %s", method, url);
-  } else {
-    http_reply_error(&res, 404, "not_found", "no such resource: %s", url);
+  if (*upload_size) {
+    size_t size = *upload_size;
+    *upload_size = 0;
+    return receive(server, conn, st, upload, size);
   }
-  metrics_observe(route_name, res.status, clock_seconds() - st->started);
-  return send_response(conn, &res);
+  return finish(server, conn, st);
 }
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode code) {
-  (void)cls; (void)conn; (void)code;
+  struct http_server *server = cls;
+  (void)code;
   struct request_state *st = *con_cls;
+  watch_request_done(server->watch, conn);
   if (!st) return;
+  admission_release(server->admission, &st->held);
   buf_free(&st->body);
+  http_response_free(&st->refusal);
   free(st);
   *con_cls = NULL;
 }
@@ -266,24 +328,36 @@ bad:
 struct http_server *http_server_start(const struct http_server_config *cfg,
                                       char *err, size_t errlen) {
   struct sockaddr_in addr;
-  if (parse_listen(cfg->listen, &addr, err, errlen)) return NULL;
+  if (parse_listen(cfg->listen, &addr, err, errlen) || http_check_body_rules(err, errlen))
+    return NULL;
   pthread_once(&db_key_once, make_db_key);
   db_path = cfg->db_path;
   struct http_server *s = xcalloc(1, sizeof *s);
   s->cfg = *cfg;
+  s->limits = (struct http_body_limits){cfg->max_body, cfg->anonymous_max_body};
+  s->admission = admission_new(cfg->body_budget, cfg->threads > 1 ? cfg->threads - 1 : 1,
+                               cfg->heavy_per_minute);
+  s->watch = watch_start(cfg->header_seconds, cfg->body_rate);
+  if (!s->admission || !s->watch) {
+    snprintf(err, errlen, "out of memory starting the HTTP server");
+    http_server_stop(s);
+    return NULL;
+  }
   s->daemon = MHD_start_daemon(
       MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, s,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
       MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+      /* behind a proxy every connection has its address: it limits clients */
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->trusted_proxy ? 0 : cfg->max_per_ip,
       MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
       MHD_OPTION_STRICT_FOR_CLIENT, 1,
-      MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+      MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, watch_notify, s->watch,
       MHD_OPTION_END);
   if (!s->daemon) {
     snprintf(err, errlen, "cannot listen on %s (address in use or not allowed)", cfg->listen);
-    free(s);
+    http_server_stop(s);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -295,6 +369,8 @@ unsigned http_server_port(const struct http_server *s) { return s->port; }
 
 void http_server_stop(struct http_server *s) {
   if (!s) return;
-  MHD_stop_daemon(s->daemon);
+  if (s->daemon) MHD_stop_daemon(s->daemon);
+  watch_stop(s->watch);
+  admission_free(s->admission);
   free(s);
 }

@@ -16,8 +16,19 @@
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_JSON_BODY (1 << 20)   /* larger bodies are files (attachments) */
+#define HTTP_MAX_FIELDS 64             /* query arguments, headers or cookies per request */
 
-struct MHD_Connection;
+/* Name/value pairs of one kind (query, headers, cookies), pointing into
+** the server's (or the fuzzer's) memory for the life of the request. A
+** query argument without '=' has a NULL value. */
+struct http_pair { const char *name, *value; };
+struct http_fields {
+  struct http_pair pair[HTTP_MAX_FIELDS];
+  size_t n;
+  int overflow;                /* more than HTTP_MAX_FIELDS were sent */
+};
+
+struct http_route;
 
 /* Room for a client's address as text (an IPv6 address with its zone). */
 #define HTTP_PEER_SIZE 48
@@ -33,8 +44,12 @@ struct http_request {
   int nparams;
   struct principal who;        /* who is asking (ACCESS_ANONYMOUS if nobody) */
   const char *actor;           /* who.name, for the audit log; NULL if anonymous */
-  char peer[HTTP_PEER_SIZE];   /* the client's address */
-  struct MHD_Connection *conn;
+  char peer[HTTP_PEER_SIZE];   /* the client's address (behind the trusted proxy: its client's) */
+  int https;                   /* reached over HTTPS: the trusted proxy says so (X-Forwarded-Proto) */
+  const struct http_fields *query, *headers, *cookies;
+  const struct http_route *route;   /* set by http_accept */
+  size_t max_body;             /* the largest body this route allows this caller */
+  int heavy;                   /* the route's work is costly (http_body_rules) */
 };
 
 struct http_response {
@@ -47,6 +62,7 @@ struct http_response {
   const char *cache_control;
   char set_cookie[256];        /* a Set-Cookie header, if not empty */
   char content_disposition[1024]; /* a Content-Disposition header, if not empty */
+  int encode_failed;           /* the JSON reply could not be built (http_encode) */
 };
 
 typedef void (*http_handler)(struct http_request *req, struct http_response *res);
@@ -77,6 +93,8 @@ void http_reply_error(struct http_response *res, int status, const char *error,
                       const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The query-string argument NAME, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
+/* The header NAME (case-insensitive), or NULL. */
+const char *http_header(struct http_request *req, const char *name);
 /* The cookie NAME, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
 /* Parse the request body as a JSON object; on failure reply 400 and return NULL. */
@@ -101,10 +119,19 @@ struct http_server_config {
   unsigned max_connections;
   unsigned max_per_ip;
   unsigned timeout_seconds;    /* idle connection timeout */
+  unsigned header_seconds;     /* time from connection (or last reply) to complete headers */
+  unsigned body_rate;          /* bytes/s a body must keep up after header_seconds of grace */
   size_t max_body;             /* largest request body accepted */
+  size_t anonymous_max_body;   /* largest body from a caller not signed in */
+  size_t body_budget;          /* bytes of bodies held at once, all requests */
+  unsigned heavy_per_minute;   /* anonymous heavy requests per address per minute */
+  const char *trusted_proxy;   /* address of the reverse proxy in front, or NULL */
 };
 
 struct http_server;
+
+/* 1 if TEXT is an IPv4 or IPv6 address. */
+int http_address_valid(const char *text);
 
 /* Start serving; returns NULL with ERR set on failure. */
 struct http_server *http_server_start(const struct http_server_config *cfg,

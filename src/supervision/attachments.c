@@ -8,10 +8,6 @@
 ** evil.png), so that no program that goes by the name opens it as
 ** something else.
 */
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <microhttpd.h>
-
 #include "supervision/attachments.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -97,7 +93,7 @@ static void fit_ending(char *name, size_t size, int type) {
 
 int attachment_check(struct http_request *req, struct attachment_meta *meta, char *err, size_t errlen) {
   memset(meta, 0, sizeof *meta);
-  const char *raw = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Filename");
+  const char *raw = http_header(req, "X-Filename");
   if (req->body_len > ATTACHMENT_MAX_BYTES) {
     meta->too_large = 1;
     snprintf(err, errlen, "attachments are limited to %u bytes", ATTACHMENT_MAX_BYTES);

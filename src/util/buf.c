@@ -1,5 +1,6 @@
 /*
-** Growable buffers and allocation helpers that abort on exhaustion (buf.h).
+** Growable buffers and allocation helpers that abort on exhaustion, but
+** for buffers in request threads (buf.h).
 */
 #include "util/buf.h"
 #include <stdarg.h>
@@ -34,16 +35,50 @@ char *xstrndup(const char *s, size_t n) {
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-static void buf_reserve(struct buf *b, size_t extra) {
-  if (b->len + extra + 1 <= b->cap) return;
+/* Room for EXTRA more bytes and the NUL: 0, or -1 if memory ran out
+** (the buffer is then unchanged). */
+static int buf_try_reserve(struct buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return 0;
+  if (extra > ((size_t)-1) / 4 - b->len) return -1;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra + 1) cap *= 2;
-  b->data = xrealloc(b->data, cap);
+  char *data = realloc(b->data, cap);
+  if (!data) return -1;
+  b->data = data;
   b->cap = cap;
+  return 0;
+}
+
+/* Per thread: does running out of memory abort (the default), or mark the
+** thread failed (request threads, buf_soft_oom)? */
+static _Thread_local int soft_oom, oom_seen;
+
+void buf_soft_oom(void) { soft_oom = 1; }
+
+int buf_take_oom(void) {
+  int seen = oom_seen;
+  oom_seen = 0;
+  return seen;
+}
+
+/* Room for EXTRA more bytes: 0, or -1 (the append is skipped) in a soft thread. */
+static int buf_reserve(struct buf *b, size_t extra) {
+  if (!buf_try_reserve(b, extra)) return 0;
+  if (!soft_oom) { fputs("qingshui: out of memory\n", stderr); abort(); }
+  oom_seen = 1;
+  return -1;
+}
+
+int buf_try_append(struct buf *b, const void *data, size_t len) {
+  if (buf_try_reserve(b, len)) return -1;
+  memcpy(b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = 0;
+  return 0;
 }
 
 void buf_append(struct buf *b, const void *data, size_t len) {
-  buf_reserve(b, len);
+  if (buf_reserve(b, len)) return;
   memcpy(b->data + b->len, data, len);
   b->len += len;
   b->data[b->len] = 0;
@@ -56,8 +91,7 @@ void buf_printf(struct buf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n <= 0) return;
-  buf_reserve(b, (size_t)n);
+  if (n <= 0 || buf_reserve(b, (size_t)n)) return;
   va_start(ap, fmt);
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);
