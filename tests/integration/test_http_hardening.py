@@ -30,7 +30,7 @@ SIGNED_IN_PROBES = ["/api/tasks/%FF", "/api/stations/%FF", "/api/stations/1/read
 
 def classify_csv(rows):
     """A classify body of ROWS readings."""
-    return ("section,type,time,PH,NH3N\n" + "a,river,t,7,0.5\n" * rows).encode()
+    return ("section,type,time,PH,NH3N\n" + "a,river,2026-01-01,7,0.5\n" * rows).encode()
 
 
 def raw_request(port, head, body=b"", timeout=30):
