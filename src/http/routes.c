@@ -8,6 +8,7 @@
 #include "plan/api.h"
 #include "supervision/api.h"
 #include "water/api.h"
+#include "report/api.h"
 
 const struct http_route *const http_route_tables[] = {
   core_routes,
@@ -17,6 +18,7 @@ const struct http_route *const http_route_tables[] = {
   supervision_workflow_routes,
   supervision_overview_routes,
   water_routes,
+  report_routes,
   hj212_routes,
   static_routes,
   NULL,

@@ -12,12 +12,10 @@
 #include "supervision/config.h"
 #include "db/rows.h"
 #include "util/buf.h"
-#include "util/file.h"
+#include "util/xlsx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 static long long get_int(json_t *row, const char *key) {
   return json_integer_value(json_object_get(row, key));
@@ -174,75 +172,60 @@ json_t *assessment_json(sqlite3 *db, int year, char *err, size_t errlen) {
   return json_pack("{s:i,s:s,s:o}", "year", year, "as_of", as_of_text, "units", out);
 }
 
-static void write_sheet(lxw_workbook *book, json_t *result) {
-  lxw_worksheet *sheet = workbook_add_worksheet(book, "考核 Assessment");
-  lxw_format *title = workbook_add_format(book), *head = workbook_add_format(book);
-  lxw_format *cell = workbook_add_format(book), *number = workbook_add_format(book);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
-  format_set_bold(head);
-  format_set_bg_color(head, 0xE8F6F3);
-  format_set_border(head, LXW_BORDER_THIN);
-  format_set_border(cell, LXW_BORDER_THIN);
-  format_set_text_wrap(cell);
-  format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-  format_set_border(number, LXW_BORDER_THIN);
-  format_set_num_format(number, "0.00");
-  format_set_align(number, LXW_ALIGN_VERTICAL_TOP);
-  char heading[128];
-  snprintf(heading, sizeof heading, "%lld 年度目标责任考核（截至 %s）",
-           (long long)json_integer_value(json_object_get(result, "year")),
-           json_string_value(json_object_get(result, "as_of")));
-  worksheet_write_string(sheet, 0, 0, heading, title);
-  static const char *const columns[] = {"分组 Group", "名次 Rank", "单位 Unit", "得分 Score",
-                                        "等次 Grade", "计分明细 Breakdown"};
-  for (int c = 0; c < 6; c++) worksheet_write_string(sheet, 2, (lxw_col_t)c, columns[c], head);
+static const struct table_column assessment_cols[] = {
+  {"分组", "Group", "group_label", TABLE_TEXT, 0, NULL}, {"名次", "Rank", "rank", TABLE_INT, 0, NULL},
+  {"单位", "Unit", "unit", TABLE_TEXT, 0, NULL}, {"得分", "Score", "score", TABLE_FIXED, 2, NULL},
+  {"等次", "Grade", "grade_label", TABLE_TEXT, 0, NULL},
+  {"计分明细", "Breakdown", "breakdown_text", TABLE_WRAP, 0, NULL}};
+
+/* RESULT's units as printable rows: group and grade named, the breakdown one line a part. */
+static json_t *assessment_rows(json_t *result, enum table_lang lang) {
+  json_t *rows = json_array();
   size_t i;
   json_t *u;
   json_array_foreach(json_object_get(result, "units"), i, u) {
-    lxw_row_t r = (lxw_row_t)(3 + i);
     struct buf lines = {0};
     size_t j;
     json_t *line;
     json_array_foreach(json_object_get(u, "breakdown"), j, line)
       buf_printf(&lines, "%s%s", j ? "\n" : "", json_string_value(line));
-    const char *grade = json_string_value(json_object_get(u, "grade"));
-    worksheet_write_string(sheet, r, 0, strcmp(json_string_value(json_object_get(u, "group")), "counties")
-                           ? "市直部门" : "县市区", cell);
+    int counties = !strcmp(json_string_value(json_object_get(u, "group")), "counties");
     int in = json_is_true(json_object_get(u, "assessed"));
-    if (in) worksheet_write_number(sheet, r, 1, (double)json_integer_value(json_object_get(u, "rank")), cell);
-    else worksheet_write_string(sheet, r, 1, "—", cell);
-    worksheet_write_string(sheet, r, 2, json_string_value(json_object_get(u, "unit")), cell);
-    if (in) worksheet_write_number(sheet, r, 3, json_number_value(json_object_get(u, "score")), number);
-    else worksheet_write_string(sheet, r, 3, "—", cell);
-    worksheet_write_string(sheet, r, 4, in ? grade : "不参评（无牵头任务）", cell);
-    worksheet_write_string(sheet, r, 5, buf_str(&lines), cell);
+    const char *grade = json_string_value(json_object_get(u, lang == TABLE_EN ? "grade_en" : "grade"));
+    json_array_append_new(rows, json_pack("{s:s,s:O,s:O,s:O,s:s,s:s}",
+        "group_label", lang == TABLE_EN ? (counties ? "Counties" : "City departments") : (counties ? "县市区" : "市直部门"),
+        "rank", json_object_get(u, "rank"), "unit", json_object_get(u, "unit"),
+        "score", json_object_get(u, "score"),
+        "grade_label", in && grade ? grade : lang == TABLE_EN ? "Not assessed (no lead task)" : "不参评（无牵头任务）",
+        "breakdown_text", buf_str(&lines)));
     buf_free(&lines);
   }
-  worksheet_set_column(sheet, 0, 1, 10, NULL);
-  worksheet_set_column(sheet, 2, 2, 34, NULL);
-  worksheet_set_column(sheet, 3, 4, 10, NULL);
-  worksheet_set_column(sheet, 5, 5, 70, NULL);
-  worksheet_set_landscape(sheet);
-  worksheet_set_paper(sheet, 9);              /* A4 */
-  worksheet_repeat_rows(sheet, 2, 2);         /* the header on every page */
-  worksheet_fit_to_pages(sheet, 1, 0);        /* one page wide */
-  worksheet_freeze_panes(sheet, 3, 0);
+  return rows;
 }
 
-char *assessment_xlsx(sqlite3 *db, int year, size_t *len, char *err, size_t errlen) {
+int assessment_doc(sqlite3 *db, int year, enum table_lang lang, struct table_doc *d, char *err, size_t errlen) {
   json_t *result = assessment_json(db, year, err, errlen);
-  if (!result) return NULL;
-  char path[] = "/tmp/qingshui-assessment-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) { snprintf(err, errlen, "cannot create a temporary file"); json_decref(result); return NULL; }
-  close(fd);
-  lxw_workbook *book = workbook_new(path);
-  write_sheet(book, result);
+  if (!result) return -1;
+  memset(d, 0, sizeof *d);
+  d->lang = lang;
+  snprintf(d->stem, sizeof d->stem, "%s", table_word(d, "年度目标责任考核", "annual-assessment"));
+  snprintf(d->period, sizeof d->period, "%d", year);
+  const char *as_of = json_string_value(json_object_get(result, "as_of"));
+  table_add_sheet(d, table_word(d, "年度考核", "Assessment"), assessment_cols,
+                  (int)(sizeof assessment_cols / sizeof assessment_cols[0]), assessment_rows(result, lang),
+                  table_word(d, "%d 年度目标责任考核（截至 %s，data/supervision/assessment.json 计分规则）",
+                             "Annual target-responsibility assessment %d (as of %s; rules of data/supervision/assessment.json)"),
+                  year, as_of);
   json_decref(result);
-  lxw_error rc = workbook_close(book);
-  char *data = rc == LXW_NO_ERROR ? file_read(path, len) : NULL;
-  if (!data) snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(rc));
-  unlink(path);
+  return 0;
+}
+
+char *assessment_xlsx(sqlite3 *db, int year, enum table_lang lang, size_t *len,
+                      char name[TABLE_FILE_NAME_SIZE], char *err, size_t errlen) {
+  struct table_doc d;
+  if (assessment_doc(db, year, lang, &d, err, errlen)) return NULL;
+  char *data = xlsx_write_doc(&d, len, err, errlen);
+  table_file_name(&d, "xlsx", name, TABLE_FILE_NAME_SIZE);
+  table_doc_free(&d);
   return data;
 }

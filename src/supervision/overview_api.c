@@ -5,8 +5,10 @@
 ** printing.
 */
 #include "supervision/api.h"
+#include "supervision/action.h"
 #include "supervision/assessment.h"
 #include "supervision/view.h"
+#include "report/api.h"
 #include "db/rows.h"
 #include <stdlib.h>
 #include <string.h>
@@ -91,12 +93,16 @@ static void assessment(struct http_request *req, struct http_response *res) {
   else http_reply_json(res, 200, result);
 }
 
+static enum table_lang request_lang(struct http_request *req) {
+  return table_lang_of(http_query(req, "lang"), http_header(req, "Accept-Language"));
+}
+
 static void assessment_excel(struct http_request *req, struct http_response *res) {
   int year = year_param(req, res);
   if (!year) return;
-  char err[256];
+  char err[256], name[TABLE_FILE_NAME_SIZE];
   size_t len = 0;
-  char *book = assessment_xlsx(req->db, year, &len, err, sizeof err);
+  char *book = assessment_xlsx(req->db, year, request_lang(req), &len, name, err, sizeof err);
   if (!book) {
     http_reply_error(res, 500, "export_failed", "%s", err);
     return;
@@ -105,13 +111,26 @@ static void assessment_excel(struct http_request *req, struct http_response *res
   res->owned_body = book;
   res->body_len = len;
   res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  snprintf(res->content_disposition, sizeof res->content_disposition,
-           "attachment; filename=\"assessment-%d.xlsx\"", year);
+  http_attachment(res, name);
+}
+
+static void assessment_pdf(struct http_request *req, struct http_response *res) {
+  int year = year_param(req, res);
+  if (!year) return;
+  char err[256], today[11];
+  struct table_doc d;
+  if (assessment_doc(req->db, year, request_lang(req), &d, err, sizeof err)) {
+    http_reply_error(res, 500, "export_failed", "%s", err);
+    return;
+  }
+  supervision_today(today);
+  report_reply_pdf(res, &d, today);
 }
 
 const struct http_route supervision_overview_routes[] = {
   {"GET", "/api/dashboard", dashboard, ROUTE_LEADER},
   {"GET", "/api/assessment", assessment, ROUTE_LEADER},
   {"GET", "/api/assessment.xlsx", assessment_excel, ROUTE_LEADER},
+  {"GET", "/api/assessment.pdf", assessment_pdf, ROUTE_LEADER},
   {NULL, NULL, NULL, 0},
 };
