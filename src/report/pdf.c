@@ -10,9 +10,11 @@
 #include "util/buf.h"
 #include "util/embedded.h"
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pthread.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define A4_SHORT 595.28
@@ -256,13 +258,28 @@ static int draw(const struct table_doc *d, const char *date, int landscape, int 
   return p.number;
 }
 
+/* Fontconfig's configuration lives as long as the program; freed at exit
+** so that the leak checker sees only what was lost. */
+static void release_fonts(void) {
+  cairo_debug_reset_static_data();
+  FcFini();
+}
+
+static void register_release(void) {
+  atexit(release_fonts);
+}
+
 char *report_pdf(const struct table_doc *d, const char *date, size_t *len, char *err, size_t errlen) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, register_release);
   int landscape = wants_landscape(d);
   struct buf counting = {0}, out = {0};
   cairo_status_t status;
   int pages = draw(d, date, landscape, 0, &counting, &status);
   buf_free(&counting);
   if (status == CAIRO_STATUS_SUCCESS) draw(d, date, landscape, pages, &out, &status);
+  /* this thread's font map and its fontconfig patterns, built again next time */
+  pango_cairo_font_map_set_default(NULL);
   if (status != CAIRO_STATUS_SUCCESS) {
     snprintf(err, errlen, "cannot draw the PDF: %s", cairo_status_to_string(status));
     buf_free(&out);
