@@ -3,9 +3,10 @@
 // the monthly cross-boundary table by county, the annual assessment with
 // its money and computation, and the alarms. Routes: /water,
 // /water/sections/{id}, /water/monthly, /water/assessment, /water/alarms.
-import { t, errorText } from './i18n.js';
+import { t, errorText, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, loadECharts, reportSuccess } from './ui.js';
+import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
 let main;
 let navigate;
@@ -178,7 +179,9 @@ export async function waterMonthlyPage(params, query) {
   const rows = data.rows.map((r) => `<tr class="${r.status === 'insufficient' ? 'not-judged' : ''}">${td('water.county', esc(r.county))}${td('water.section', `<a href="/water/sections/${r.section_id}" data-link>${esc(r.section)}</a>`)}
     ${td('water.coverage', coverageCell(r.coverage), 'num')}${td('water.class', r.class ? classBadge(r.class) : '—')}${td('water.target', classLabel(r.target))}${td('water.result', result(r))}
     ${td('water.computation', esc(r.line), 'sub')}</tr>`);
-  main.innerHTML = `<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`)}</div>
+  const selected = `month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`;
+  main.innerHTML = `${await printHead(t('print.water_month'), `${month} · ${data.rule}`, data.today)}<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?${selected}&lang=${lang()}`)}
+      ${printControls(`/api/water/export/monthly.pdf?${selected}`)}</div>
     ${tabs('monthly')}
     <form class="filters" id="water-filters"><label>${t('water.month')} <input name="month" type="month" value="${esc(month)}"></label>
       <label>${t('water.rule')} ${ruleSelect(rule)}</label>
@@ -186,7 +189,8 @@ export async function waterMonthlyPage(params, query) {
     ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th>${t('water.section')}</th><th class="num">${t('water.coverage')}</th><th>${t('water.class')}</th>
       <th>${t('water.target')}</th><th>${t('water.result')}</th><th>${t('water.computation')}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
       : `<p class="empty">${t('water.no_month')}</p>`}
-    ${minimumHint(data.minimum)}`;
+    ${minimumHint(data.minimum)}${await printSignature(data.today)}`;
+  bindPrint(main);
   bindFilters((f) => `/water/monthly?month=${encodeURIComponent(f.get('month'))}&rule=${encodeURIComponent(f.get('rule'))}`);
 }
 

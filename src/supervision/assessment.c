@@ -13,6 +13,7 @@
 #include "db/rows.h"
 #include "util/buf.h"
 #include "util/xlsx.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,17 +179,57 @@ static const struct table_column assessment_cols[] = {
   {"等次", "Grade", "grade_label", TABLE_TEXT, 0, NULL},
   {"计分明细", "Breakdown", "breakdown_text", TABLE_WRAP, 0, NULL}};
 
+/* The words of a breakdown line (score.c writes them in English) as the
+** page names them (web/i18n.js assessment.part.*). */
+static const char *const breakdown_words[][3] = {
+  {"completion: ", "完成率：", "Completion: "}, {"timeliness: ", "及时性：", "Timeliness: "},
+  {"reports: ", "报送：", "Reports: "}, {"quality: ", "质量：", "Quality: "}, {"base: ", "基础分：", "Base: "},
+  {"deduction: ", "督办扣分：", "Deductions: "}, {"score: ", "得分：", "Score: "}, {"cuiban", "催办", "cuiban"},
+  {"duban", "督办", "duban"}, {"guapai", "挂牌督办", "guapai"}, {"cap", "上限", "cap"}, {"n/a", "不适用", "n/a"}};
+
+static void append_breakdown_line(struct buf *out, const char *line, enum table_lang lang) {
+  for (const char *p = line; *p;) {
+    size_t k = 0, n = sizeof breakdown_words / sizeof breakdown_words[0];
+    while (k < n && strncmp(p, breakdown_words[k][0], strlen(breakdown_words[k][0]))) k++;
+    if (k == n) {
+      buf_append(out, p++, 1);
+      continue;
+    }
+    buf_puts(out, breakdown_words[k][lang == TABLE_EN ? 2 : 1]);
+    p += strlen(breakdown_words[k][0]);
+  }
+}
+
+/* Ranked first by rank, then those not assessed (rank null), by name. */
+static int by_rank(const void *a, const void *b) {
+  json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+  json_t *rx = json_object_get(x, "rank"), *ry = json_object_get(y, "rank");
+  long long kx = json_is_integer(rx) ? json_integer_value(rx) : LLONG_MAX;
+  long long ky = json_is_integer(ry) ? json_integer_value(ry) : LLONG_MAX;
+  if (kx != ky) return kx < ky ? -1 : 1;
+  return strcmp(json_string_value(json_object_get(x, "unit")), json_string_value(json_object_get(y, "unit")));
+}
+
 /* RESULT's units as printable rows: group and grade named, the breakdown one line a part. */
 static json_t *assessment_rows(json_t *result, enum table_lang lang) {
-  json_t *rows = json_array();
-  size_t i;
-  json_t *u;
-  json_array_foreach(json_object_get(result, "units"), i, u) {
+  json_t *rows = json_array(), *units = json_object_get(result, "units");
+  size_t n = json_array_size(units), i;
+  json_t **ranked = xcalloc(n + 1, sizeof *ranked);
+  for (i = 0; i < n; i++) ranked[i] = json_array_get(units, i);
+  for (size_t start = 0, end; start < n; start = end) {   /* each group, in the order of the JSON */
+    const char *group = json_string_value(json_object_get(ranked[start], "group"));
+    for (end = start; end < n && !strcmp(group, json_string_value(json_object_get(ranked[end], "group"))); end++) {}
+    qsort(ranked + start, end - start, sizeof *ranked, by_rank);
+  }
+  for (i = 0; i < n; i++) {
+    json_t *u = ranked[i];
     struct buf lines = {0};
     size_t j;
     json_t *line;
-    json_array_foreach(json_object_get(u, "breakdown"), j, line)
-      buf_printf(&lines, "%s%s", j ? "\n" : "", json_string_value(line));
+    json_array_foreach(json_object_get(u, "breakdown"), j, line) {
+      if (j) buf_puts(&lines, "\n");
+      append_breakdown_line(&lines, json_string_value(line), lang);
+    }
     int counties = !strcmp(json_string_value(json_object_get(u, "group")), "counties");
     int in = json_is_true(json_object_get(u, "assessed"));
     const char *grade = json_string_value(json_object_get(u, lang == TABLE_EN ? "grade_en" : "grade"));
@@ -200,6 +241,7 @@ static json_t *assessment_rows(json_t *result, enum table_lang lang) {
         "breakdown_text", buf_str(&lines)));
     buf_free(&lines);
   }
+  free(ranked);
   return rows;
 }
 
@@ -211,11 +253,14 @@ int assessment_doc(sqlite3 *db, int year, enum table_lang lang, struct table_doc
   snprintf(d->stem, sizeof d->stem, "%s", table_word(d, "年度目标责任考核", "annual-assessment"));
   snprintf(d->period, sizeof d->period, "%d", year);
   const char *as_of = json_string_value(json_object_get(result, "as_of"));
+  const struct assessment_config *c = &supervision_config()->assessment;   /* weights in hundredths */
   table_add_sheet(d, table_word(d, "年度考核", "Assessment"), assessment_cols,
                   (int)(sizeof assessment_cols / sizeof assessment_cols[0]), assessment_rows(result, lang),
-                  table_word(d, "%d 年度目标责任考核（截至 %s，data/supervision/assessment.json 计分规则）",
-                             "Annual target-responsibility assessment %d (as of %s; rules of data/supervision/assessment.json)"),
-                  year, as_of);
+                  table_word(d, "%d 年度目标责任考核（截至 %s；计分：完成率 %g、及时性 %g、报送 %g、质量 %g，督办扣分至多 %g）",
+                             "Annual assessment %d (as of %s; weights: completion %g, timeliness %g, reports %g, "
+                             "quality %g; deductions at most %g)"),
+                  year, as_of, c->weight[SCORE_COMPLETION] / 100.0, c->weight[SCORE_TIMELINESS] / 100.0,
+                  c->weight[SCORE_REPORTS] / 100.0, c->weight[SCORE_QUALITY] / 100.0, c->deduction_cap / 100.0);
   json_decref(result);
   return 0;
 }
