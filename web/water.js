@@ -86,7 +86,8 @@ function td(labelKey, html, cls = '') {
 }
 
 function excelLink(href) {
-  return `<a class="button" href="${esc(href)}" download id="excel-link">${t('water.excel')}</a>`;
+  const localized = `${href}${href.includes('?') ? '&' : '?'}lang=${lang()}`;   // headings in the UI's language
+  return `<a class="button" href="${esc(localized)}" download id="excel-link">${t('water.excel')}</a>`;
 }
 
 // ---- pages ----------------------------------------------------------------
@@ -180,7 +181,7 @@ export async function waterMonthlyPage(params, query) {
     ${td('water.coverage', coverageCell(r.coverage), 'num')}${td('water.class', r.class ? classBadge(r.class) : '—')}${td('water.target', classLabel(r.target))}${td('water.result', result(r))}
     ${td('water.computation', esc(r.line), 'sub')}</tr>`);
   const selected = `month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`;
-  main.innerHTML = `${await printHead(t('print.water_month'), `${month} · ${data.rule}`, data.today)}<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?${selected}&lang=${lang()}`)}
+  main.innerHTML = `${await printHead(t('print.water_month'), `${month} · ${data.rule}`, data.today)}<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?${selected}`)}
       ${printControls(`/api/water/export/monthly.pdf?${selected}`)}</div>
     ${tabs('monthly')}
     <form class="filters" id="water-filters"><label>${t('water.month')} <input name="month" type="month" value="${esc(month)}"></label>

@@ -16,6 +16,7 @@ static const struct table_column overview_cols[] = {
   {"水体类型", "Water body", "body", TABLE_TEXT, 0, NULL}, {"级别", "Level", "level", TABLE_TEXT, 0, NULL},
   {"区县", "County", "county", TABLE_TEXT, 0, NULL},
   {"目标类别", "Target class", "target_label", TABLE_TEXT, 0, NULL},
+  {"示例目标", "Demo target", "target_demo", TABLE_BOOL, 0, NULL},
   {"有数据天数", "Days with data", "coverage.text", TABLE_TEXT, 0, NULL},
   {"状态", "Status", "coverage.label", TABLE_TEXT, 0, NULL},
   {"类别", "Class", "month_result.label", TABLE_TEXT, 0, NULL},
@@ -92,6 +93,8 @@ static json_t *overview_rows(json_t *j, enum table_lang lang) {
     name_code(r, "body", bodies, lang);
     name_code(r, "level", levels, lang);
     label_class(r, "target_class", "target_label");
+    json_t *demo = json_object_get(r, "target_demo");   /* 0/1 in the table: 否/是 printed */
+    if (json_is_integer(demo)) json_object_set_new(r, "target_demo", json_boolean(json_integer_value(demo)));
   }
   return rows;
 }

@@ -75,6 +75,8 @@ test('the supervision assessment prints with the letterhead and without its year
 
 test('the monthly water assessment prints with its month and rule', async () => {
   const { page, errors } = await leaderAt('/water/monthly?month=2026-06&rule=shiyan-2016');
+  assert.equal(await page.locator('#excel-link').getAttribute('href'),
+    '/api/water/export/monthly.xlsx?month=2026-06&rule=shiyan-2016&lang=zh');
   await checkPrint(page, { title: '跨界断面水质月度考核', period: '2026-06 · shiyan-2016',
     pdf: /^\/api\/water\/export\/monthly\.pdf\?month=2026-06&rule=shiyan-2016&lang=zh$/ });
   await page.screenshot({ path: join(output, 'print-water-month.png'), fullPage: true });

@@ -171,6 +171,7 @@ class Reports(TempDbCase):
         book = Workbook(data)
         self.assertLessEqual({v for v, _ in book.column(0, "水体类型")}, {"河流", "湖库", "河流型水库"})
         self.assertLessEqual({v for v, _ in book.column(0, "级别")}, {"国控", "省控", "市控"})
+        self.assertEqual({v for v, _ in book.column(0, "示例目标")}, {"是"})   # the demo's targets say so
         status, h, data = self.get("/api/water/export/alarms.xlsx")
         self.assertEqual(disposition_name(h), f"水质告警_{TODAY}.xlsx")
         book = Workbook(data)
