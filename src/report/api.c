@@ -24,6 +24,13 @@ void report_reply_pdf(struct http_response *res, struct table_doc *d, const char
   http_attachment(res, name);
 }
 
+int report_request_lang(struct http_request *req, struct http_response *res, enum table_lang *out) {
+  const char *lang = http_query(req, "lang");
+  if (!table_lang_parse(lang, http_header(req, "Accept-Language"), out)) return 0;
+  http_reply_error(res, 400, "invalid_parameter", "lang='%s' must be zh or en", lang);
+  return -1;
+}
+
 static void letterhead(struct http_request *req, struct http_response *res) {
   (void)req;
   http_reply_json(res, 200, json_pack("{s:s,s:s}", "issuer", report_issuer(TABLE_ZH),

@@ -53,6 +53,11 @@ static int parse(int argc, char **argv, struct report_opts *o) {
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
   }
+  enum table_lang lang;
+  if (table_lang_parse(o->lang, NULL, &lang)) {
+    cli_error("report: --lang '%s' is not zh or en", o->lang);
+    return EXIT_USAGE;
+  }
   if (optind != argc || !o->year || !o->out) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -69,7 +74,8 @@ static int supervision_report(const char *kind, const struct report_opts *o) {
     return EXIT_FAILED;
   }
   struct table_doc d;
-  enum table_lang lang = table_lang_of(o->lang, NULL);
+  enum table_lang lang = TABLE_ZH;
+  table_lang_parse(o->lang, NULL, &lang);   /* checked by parse() */
   int rc = 0;
   struct task_filter every = {.year = o->year};
   if (!strcmp(kind, "tasks")) report_tasks_doc(db, &every, lang, &d);

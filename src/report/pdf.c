@@ -136,7 +136,7 @@ static void column_widths(cairo_t *cr, const struct table_doc *d, const struct t
 
 /* Draw one row of CELLS (or measure it: DRAW 0); returns its height. */
 static double table_row(struct page *p, char **cells, const double *w, int n, int bold, int draw) {
-  PangoLayout *l[64];
+  PangoLayout *l[TABLE_MAX_COLUMNS];
   double h = 0;
   for (int c = 0; c < n; c++) {
     l[c] = text_layout(p->cr, cells[c], BODY_SIZE, bold, w[c] - 2 * PAD);
@@ -166,14 +166,14 @@ static double table_row(struct page *p, char **cells, const double *w, int n, in
 }
 
 static void header_row(struct page *p, const struct table_sheet *s, const double *w) {
-  char *cells[64];
+  char *cells[TABLE_MAX_COLUMNS];
   for (int c = 0; c < s->ncols; c++) cells[c] = (char *)table_word(p->doc, s->cols[c].zh, s->cols[c].en);
   p->y += table_row(p, cells, w, s->ncols, 1, 1);
 }
 
 static void sheet(struct page *p, const struct table_sheet *s) {
-  double w[64];
-  int n = s->ncols < 64 ? s->ncols : 64;
+  double w[TABLE_MAX_COLUMNS];
+  int n = s->ncols;
   column_widths(p->cr, p->doc, s, p->width - 2 * MARGIN, w);
   if (p->y > p->height / 2) new_page(p);
   centred(p, s->title, 13, 1, 0, 0, 0);
@@ -182,7 +182,7 @@ static void sheet(struct page *p, const struct table_sheet *s) {
   size_t i;
   json_t *row;
   json_array_foreach(s->rows, i, row) {
-    char text[64][512], *cells[64];
+    char text[TABLE_MAX_COLUMNS][512], *cells[TABLE_MAX_COLUMNS];
     for (int c = 0; c < n; c++) {
       table_text(&s->cols[c], row, p->doc->lang, text[c], sizeof text[c]);
       cells[c] = text[c];
@@ -221,9 +221,9 @@ static int wants_landscape(const struct table_doc *d) {
   cairo_t *cr = cairo_create(probe);
   int wide = 0;
   for (int i = 0; i < d->nsheets && !wide; i++) {
-    double w[64], total = 0;
+    double w[TABLE_MAX_COLUMNS], total = 0;
     column_widths(cr, d, &d->sheets[i], 1e6, w);
-    for (int c = 0; c < d->sheets[i].ncols && c < 64; c++)
+    for (int c = 0; c < d->sheets[i].ncols; c++)
       total += d->sheets[i].cols[c].kind == TABLE_WRAP ? 200 : w[c];
     wide = total > A4_SHORT - 2 * MARGIN;
   }

@@ -93,16 +93,13 @@ static void assessment(struct http_request *req, struct http_response *res) {
   else http_reply_json(res, 200, result);
 }
 
-static enum table_lang request_lang(struct http_request *req) {
-  return table_lang_of(http_query(req, "lang"), http_header(req, "Accept-Language"));
-}
-
 static void assessment_excel(struct http_request *req, struct http_response *res) {
   int year = year_param(req, res);
-  if (!year) return;
+  enum table_lang lang;
+  if (!year || report_request_lang(req, res, &lang)) return;
   char err[256], name[TABLE_FILE_NAME_SIZE];
   size_t len = 0;
-  char *book = assessment_xlsx(req->db, year, request_lang(req), &len, name, err, sizeof err);
+  char *book = assessment_xlsx(req->db, year, lang, &len, name, err, sizeof err);
   if (!book) {
     http_reply_error(res, 500, "export_failed", "%s", err);
     return;
@@ -116,10 +113,11 @@ static void assessment_excel(struct http_request *req, struct http_response *res
 
 static void assessment_pdf(struct http_request *req, struct http_response *res) {
   int year = year_param(req, res);
-  if (!year) return;
+  enum table_lang lang;
+  if (!year || report_request_lang(req, res, &lang)) return;
   char err[256], today[11];
   struct table_doc d;
-  if (assessment_doc(req->db, year, request_lang(req), &d, err, sizeof err)) {
+  if (assessment_doc(req->db, year, lang, &d, err, sizeof err)) {
     http_reply_error(res, 500, "export_failed", "%s", err);
     return;
   }

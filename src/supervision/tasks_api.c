@@ -263,12 +263,13 @@ static void list_tasks(struct http_request *req, struct http_response *res) {
 static void list_tasks_pdf(struct http_request *req, struct http_response *res) {
   struct task_filter f = {0};
   char unit_id[24], today[11];
-  if (task_filter_parse(req, res, &f, unit_id)) return;
+  enum table_lang lang;
+  if (task_filter_parse(req, res, &f, unit_id) || report_request_lang(req, res, &lang)) return;
   supervision_today(today);
   if (!f.year) f.year = atoi(today);
   if (req->who.level == ACCESS_UNIT) f.only_unit_id = req->who.unit_id;
   struct table_doc d;
-  report_tasks_doc(req->db, &f, table_lang_of(http_query(req, "lang"), http_header(req, "Accept-Language")), &d);
+  report_tasks_doc(req->db, &f, lang, &d);
   report_reply_pdf(res, &d, today);
 }
 

@@ -20,7 +20,7 @@ struct table_sheet *table_add_sheet(struct table_doc *d, const char *name, const
   vsnprintf(s->title, sizeof s->title, title_fmt, ap);
   va_end(ap);
   s->cols = cols;
-  s->ncols = ncols;
+  s->ncols = ncols < TABLE_MAX_COLUMNS ? ncols : TABLE_MAX_COLUMNS;
   s->rows = rows ? rows : json_array();
   return s;
 }
@@ -34,14 +34,16 @@ const char *table_word(const struct table_doc *d, const char *zh, const char *en
   return d->lang == TABLE_EN ? en : zh;
 }
 
-enum table_lang table_lang_of(const char *query_lang, const char *accept_language) {
-  if (query_lang) return strncmp(query_lang, "en", 2) ? TABLE_ZH : TABLE_EN;
-  /* the first language named is the one preferred */
-  if (accept_language) {
-    while (*accept_language == ' ') accept_language++;
-    if (!strncmp(accept_language, "en", 2)) return TABLE_EN;
+int table_lang_parse(const char *lang, const char *accept_language, enum table_lang *out) {
+  if (lang) {
+    if (strcmp(lang, "zh") && strcmp(lang, "en")) return -1;
+    *out = strcmp(lang, "en") ? TABLE_ZH : TABLE_EN;
+    return 0;
   }
-  return TABLE_ZH;
+  /* the first language named is the one preferred */
+  while (accept_language && *accept_language == ' ') accept_language++;
+  *out = accept_language && !strncmp(accept_language, "en", 2) ? TABLE_EN : TABLE_ZH;
+  return 0;
 }
 
 static json_t *lookup(json_t *row, const char *key) {

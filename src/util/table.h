@@ -31,6 +31,7 @@ struct table_column {
 };
 
 #define TABLE_MAX_SHEETS 4
+#define TABLE_MAX_COLUMNS 32    /* the writers' fixed arrays; more are cut */
 #define TABLE_FILE_NAME_SIZE 160
 
 struct table_sheet {
@@ -58,8 +59,10 @@ void table_doc_free(struct table_doc *d);
 
 /* ZH or EN by the doc's language. */
 const char *table_word(const struct table_doc *d, const char *zh, const char *en);
-/* "?lang=en" or an Accept-Language that prefers English: TABLE_EN. */
-enum table_lang table_lang_of(const char *query_lang, const char *accept_language);
+/* The language asked for: LANG ("zh" or "en", from ?lang= or --lang) if
+** given, else TABLE_EN when ACCEPT_LANGUAGE (may be NULL) names English
+** first. -1 if LANG is given and is neither. */
+int table_lang_parse(const char *lang, const char *accept_language, enum table_lang *out);
 
 /* Row's value for COL (NULL when the key is absent). */
 json_t *table_value(json_t *row, const struct table_column *col);

@@ -77,7 +77,8 @@ static int write_cell(lxw_worksheet *ws, const struct formats *f, lxw_row_t r, l
   else
     worksheet_write_blank(ws, r, c, f->text);
   int width = 0;   /* the widest line of a wrapped text */
-  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+  char *save = NULL;
+  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     int w = table_text_width(line);
     if (w > width) width = w;
   }
@@ -97,7 +98,7 @@ static void page_header(const char *title, char *out, size_t n) {
 static void write_sheet(lxw_workbook *wb, const struct formats *f, const struct table_doc *d,
                         const struct table_sheet *s) {
   lxw_worksheet *ws = workbook_add_worksheet(wb, s->name);
-  int widths[64] = {0}, n = s->ncols < 64 ? s->ncols : 64;
+  int widths[TABLE_MAX_COLUMNS] = {0}, n = s->ncols;
   if (n > 1) worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(n - 1), s->title, f->title);
   else worksheet_write_string(ws, 0, 0, s->title, f->title);
   worksheet_set_row(ws, 0, 28, NULL);

@@ -231,10 +231,10 @@ static void export_table(struct http_request *req, struct http_response *res) {
   const char *month = date_param(req, res, "month", 7, &bad);
   const char *year = bad ? NULL : date_param(req, res, "year", 4, &bad);
   struct water_rule rule;
-  if (!s || bad || load_rule(req, res, s, &rule)) return;
+  enum table_lang lang;
+  if (!s || bad || report_request_lang(req, res, &lang) || load_rule(req, res, s, &rule)) return;
   char today[11];
   supervision_today(today);
-  enum table_lang lang = table_lang_of(http_query(req, "lang"), http_header(req, "Accept-Language"));
   struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule, today, lang};
   char err[256], name[TABLE_FILE_NAME_SIZE];
   size_t len, n = strlen(a.table);

@@ -387,6 +387,11 @@ int water_export_main(int argc, char **argv) {
   int rc = parse_opts(argc, argv, export_usage, &o);
   if (rc >= 0) return rc;
   if (o.argc != 1 || !o.out) { fputs(export_usage, stderr); return EXIT_USAGE; }
+  enum table_lang lang;
+  if (table_lang_parse(o.lang, NULL, &lang)) {
+    cli_error("water export: --lang '%s' is not zh or en", o.lang);
+    return EXIT_USAGE;
+  }
   const struct water_standard *s;
   struct water_rule rule;
   sqlite3 *db = open_db(&o, &s);
@@ -395,7 +400,7 @@ int water_export_main(int argc, char **argv) {
   if (!load_rule(&o, s, &rule)) {
     char today[11];
     supervision_today(today);
-    struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today, table_lang_of(o.lang, NULL)};
+    struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today, lang};
     char err[256];
     size_t len;
     char *bytes = export_bytes(db, s, &a, o.out, &len, err, sizeof err);

@@ -200,6 +200,11 @@ class Reports(TempDbCase):
         status, h, data = self.get("/api/water/export/monthly.xlsx?month=2026-06",
                                    headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
         self.assertEqual(Workbook(data).row(0, 2)[0], "区县")
+        status, _, data = self.get("/api/water/export/monthly.xlsx?month=2026-06&lang=fr")
+        self.assertEqual(status, 400)
+        self.assertIn(b"lang='fr' must be zh or en", data)
+        self.assertEqual(self.get("/api/assessment.pdf?year=2026&lang=fr", self.leader)[0], 400)
+        self.assertEqual(self.get("/api/tasks.pdf?lang=english", self.leader)[0], 400)
 
     def test_supervision_assessment_excel(self):
         self.assertEqual(self.get("/api/assessment.xlsx?year=2026")[0], 401)
@@ -296,6 +301,13 @@ class Reports(TempDbCase):
         self.assertIn("--year '20x6'", r.stderr)
         r = run("report", "tasks", "--year", "2026")                       # no --out
         self.assertEqual(r.returncode, 2)
+        r = run("report", "tasks", "--year", "2026", "--lang", "fr", "--out", "x.pdf")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--lang 'fr' is not zh or en", r.stderr)
+        r = run("water", "export", "alarms", "--lang", "de", "--out", "x.xlsx")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--lang 'de' is not zh or en", r.stderr)
+        self.assertFalse(os.path.exists("x.xlsx"))
         self.assertFalse(os.path.exists("x.pdf"))
 
     def test_letterhead_route(self):

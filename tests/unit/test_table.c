@@ -68,11 +68,19 @@ static void test_width_and_language(void **state) {
   assert_int_equal(table_text_width("abc"), 3);
   assert_int_equal(table_text_width("丹江口市"), 8);
   assert_int_equal(table_text_width("Ⅲ类 — 4.0"), 10);  /* Ⅲ and 类 count 2, the dash 1 */
-  assert_int_equal(table_lang_of("en", "zh-CN"), TABLE_EN);
-  assert_int_equal(table_lang_of("zh", "en-US"), TABLE_ZH);
-  assert_int_equal(table_lang_of(NULL, "en-GB,en;q=0.9"), TABLE_EN);
-  assert_int_equal(table_lang_of(NULL, "zh-CN,zh;q=0.9,en;q=0.8"), TABLE_ZH);
-  assert_int_equal(table_lang_of(NULL, NULL), TABLE_ZH);
+  enum table_lang lang = TABLE_ZH;
+  assert_int_equal(table_lang_parse("en", "zh-CN", &lang), 0);
+  assert_int_equal(lang, TABLE_EN);
+  assert_int_equal(table_lang_parse("zh", "en-US", &lang), 0);
+  assert_int_equal(lang, TABLE_ZH);
+  assert_int_equal(table_lang_parse(NULL, "en-GB,en;q=0.9", &lang), 0);
+  assert_int_equal(lang, TABLE_EN);
+  assert_int_equal(table_lang_parse(NULL, "zh-CN,zh;q=0.9,en;q=0.8", &lang), 0);
+  assert_int_equal(lang, TABLE_ZH);
+  assert_int_equal(table_lang_parse(NULL, NULL, &lang), 0);
+  assert_int_equal(lang, TABLE_ZH);
+  assert_int_equal(table_lang_parse("fr", NULL, &lang), -1);
+  assert_int_equal(table_lang_parse("english", NULL, &lang), -1);
 }
 
 static void test_file_name_and_sheets(void **state) {
