@@ -134,12 +134,20 @@ static void column_widths(cairo_t *cr, const struct table_doc *d, const struct t
   }
 }
 
-/* Draw one row of CELLS (or measure it: DRAW 0); returns its height. */
-static double table_row(struct page *p, char **cells, const double *w, int n, int bold, int draw) {
+static int numeric(enum table_kind kind) {
+  return kind == TABLE_INT || kind == TABLE_FIXED || kind == TABLE_PERCENT;
+}
+
+/* Draw one row of CELLS in the columns of S (or measure it: DRAW 0);
+** numbers are right-aligned but in the header (BOLD). Returns its height. */
+static double table_row(struct page *p, const struct table_sheet *s, char **cells, const double *w,
+                        int bold, int draw) {
   PangoLayout *l[TABLE_MAX_COLUMNS];
   double h = 0;
+  int n = s->ncols;
   for (int c = 0; c < n; c++) {
     l[c] = text_layout(p->cr, cells[c], BODY_SIZE, bold, w[c] - 2 * PAD);
+    if (!bold && numeric(s->cols[c].kind)) pango_layout_set_alignment(l[c], PANGO_ALIGN_RIGHT);
     double ch = layout_height(l[c]) + 2 * PAD;
     if (ch > h) h = ch;
   }
@@ -168,7 +176,7 @@ static double table_row(struct page *p, char **cells, const double *w, int n, in
 static void header_row(struct page *p, const struct table_sheet *s, const double *w) {
   char *cells[TABLE_MAX_COLUMNS];
   for (int c = 0; c < s->ncols; c++) cells[c] = (char *)table_word(p->doc, s->cols[c].zh, s->cols[c].en);
-  p->y += table_row(p, cells, w, s->ncols, 1, 1);
+  p->y += table_row(p, s, cells, w, 1, 1);
 }
 
 static void sheet(struct page *p, const struct table_sheet *s) {
@@ -187,11 +195,11 @@ static void sheet(struct page *p, const struct table_sheet *s) {
       table_text(&s->cols[c], row, p->doc->lang, text[c], sizeof text[c]);
       cells[c] = text[c];
     }
-    if (p->y + table_row(p, cells, w, n, 0, 0) > p->height - MARGIN - FOOTER) {
+    if (p->y + table_row(p, s, cells, w, 0, 0) > p->height - MARGIN - FOOTER) {
       new_page(p);
       header_row(p, s, w);
     }
-    p->y += table_row(p, cells, w, n, 0, 1);
+    p->y += table_row(p, s, cells, w, 0, 1);
   }
   p->y += 16;
 }
