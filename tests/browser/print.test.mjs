@@ -94,6 +94,14 @@ test('the task list prints with the year, and its PDF link downloads that PDF', 
   assert.deepEqual(errors, []);
 });
 
+test('a page without a letterhead keeps its own title when printed, without its controls', async () => {
+  const { page } = await leaderAt('/water?month=2026-06');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.page-head h1').isVisible(), true);
+  assert.equal(await page.locator('#excel-link').isVisible(), false);
+  assert.equal(await page.locator('.print-letterhead').count(), 0);
+});
+
 test('in English the letterhead and the PDF link follow the toggle', async () => {
   const { page } = await leaderAt('/assessment?year=2026');
   await page.click('#lang-toggle');
