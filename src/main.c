@@ -18,6 +18,7 @@
 #include "plan/store.h"
 #include "util/cli.h"
 #include "water/cmd.h"
+#include "report/report.h"
 #include <getopt.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -102,6 +103,7 @@ static const struct cli_command commands[] = {
   {"station", station_cli, "HJ 212 stations: add, list, remove, import"},
   {"simulate", simulate_main, "play HJ 212 stations against a receiver (demo, load tests)"},
   {"water", water_main, "water quality: classify, sections, readings, assessment"},
+  {"report", report_main, "print the assessment, the task list or the monthly water assessment to PDF"},
   {"demo", demo_main, "make the demo database look like a city in the middle of its year"},
   {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
   {"geo", geo_cli, "rivers, reservoirs and zones for the map: import GeoJSON"},

@@ -5,6 +5,7 @@ import { t, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, cnOrdinal, loadECharts, reportSuccess, reportFailure, confirmAction } from './ui.js';
 import { formatTime, todayChina } from './time.js';
+import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
 let main;
 let navigate;
@@ -52,8 +53,10 @@ export async function tasksPage(params, query) {
   if (year) q.set('year', year);
   if (light) q.set('light', light);
   const tasks = await api(`/api/tasks?${q}`);
-  main.innerHTML = `<div class="page-head"><h1>${t('nav.tasks')}</h1>
-      ${isAdmin() ? `<a class="button primary" href="/tasks/new" data-link id="new-task">${t('task.new')}</a>` : ''}</div>
+  const day = todayChina();
+  main.innerHTML = `${await printHead(t('print.tasks', { year: year || day.slice(0, 4) }), year || day.slice(0, 4), day)}<div class="page-head"><h1>${t('nav.tasks')}</h1>
+      ${isAdmin() ? `<a class="button primary" href="/tasks/new" data-link id="new-task">${t('task.new')}</a>` : ''}
+      ${printControls(`/api/tasks.pdf?${q}`)}</div>
     <form class="filters" id="task-filters">
       <label>${t('task.year')} <input name="year" type="number" min="2000" max="2100" value="${esc(year)}"></label>
       <label>${t('task.why')} <select name="light"><option value="">—</option>
@@ -61,7 +64,9 @@ export async function tasksPage(params, query) {
       <output>${tasks.length}</output></form>
     ${tasks.length ? `<div class="table-wrap"><table class="tasks-table"><thead><tr><th></th><th>${t('task.title')}</th><th>${t('role.lead')}</th>
       <th class="num">${t('task.due')}</th><th>${t('task.progress')}</th><th>${t('task.why')}</th></tr></thead>
-      <tbody>${tasks.map(taskRow).join('')}</tbody></table></div>` : `<p class="empty">${t('task.none')}</p>`}`;
+      <tbody>${tasks.map(taskRow).join('')}</tbody></table></div>` : `<p class="empty">${t('task.none')}</p>`}
+    ${await printSignature(day)}`;
+  bindPrint(main);
   document.getElementById('task-filters').addEventListener('change', (e) => {
     const data = new FormData(e.currentTarget);
     const next = new URLSearchParams();
@@ -368,16 +373,17 @@ export async function assessmentPage(params, query) {
   const year = query.get('year') || todayChina().slice(0, 4);
   const a = await api(`/api/assessment?year=${encodeURIComponent(year)}`);
   const groups = ['counties', 'departments'].map((g) => [g, a.units.filter((u) => u.group === g)]).filter(([, us]) => us.length);
-  main.innerHTML = `<div class="page-head"><h1>${t('assessment.title')} ${esc(year)}</h1>
+  main.innerHTML = `${await printHead(`${t('assessment.title')} ${year}`, year, a.as_of)}<div class="page-head"><h1>${t('assessment.title')} ${esc(year)}</h1>
       <form class="inline" id="assessment-year"><input name="year" type="number" min="2000" max="2100" value="${esc(year)}" aria-label="${esc(t('task.year'))}"></form>
-      <a class="button" href="/api/assessment.xlsx?year=${encodeURIComponent(year)}" download id="excel-link">${t('assessment.excel')}</a>
-      <button type="button" class="button" id="print">${t('assessment.print')}</button></div>
+      <a class="button" href="/api/assessment.xlsx?year=${encodeURIComponent(year)}&lang=${lang()}" download id="excel-link">${t('assessment.excel')}</a>
+      ${printControls(`/api/assessment.pdf?year=${encodeURIComponent(year)}`)}</div>
     <p class="sub">${t('assessment.as_of', { day: a.as_of })}</p>
     ${groups.length ? groups.map(([g, us]) => `<h2>${t(`assessment.group.${g}`)}</h2>
     <div class="table-wrap"><table class="units-table assessment"><thead><tr><th class="num">${t('assessment.rank')}</th><th>${t('assessment.unit')}</th>
       <th class="num">${t('assessment.score')}</th><th>${t('assessment.grade')}</th><th>${t('assessment.breakdown')}</th></tr></thead>
-    <tbody>${assessmentRows(us)}</tbody></table></div>`).join('') : `<p class="empty">${t('task.none')}</p>`}`;
-  document.getElementById('print').addEventListener('click', () => { for (const d of main.querySelectorAll('details')) d.open = true; window.print(); });
+    <tbody>${assessmentRows(us)}</tbody></table></div>`).join('') : `<p class="empty">${t('task.none')}</p>`}
+    ${await printSignature(a.as_of)}`;
+  bindPrint(main);
   document.getElementById('assessment-year').addEventListener('change', (e) => navigate(`/assessment?year=${e.target.value}`));
 }
 

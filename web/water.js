@@ -3,11 +3,12 @@
 // the monthly cross-boundary table by county, the annual assessment with
 // its money and computation, and the alarms. Routes: /water,
 // /water/sections/{id}, /water/monthly, /water/assessment, /water/alarms.
-import { t, errorText } from './i18n.js';
+import { t, errorText, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
 import { esc, loadECharts, reportSuccess } from './ui.js';
 import { formatTime, formatLocal, todayChina } from './time.js';
 import { mountSectionsMap, showSectionStations } from './places.js';
+import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
 let main;
 let navigate;
@@ -87,7 +88,8 @@ function td(labelKey, html, cls = '') {
 }
 
 function excelLink(href) {
-  return `<a class="button" href="${esc(href)}" download id="excel-link">${t('water.excel')}</a>`;
+  const localized = `${href}${href.includes('?') ? '&' : '?'}lang=${lang()}`;   // headings in the UI's language
+  return `<a class="button" href="${esc(localized)}" download id="excel-link">${t('water.excel')}</a>`;
 }
 
 // ---- pages ----------------------------------------------------------------
@@ -184,7 +186,9 @@ export async function waterMonthlyPage(params, query) {
   const rows = data.rows.map((r) => `<tr class="${r.status === 'insufficient' ? 'not-judged' : ''}">${td('water.county', esc(r.county))}${td('water.section', `<a href="/water/sections/${r.section_id}" data-link>${esc(r.section)}</a>`)}
     ${td('water.coverage', coverageCell(r.coverage), 'num')}${td('water.class', r.class ? classBadge(r.class) : '—')}${td('water.target', classLabel(r.target))}${td('water.result', result(r))}
     ${td('water.computation', esc(r.line), 'sub')}</tr>`);
-  main.innerHTML = `<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`)}</div>
+  const selected = `month=${encodeURIComponent(month)}&rule=${encodeURIComponent(rule)}`;
+  main.innerHTML = `${await printHead(t('print.water_month'), `${month} · ${data.rule}`, data.today)}<div class="page-head"><h1>${t('water.monthly.title')} · ${esc(month)}</h1>${excelLink(`/api/water/export/monthly.xlsx?${selected}`)}
+      ${printControls(`/api/water/export/monthly.pdf?${selected}`)}</div>
     ${tabs('monthly')}
     <form class="filters" id="water-filters"><label>${t('water.month')} <input name="month" type="month" value="${esc(month)}"></label>
       <label>${t('water.rule')} ${ruleSelect(rule)}</label>
@@ -192,7 +196,8 @@ export async function waterMonthlyPage(params, query) {
     ${rows.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th>${t('water.county')}</th><th>${t('water.section')}</th><th class="num">${t('water.coverage')}</th><th>${t('water.class')}</th>
       <th>${t('water.target')}</th><th>${t('water.result')}</th><th>${t('water.computation')}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
       : `<p class="empty">${t('water.no_month')}</p>`}
-    ${minimumHint(data.minimum)}`;
+    ${minimumHint(data.minimum)}${await printSignature(data.today)}`;
+  bindPrint(main);
   bindFilters((f) => `/water/monthly?month=${encodeURIComponent(f.get('month'))}&rule=${encodeURIComponent(f.get('rule'))}`);
 }
 

@@ -65,6 +65,22 @@ const char *http_header(struct http_request *req, const char *name) {
   return field(req->headers, name, strcasecmp);
 }
 
+void http_attachment(struct http_response *res, const char *name) {
+  char ascii[160], encoded[640];
+  size_t a = 0, e = 0;
+  if ((unsigned char)name[0] >= 0x80) a = (size_t)snprintf(ascii, sizeof ascii, "qingshui");
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                strchr("-._~", *p);
+    if (*p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' && a + 1 < sizeof ascii) ascii[a++] = (char)*p;
+    if (plain && e + 1 < sizeof encoded) encoded[e++] = (char)*p;
+    else if (!plain && e + 3 < sizeof encoded) e += (size_t)snprintf(encoded + e, 4, "%%%02X", *p);
+  }
+  ascii[a] = encoded[e] = 0;
+  snprintf(res->content_disposition, sizeof res->content_disposition,
+           "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, encoded);
+}
+
 const char *http_cookie(struct http_request *req, const char *name) {
   return field(req->cookies, name, strcmp);
 }

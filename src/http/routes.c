@@ -11,6 +11,7 @@
 #include "supervision/attachments.h"
 #include "supervision/api.h"
 #include "water/api.h"
+#include "report/api.h"
 
 const struct http_route *const http_route_tables[] = {
   core_routes,
@@ -20,6 +21,7 @@ const struct http_route *const http_route_tables[] = {
   supervision_workflow_routes,
   supervision_overview_routes,
   water_routes,
+  report_routes,
   hj212_routes,
   geo_routes,
   static_routes,

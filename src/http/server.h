@@ -95,6 +95,9 @@ void http_reply_error(struct http_response *res, int status, const char *error,
 const char *http_query(struct http_request *req, const char *name);
 /* The header NAME (case-insensitive), or NULL. */
 const char *http_header(struct http_request *req, const char *name);
+/* Send the body as a download called NAME (UTF-8): Content-Disposition with
+** an ASCII filename= for old clients and the RFC 5987 filename*=UTF-8''…. */
+void http_attachment(struct http_response *res, const char *name);
 /* The cookie NAME, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
 /* Parse the request body as a JSON object; on failure reply 400 and return NULL. */

@@ -13,12 +13,11 @@
 #include "supervision/config.h"
 #include "db/rows.h"
 #include "util/buf.h"
-#include "util/file.h"
+#include "util/xlsx.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 static long long get_int(json_t *row, const char *key) {
   return json_integer_value(json_object_get(row, key));
@@ -175,75 +174,104 @@ json_t *assessment_json(sqlite3 *db, int year, char *err, size_t errlen) {
   return json_pack("{s:i,s:s,s:o}", "year", year, "as_of", as_of_text, "units", out);
 }
 
-static void write_sheet(lxw_workbook *book, json_t *result) {
-  lxw_worksheet *sheet = workbook_add_worksheet(book, "考核 Assessment");
-  lxw_format *title = workbook_add_format(book), *head = workbook_add_format(book);
-  lxw_format *cell = workbook_add_format(book), *number = workbook_add_format(book);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
-  format_set_bold(head);
-  format_set_bg_color(head, 0xE8F6F3);
-  format_set_border(head, LXW_BORDER_THIN);
-  format_set_border(cell, LXW_BORDER_THIN);
-  format_set_text_wrap(cell);
-  format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-  format_set_border(number, LXW_BORDER_THIN);
-  format_set_num_format(number, "0.00");
-  format_set_align(number, LXW_ALIGN_VERTICAL_TOP);
-  char heading[128];
-  snprintf(heading, sizeof heading, "%lld 年度目标责任考核（截至 %s）",
-           (long long)json_integer_value(json_object_get(result, "year")),
-           json_string_value(json_object_get(result, "as_of")));
-  worksheet_write_string(sheet, 0, 0, heading, title);
-  static const char *const columns[] = {"分组 Group", "名次 Rank", "单位 Unit", "得分 Score",
-                                        "等次 Grade", "计分明细 Breakdown"};
-  for (int c = 0; c < 6; c++) worksheet_write_string(sheet, 2, (lxw_col_t)c, columns[c], head);
-  size_t i;
-  json_t *u;
-  json_array_foreach(json_object_get(result, "units"), i, u) {
-    lxw_row_t r = (lxw_row_t)(3 + i);
+static const struct table_column assessment_cols[] = {
+  {"分组", "Group", "group_label", TABLE_TEXT, 0, NULL}, {"名次", "Rank", "rank", TABLE_INT, 0, NULL},
+  {"单位", "Unit", "unit", TABLE_TEXT, 0, NULL}, {"得分", "Score", "score", TABLE_FIXED, 2, NULL},
+  {"等次", "Grade", "grade_label", TABLE_TEXT, 0, NULL},
+  {"计分明细", "Breakdown", "breakdown_text", TABLE_WRAP, 0, NULL}};
+
+/* The words of a breakdown line (score.c writes them in English) as the
+** page names them (web/i18n.js assessment.part.*). */
+static const char *const breakdown_words[][3] = {
+  {"completion: ", "完成率：", "Completion: "}, {"timeliness: ", "及时性：", "Timeliness: "},
+  {"reports: ", "报送：", "Reports: "}, {"quality: ", "质量：", "Quality: "}, {"base: ", "基础分：", "Base: "},
+  {"deduction: ", "督办扣分：", "Deductions: "}, {"score: ", "得分：", "Score: "}, {"cuiban", "催办", "cuiban"},
+  {"duban", "督办", "duban"}, {"guapai", "挂牌督办", "guapai"}, {"cap", "上限", "cap"}, {"n/a", "不适用", "n/a"}};
+
+static void append_breakdown_line(struct buf *out, const char *line, enum table_lang lang) {
+  for (const char *p = line; *p;) {
+    size_t k = 0, n = sizeof breakdown_words / sizeof breakdown_words[0];
+    while (k < n && strncmp(p, breakdown_words[k][0], strlen(breakdown_words[k][0]))) k++;
+    if (k == n) {
+      buf_append(out, p++, 1);
+      continue;
+    }
+    buf_puts(out, breakdown_words[k][lang == TABLE_EN ? 2 : 1]);
+    p += strlen(breakdown_words[k][0]);
+  }
+}
+
+/* Ranked first by rank, then those not assessed (rank null), by name. */
+static int by_rank(const void *a, const void *b) {
+  json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+  json_t *rx = json_object_get(x, "rank"), *ry = json_object_get(y, "rank");
+  long long kx = json_is_integer(rx) ? json_integer_value(rx) : LLONG_MAX;
+  long long ky = json_is_integer(ry) ? json_integer_value(ry) : LLONG_MAX;
+  if (kx != ky) return kx < ky ? -1 : 1;
+  return strcmp(json_string_value(json_object_get(x, "unit")), json_string_value(json_object_get(y, "unit")));
+}
+
+/* RESULT's units as printable rows: group and grade named, the breakdown one line a part. */
+static json_t *assessment_rows(json_t *result, enum table_lang lang) {
+  json_t *rows = json_array(), *units = json_object_get(result, "units");
+  size_t n = json_array_size(units), i;
+  json_t **ranked = xcalloc(n + 1, sizeof *ranked);
+  for (i = 0; i < n; i++) ranked[i] = json_array_get(units, i);
+  for (size_t start = 0, end; start < n; start = end) {   /* each group, in the order of the JSON */
+    const char *group = json_string_value(json_object_get(ranked[start], "group"));
+    for (end = start; end < n && !strcmp(group, json_string_value(json_object_get(ranked[end], "group"))); end++) {}
+    qsort(ranked + start, end - start, sizeof *ranked, by_rank);
+  }
+  for (i = 0; i < n; i++) {
+    json_t *u = ranked[i];
     struct buf lines = {0};
     size_t j;
     json_t *line;
-    json_array_foreach(json_object_get(u, "breakdown"), j, line)
-      buf_printf(&lines, "%s%s", j ? "\n" : "", json_string_value(line));
-    const char *grade = json_string_value(json_object_get(u, "grade"));
-    worksheet_write_string(sheet, r, 0, strcmp(json_string_value(json_object_get(u, "group")), "counties")
-                           ? "市直部门" : "县市区", cell);
+    json_array_foreach(json_object_get(u, "breakdown"), j, line) {
+      if (j) buf_puts(&lines, "\n");
+      append_breakdown_line(&lines, json_string_value(line), lang);
+    }
+    int counties = !strcmp(json_string_value(json_object_get(u, "group")), "counties");
     int in = json_is_true(json_object_get(u, "assessed"));
-    if (in) worksheet_write_number(sheet, r, 1, (double)json_integer_value(json_object_get(u, "rank")), cell);
-    else worksheet_write_string(sheet, r, 1, "—", cell);
-    worksheet_write_string(sheet, r, 2, json_string_value(json_object_get(u, "unit")), cell);
-    if (in) worksheet_write_number(sheet, r, 3, json_number_value(json_object_get(u, "score")), number);
-    else worksheet_write_string(sheet, r, 3, "—", cell);
-    worksheet_write_string(sheet, r, 4, in ? grade : "不参评（无牵头任务）", cell);
-    worksheet_write_string(sheet, r, 5, buf_str(&lines), cell);
+    const char *grade = json_string_value(json_object_get(u, lang == TABLE_EN ? "grade_en" : "grade"));
+    json_array_append_new(rows, json_pack("{s:s,s:O,s:O,s:O,s:s,s:s}",
+        "group_label", lang == TABLE_EN ? (counties ? "Counties" : "City departments") : (counties ? "县市区" : "市直部门"),
+        "rank", json_object_get(u, "rank"), "unit", json_object_get(u, "unit"),
+        "score", json_object_get(u, "score"),
+        "grade_label", in && grade ? grade : lang == TABLE_EN ? "Not assessed (no lead task)" : "不参评（无牵头任务）",
+        "breakdown_text", buf_str(&lines)));
     buf_free(&lines);
   }
-  worksheet_set_column(sheet, 0, 1, 10, NULL);
-  worksheet_set_column(sheet, 2, 2, 34, NULL);
-  worksheet_set_column(sheet, 3, 4, 10, NULL);
-  worksheet_set_column(sheet, 5, 5, 70, NULL);
-  worksheet_set_landscape(sheet);
-  worksheet_set_paper(sheet, 9);              /* A4 */
-  worksheet_repeat_rows(sheet, 2, 2);         /* the header on every page */
-  worksheet_fit_to_pages(sheet, 1, 0);        /* one page wide */
-  worksheet_freeze_panes(sheet, 3, 0);
+  free(ranked);
+  return rows;
 }
 
-char *assessment_xlsx(sqlite3 *db, int year, size_t *len, char *err, size_t errlen) {
+int assessment_doc(sqlite3 *db, int year, enum table_lang lang, struct table_doc *d, char *err, size_t errlen) {
   json_t *result = assessment_json(db, year, err, errlen);
-  if (!result) return NULL;
-  char path[] = "/tmp/qingshui-assessment-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) { snprintf(err, errlen, "cannot create a temporary file"); json_decref(result); return NULL; }
-  close(fd);
-  lxw_workbook *book = workbook_new(path);
-  write_sheet(book, result);
+  if (!result) return -1;
+  memset(d, 0, sizeof *d);
+  d->lang = lang;
+  snprintf(d->stem, sizeof d->stem, "%s", table_word(d, "年度目标责任考核", "annual-assessment"));
+  snprintf(d->period, sizeof d->period, "%d", year);
+  const char *as_of = json_string_value(json_object_get(result, "as_of"));
+  const struct assessment_config *c = &supervision_config()->assessment;   /* weights in hundredths */
+  table_add_sheet(d, table_word(d, "年度考核", "Assessment"), assessment_cols,
+                  (int)(sizeof assessment_cols / sizeof assessment_cols[0]), assessment_rows(result, lang),
+                  table_word(d, "%d 年度目标责任考核（截至 %s；计分：完成率 %g、及时性 %g、报送 %g、质量 %g，督办扣分至多 %g）",
+                             "Annual assessment %d (as of %s; weights: completion %g, timeliness %g, reports %g, "
+                             "quality %g; deductions at most %g)"),
+                  year, as_of, c->weight[SCORE_COMPLETION] / 100.0, c->weight[SCORE_TIMELINESS] / 100.0,
+                  c->weight[SCORE_REPORTS] / 100.0, c->weight[SCORE_QUALITY] / 100.0, c->deduction_cap / 100.0);
   json_decref(result);
-  lxw_error rc = workbook_close(book);
-  char *data = rc == LXW_NO_ERROR ? file_read(path, len) : NULL;
-  if (!data) snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(rc));
-  unlink(path);
+  return 0;
+}
+
+char *assessment_xlsx(sqlite3 *db, int year, enum table_lang lang, size_t *len,
+                      char name[TABLE_FILE_NAME_SIZE], char *err, size_t errlen) {
+  struct table_doc d;
+  if (assessment_doc(db, year, lang, &d, err, errlen)) return NULL;
+  char *data = xlsx_write_doc(&d, len, err, errlen);
+  table_file_name(&d, "xlsx", name, TABLE_FILE_NAME_SIZE);
+  table_doc_free(&d);
   return data;
 }

@@ -5,9 +5,12 @@
 ** printing.
 */
 #include "supervision/api.h"
+#include "supervision/action.h"
 #include "supervision/assessment.h"
 #include "supervision/view.h"
+#include "report/api.h"
 #include "db/rows.h"
+#include "util/time.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,10 +96,11 @@ static void assessment(struct http_request *req, struct http_response *res) {
 
 static void assessment_excel(struct http_request *req, struct http_response *res) {
   int year = year_param(req, res);
-  if (!year) return;
-  char err[256];
+  enum table_lang lang;
+  if (!year || report_request_lang(req, res, &lang)) return;
+  char err[256], name[TABLE_FILE_NAME_SIZE];
   size_t len = 0;
-  char *book = assessment_xlsx(req->db, year, &len, err, sizeof err);
+  char *book = assessment_xlsx(req->db, year, lang, &len, name, err, sizeof err);
   if (!book) {
     http_reply_error(res, 500, "export_failed", "%s", err);
     return;
@@ -105,13 +109,27 @@ static void assessment_excel(struct http_request *req, struct http_response *res
   res->owned_body = book;
   res->body_len = len;
   res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  snprintf(res->content_disposition, sizeof res->content_disposition,
-           "attachment; filename=\"assessment-%d.xlsx\"", year);
+  http_attachment(res, name);
+}
+
+static void assessment_pdf(struct http_request *req, struct http_response *res) {
+  int year = year_param(req, res);
+  enum table_lang lang;
+  if (!year || report_request_lang(req, res, &lang)) return;
+  char err[256], today[11];
+  struct table_doc d;
+  if (assessment_doc(req->db, year, lang, &d, err, sizeof err)) {
+    http_reply_error(res, 500, "export_failed", "%s", err);
+    return;
+  }
+  time_today(today);
+  report_reply_pdf(res, &d, today);
 }
 
 const struct http_route supervision_overview_routes[] = {
   {"GET", "/api/dashboard", dashboard, ROUTE_LEADER},
   {"GET", "/api/assessment", assessment, ROUTE_LEADER},
   {"GET", "/api/assessment.xlsx", assessment_excel, ROUTE_LEADER},
+  {"GET", "/api/assessment.pdf", assessment_pdf, ROUTE_LEADER},
   {NULL, NULL, NULL, 0},
 };

@@ -10,6 +10,8 @@
 #include "supervision/attachments.h"
 #include "supervision/period.h"
 #include "supervision/view.h"
+#include "report/api.h"
+#include "report/report.h"
 #include "db/db.h"
 #include "db/rows.h"
 #include "plan/store.h"
@@ -258,6 +260,20 @@ static void list_tasks(struct http_request *req, struct http_response *res) {
   http_reply_json(res, 200, task_list_json(req->db, &f));
 }
 
+/* The list as GET /api/tasks filters it, printed (the year's, this year by default). */
+static void list_tasks_pdf(struct http_request *req, struct http_response *res) {
+  struct task_filter f = {0};
+  char unit_id[24], today[11];
+  enum table_lang lang;
+  if (task_filter_parse(req, res, &f, unit_id) || report_request_lang(req, res, &lang)) return;
+  time_today(today);
+  if (!f.year) f.year = atoi(today);
+  if (req->who.level == ACCESS_UNIT) f.only_unit_id = req->who.unit_id;
+  struct table_doc d;
+  report_tasks_doc(req->db, &f, lang, &d);
+  report_reply_pdf(res, &d, today);
+}
+
 static void get_task(struct http_request *req, struct http_response *res) {
   long long id = http_param_id(req, res, 0);
   if (!id) return;
@@ -449,6 +465,7 @@ static void get_attachment(struct http_request *req, struct http_response *res) 
 const struct http_route supervision_task_routes[] = {
   {"POST", "/api/tasks", create_task, ROUTE_ADMIN},
   {"GET", "/api/tasks", list_tasks, ROUTE_UNIT},
+  {"GET", "/api/tasks.pdf", list_tasks_pdf, ROUTE_UNIT},
   {"GET", "/api/tasks/{id}", get_task, ROUTE_UNIT},
   {"POST", "/api/tasks/{id}/copy", copy_task, ROUTE_ADMIN},
   {"POST", "/api/milestones/{id}/done", milestone_done, ROUTE_UNIT},

@@ -5,6 +5,7 @@
 ** work is in store/query/assess.
 */
 #include "water/api.h"
+#include "report/api.h"
 #include "water/assess.h"
 #include "water/classify.h"
 #include "water/cmd.h"
@@ -231,13 +232,22 @@ static void export_table(struct http_request *req, struct http_response *res) {
   const char *month = date_param(req, res, "month", 7, &bad);
   const char *year = bad ? NULL : date_param(req, res, "year", 4, &bad);
   struct water_rule rule;
-  if (!s || bad || load_rule(req, res, s, &rule)) return;
+  enum table_lang lang;
+  if (!s || bad || report_request_lang(req, res, &lang) || load_rule(req, res, s, &rule)) return;
   char today[11];
   time_today(today);
-  struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule, today};
-  char err[256];
-  size_t len;
-  char *xlsx = water_export_xlsx(req->db, s, &a, &len, err, sizeof err);
+  struct water_export_args a = {req->params[0], month, year ? atoi(year) : 0, &rule, today, lang};
+  char err[256], name[TABLE_FILE_NAME_SIZE];
+  size_t len, n = strlen(a.table);
+  if (n > 4 && !strcmp(a.table + n - 4, ".pdf")) {   /* the same table printed */
+    struct table_doc d;
+    int rc = water_export_doc(req->db, s, &a, &d, err, sizeof err);
+    water_rule_free(&rule);
+    if (rc) http_reply_error(res, 400, "export_failed", "%s", err);
+    else report_reply_pdf(res, &d, today);
+    return;
+  }
+  char *xlsx = water_export_xlsx(req->db, s, &a, &len, name, err, sizeof err);
   water_rule_free(&rule);
   if (!xlsx) {
     http_reply_error(res, 400, "export_failed", "%s", err);
@@ -247,6 +257,7 @@ static void export_table(struct http_request *req, struct http_response *res) {
   res->owned_body = xlsx;
   res->body_len = len;
   res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  http_attachment(res, name);
 }
 
 /* A section's class for PERIOD from its VALUES, with the period's coverage

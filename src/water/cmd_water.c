@@ -13,6 +13,7 @@
 #include "water/assess.h"
 #include "water/classify.h"
 #include "water/export.h"
+#include "report/report.h"
 #include "supervision/action.h"
 #include <errno.h>
 #include <getopt.h>
@@ -131,6 +132,7 @@ static int cmd_classify(int argc, char **argv) {
 struct opts {
   const char *db, *month, *rule, *rule_file, *state, *out, *note;
   const char *encoding;        /* of an imported CSV; NULL: detected */
+  const char *lang;            /* export headings: zh (default) or en */
   int year;
   int argc;                    /* positional arguments left */
   char **argv;
@@ -144,7 +146,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o) 
     {"year", required_argument, NULL, 'y'}, {"rule", required_argument, NULL, 'r'},
     {"rule-file", required_argument, NULL, 'f'}, {"state", required_argument, NULL, 's'},
     {"out", required_argument, NULL, 'o'}, {"note", required_argument, NULL, 'n'},
-    {"encoding", required_argument, NULL, 'e'},
+    {"encoding", required_argument, NULL, 'e'}, {"lang", required_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
   };
   int c;
@@ -161,6 +163,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o) 
     case 'o': o->out = optarg; break;
     case 'n': o->note = optarg; break;
     case 'e': o->encoding = optarg; break;
+    case 'l': o->lang = optarg; break;
     case 'h': fputs(usage, stdout); return EXIT_OK;
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
@@ -358,17 +361,38 @@ static int cmd_alarm(int argc, char **argv) {
 }
 
 static const char export_usage[] =
-  "usage: qingshui water export [--db PATH] --out FILE.xlsx TABLE\n"
-  "                             [--month YYYY-MM] [--year YYYY] [--rule ID]\n"
+  "usage: qingshui water export [--db PATH] --out FILE.xlsx|FILE.pdf TABLE\n"
+  "                             [--month YYYY-MM] [--year YYYY] [--rule ID] [--lang zh|en]\n"
   "\n"
-  "Write TABLE to an Excel workbook: overview [--month], monthly --month,\n"
-  "assessment --year (with its computation sheet), alarms.\n";
+  "Write TABLE to an Excel workbook, or a PDF when FILE ends in .pdf: overview\n"
+  "[--month], monthly --month, assessment --year (with its computation sheet),\n"
+  "alarms. Headings in Chinese, or English with --lang en.\n";
 
-static int cmd_export(int argc, char **argv) {
+/* A's table as FILE's kind (.pdf or .xlsx) in memory, or NULL with ERR. */
+static char *export_bytes(sqlite3 *db, const struct water_standard *s, const struct water_export_args *a,
+                          const char *file, size_t *len, char *err, size_t errlen) {
+  size_t n = strlen(file);
+  if (n < 4 || strcmp(file + n - 4, ".pdf")) {
+    char name[TABLE_FILE_NAME_SIZE];
+    return water_export_xlsx(db, s, a, len, name, err, errlen);
+  }
+  struct table_doc d;
+  if (water_export_doc(db, s, a, &d, err, errlen)) return NULL;
+  char *pdf = report_pdf(&d, a->today, len, err, errlen);
+  table_doc_free(&d);
+  return pdf;
+}
+
+int water_export_main(int argc, char **argv) {
   struct opts o;
   int rc = parse_opts(argc, argv, export_usage, &o);
   if (rc >= 0) return rc;
   if (o.argc != 1 || !o.out) { fputs(export_usage, stderr); return EXIT_USAGE; }
+  enum table_lang lang;
+  if (table_lang_parse(o.lang, NULL, &lang)) {
+    cli_error("water export: --lang '%s' is not zh or en", o.lang);
+    return EXIT_USAGE;
+  }
   const struct water_standard *s;
   struct water_rule rule;
   sqlite3 *db = open_db(&o, &s);
@@ -377,16 +401,16 @@ static int cmd_export(int argc, char **argv) {
   if (!load_rule(&o, s, &rule)) {
     char today[11];
     time_today(today);
-    struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today};
+    struct water_export_args a = {o.argv[0], o.month, o.year, &rule, today, lang};
     char err[256];
     size_t len;
-    char *xlsx = water_export_xlsx(db, s, &a, &len, err, sizeof err);
-    FILE *f = xlsx ? fopen(o.out, "wb") : NULL;
-    if (!xlsx) cli_error("water export: %s", err);
-    else if (!f || fwrite(xlsx, 1, len, f) != len) cli_error("water export: %s: %s", o.out, strerror(errno));
+    char *bytes = export_bytes(db, s, &a, o.out, &len, err, sizeof err);
+    FILE *f = bytes ? fopen(o.out, "wb") : NULL;
+    if (!bytes) cli_error("water export: %s", err);
+    else if (!f || fwrite(bytes, 1, len, f) != len) cli_error("water export: %s: %s", o.out, strerror(errno));
     else rc = EXIT_OK;
     if (f && fclose(f)) rc = EXIT_FAILED;
-    free(xlsx);
+    free(bytes);
     water_rule_free(&rule);
   }
   sqlite3_close_v2(db);
@@ -402,7 +426,7 @@ static const struct cli_command water_commands[] = {
   {"assess", cmd_report, "annual assessment per county, line by line"},
   {"alarms", cmd_report, "list alarms"},
   {"alarm", cmd_alarm, "acknowledge or close an alarm"},
-  {"export", cmd_export, "export a table to Excel"},
+  {"export", water_export_main, "export a table to Excel or PDF"},
   {NULL, NULL, NULL},
 };
 
