@@ -71,7 +71,8 @@ class Classify(TempDbCase):
 
 def xlsx_rows(data):
     """The first sheet of the workbook DATA as dicts keyed by the header row
-    (numbers as their text)."""
+    (the first row of more than one cell, under the title; numbers as their
+    text)."""
     ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         shared = [("".join(t.text or "" for t in si.iter(f"{{{ns['x']}}}t")))
@@ -87,8 +88,9 @@ def xlsx_rows(data):
                 text = shared[int(v.text)] if c.get("t") == "s" else v.text
                 cells[column] = text[:-2] if text.endswith(".0") else text
         table.append(cells)
-    head = table[0]
-    return [{head[k]: v for k, v in row.items() if k in head} for row in table[1:]]
+    at = next(i for i, row in enumerate(table) if len(row) > 1)
+    head = table[at]
+    return [{head[k]: v for k, v in row.items() if k in head} for row in table[at + 1:]]
 
 
 def demo_db(case):
@@ -310,7 +312,7 @@ class Api(TempDbCase):
         status, _, data = s.request("GET", "/api/water/export/alarms.xlsx")
         self.assertEqual(status, 200)
         row = next(r for r in xlsx_rows(data) if r.get("编号") == str(a["id"]))
-        self.assertEqual(row["时间"], "2026-02-01 23:30")
+        self.assertEqual(row["监测时间"], "2026-02-01 23:30")
         self.assertEqual(row["确认时间"], china_time(acknowledged_at))
 
 
