@@ -145,7 +145,7 @@ test('the dashboard and the assessment for a leader', async () => {
   // the workbook is as of today, China's date
   writeFileSync(join(database.dir, 'assessment.xlsx'), book);
   const strings = execFileSync('unzip', ['-p', join(database.dir, 'assessment.xlsx'), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
-  assert.ok(strings.includes(`${today.slice(0, 4)} 年度目标责任考核（截至 ${today}）`), strings.slice(0, 300));
+  assert.ok(strings.includes(`${today.slice(0, 4)} 年度目标责任考核（截至 ${today}；`), strings.slice(0, 300));
   await page.screenshot({ path: join(output, 'assessment.png'), fullPage: true });
   await page.close();
 });
