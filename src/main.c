@@ -7,6 +7,7 @@
 #include "auth/account.h"
 #include "auth/cli.h"
 #include "auth/token.h"
+#include "db/copy.h"
 #include "db/db.h"
 #include "hj212/simulate.h"
 #include "hj212/station.h"
@@ -116,6 +117,7 @@ static const struct cli_command commands[] = {
   {"station", station_cli, "HJ 212 stations: add, list, remove, import"},
   {"simulate", simulate_main, "play HJ 212 stations against a receiver (demo, load tests)"},
   {"water", water_main, "water quality: classify, sections, readings, assessment"},
+  {"db", db_cli, "copy a SQLite database into PostgreSQL"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };
