@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what qingshui needs to build, test and run on Debian 12:
-# the Debian packages listed below (with apt-get, as root) and the npm
+# the Debian packages listed below (postgresql-15: the server the tests
+# start themselves, tests/pg.sh; libpq-dev: the client library) (with apt-get, as root) and the npm
 # packages of package.json/package-lock.json (with npm ci).
 # Not root and something missing: prints the exact apt-get line and fails.
 set -eu
@@ -8,7 +9,7 @@ set -eu
 PACKAGES="gcc make pkg-config meson ninja-build sqlite3
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev libuv1-dev
   libxlsxwriter-dev libcmocka-dev clang libclang-rt-14-dev chromium
-  libcurl4-openssl-dev fonts-wqy-microhei"
+  libcurl4-openssl-dev fonts-wqy-microhei libpq-dev postgresql-15"
 
 missing=""
 for p in $PACKAGES; do

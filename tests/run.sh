@@ -24,7 +24,17 @@ echo "unit: $p passed, $f failed"
 [ "$unit_rc" -eq 0 ] || cat tests/output/unit.log
 add "$p" "$f"
 
-for t in tests/integration/test_*.py; do
+# QINGSHUI_TEST_STORE=pg: the integration tests marked "# stores: ... pg",
+# on a PostgreSQL server started here (tests/pg.sh), stopped at the end.
+tests=tests/integration/test_*.py
+if [ "${QINGSHUI_TEST_STORE:-sqlite}" = pg ]; then
+  pgdir=$(mktemp -d /tmp/qingshui-pg.XXXXXX)
+  QINGSHUI_TEST_PG=$(tests/pg.sh start "$pgdir") || exit 1
+  export QINGSHUI_TEST_PG
+  trap 'tests/pg.sh stop "$pgdir"' EXIT
+  tests=$(grep -l '^# stores:.* pg' tests/integration/test_*.py)
+fi
+for t in $tests; do
   python3 "$t" "$BUILD" > "tests/output/$(basename "$t" .py).log" 2>&1
   rc=$?
   line=$(grep '^integration: ' "tests/output/$(basename "$t" .py).log" | tail -1)
@@ -37,6 +47,7 @@ for t in tests/integration/test_*.py; do
   add "$p" "$f"
 done
 
+if [ "${QINGSHUI_TEST_STORE:-sqlite}" = pg ]; then echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; fi
 BUILD="$BUILD" node --test tests/browser/ > tests/output/browser.log 2>&1
 rc=$?
 p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' tests/output/browser.log)

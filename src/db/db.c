@@ -139,8 +139,6 @@ static int migration_version(const char *name) {
   char *end = NULL;
   long v = strtol(base, &end, 10);
   if (end != base + 4 || *end != '_' || v <= 0) return -1;
-  size_t n = strlen(base);
-  if (n > 7 && !strcmp(base + n - 7, ".pg.sql")) return -1;   /* PostgreSQL's variant */
   return (int)v;
 }
 

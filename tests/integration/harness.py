@@ -5,6 +5,7 @@ Every test module runs with `python3 tests/integration/test_x.py BUILD_DIR`
 from the source root and ends with the line `integration: N passed, N failed`
 that tests/run.sh adds up.
 """
+import atexit
 import http.client
 import json
 import os
@@ -19,6 +20,38 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build-test"))
 BINARY = os.path.join(BUILD, "qingshui")
 SEED = os.path.join(ROOT, "data", "plans", "shiyan-plan-2018-8.txt")
+# The store the tests marked "# stores: sqlite pg" run on: QINGSHUI_TEST_STORE=pg
+# gives them PostgreSQL databases on the server of QINGSHUI_TEST_PG (a URI
+# that tests/run.sh exports), or on one this process starts (tests/pg.sh).
+STORE = os.environ.get("QINGSHUI_TEST_STORE", "sqlite")
+_pg = {"uri": os.environ.get("QINGSHUI_TEST_PG"), "databases": 0}
+
+
+def pg_server():
+    """The URI of the test PostgreSQL server's maintenance database."""
+    if not _pg["uri"]:
+        folder = tempfile.mkdtemp(prefix="qingshui-pg-")
+        _pg["uri"] = subprocess.run([os.path.join(ROOT, "tests", "pg.sh"), "start", folder],
+                                    capture_output=True, text=True, check=True).stdout.strip()
+        atexit.register(subprocess.run, [os.path.join(ROOT, "tests", "pg.sh"), "stop", folder])
+    return _pg["uri"]
+
+
+def pg_database():
+    """A new empty database on the test server; its URI."""
+    _pg["databases"] += 1
+    name = f"t{os.getpid()}_{_pg['databases']}"
+    psql(pg_server(), f"CREATE DATABASE {name}")
+    return pg_server().replace("/postgres?", f"/{name}?")
+
+
+def psql(uri, sql):
+    """The rows of SQL on the PostgreSQL database URI, as tuples of strings (None for NULL)."""
+    out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-P", "null=\x1e",
+                          "-v", "ON_ERROR_STOP=1", "-c", sql, uri],
+                         capture_output=True, text=True, check=True).stdout
+    return [tuple(None if v == "\x1e" else v for v in line.split("\x1f"))
+            for line in out.split("\n") if line]
 
 
 def run(*args, db=None, input=None, check=False):

@@ -1,0 +1,176 @@
+"""The two stores (issue 13): the unit alias table and its audit lines on
+SQLite and on PostgreSQL alike, the SQL layer's own test on PostgreSQL, and
+`db copy` of a city's SQLite database into PostgreSQL.
+
+Runs on the store of QINGSHUI_TEST_STORE (sqlite by default; pg starts a
+real PostgreSQL 15 through tests/pg.sh unless tests/run.sh gave one).
+"""
+# stores: sqlite pg
+import json
+import os
+import sqlite3
+import unittest
+
+from harness import BUILD, SEED, STORE, TempDbCase, main, pg_database, psql, run
+
+ON_PG = unittest.skipUnless(STORE == "pg", "needs QINGSHUI_TEST_STORE=pg")
+
+
+class StoreCase(TempDbCase):
+    """A fresh database on the store under test: a SQLite file made by init,
+    or an empty PostgreSQL database (the schema comes with the first command)."""
+
+    def setUp(self):
+        super().setUp()
+        if STORE == "pg":
+            self.target = pg_database()
+            run("units", "alias", "list", db=self.target, check=True)
+        else:
+            run("init", db=self.db, check=True)
+            self.target = self.db
+
+    def query(self, sql):
+        """Rows of SQL on the store under test, every value as text."""
+        if STORE == "pg":
+            return psql(self.target, sql)
+        con = sqlite3.connect(self.db)
+        try:
+            return [tuple(None if v is None else str(v) for v in row) for row in con.execute(sql)]
+        finally:
+            con.close()
+
+    def alias_audit(self):
+        return self.query("SELECT action, entity, before, after FROM audit_log "
+                          "WHERE entity = 'unit_alias' ORDER BY id")
+
+
+class AliasesOnEitherStore(StoreCase):
+    def test_set_lists_the_alias_and_audits_it(self):
+        r = run("units", "alias", "set", "农林局", "市农业农村局", db=self.target)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        listed = run("units", "alias", "list", db=self.target, check=True).stdout
+        self.assertIn("农林局 -> 市农业农村局", listed.splitlines())
+        action, entity, before, after = self.alias_audit()[-1]
+        self.assertEqual((action, entity, before), ("unit_alias.put", "unit_alias", None))
+        self.assertEqual(json.loads(after), {"alias": "农林局", "unit": "市农业农村局"})
+
+    def test_set_again_moves_the_alias_with_before_and_after(self):
+        run("units", "alias", "set", "农林局", "市农业局", db=self.target, check=True)
+        run("units", "alias", "set", "农林局", "市林业局", db=self.target, check=True)
+        self.assertEqual(self.query("SELECT unit_name FROM unit_alias WHERE alias = '农林局'"),
+                         [("市林业局",)])
+        _, _, before, after = self.alias_audit()[-1]
+        self.assertEqual(json.loads(before)["unit"], "市农业局")
+        self.assertEqual(json.loads(after)["unit"], "市林业局")
+
+    def test_remove_deletes_it_once(self):
+        run("units", "alias", "set", "农林局", "市农业局", db=self.target, check=True)
+        r = run("units", "alias", "remove", "农林局", db=self.target)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.query("SELECT count(*) FROM unit_alias WHERE alias = '农林局'"), [("0",)])
+        action, _, before, after = self.alias_audit()[-1]
+        self.assertEqual((action, after), ("unit_alias.delete", None))
+        self.assertEqual(json.loads(before)["alias"], "农林局")
+        again = run("units", "alias", "remove", "农林局", db=self.target)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("no alias '农林局'", again.stderr)
+        self.assertEqual(len(self.alias_audit()), 2)
+
+    def test_an_alias_of_itself_is_refused_and_changes_nothing(self):
+        before = self.query("SELECT count(*) FROM audit_log")
+        r = run("units", "alias", "set", "市农业局", "市农业局", db=self.target)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("two different, non-empty names", r.stderr)
+        self.assertEqual(self.query("SELECT count(*) FROM audit_log"), before)
+        self.assertEqual(self.query("SELECT count(*) FROM unit_alias WHERE alias = '市农业局'"), [("0",)])
+
+
+@ON_PG
+class LayerOnPostgres(unittest.TestCase):
+    def test_the_layer_test_passes_on_postgres(self):
+        r = run_binary(os.path.join(BUILD, "tests", "unit", "test_sql"), pg_database())
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("[  PASSED  ] 5 test(s).", r.stdout + r.stderr)
+
+    def test_a_command_not_yet_on_postgres_says_so(self):
+        r = run("plan", "show", db=pg_database())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("does not work on PostgreSQL yet", r.stderr)
+
+
+def run_binary(path, *args):
+    import subprocess
+    return subprocess.run([path, *args], capture_output=True, text=True, timeout=120)
+
+
+COPIED = ["plan", "chapter", "measure", "unit", "measure_unit", "measure_target", "unit_alias",
+          "unit_collective", "unit_suffix_rule", "unit_name", "unit_succession", "audit_log",
+          "api_token"]
+
+
+@ON_PG
+class DbCopy(TempDbCase):
+    def setUp(self):
+        super().setUp()
+        self.init_with_seed()
+        self.target = pg_database()
+
+    def sqlite_count(self, table):
+        return self.rows(f"SELECT count(*) FROM {table}")[0][0]
+
+    def test_copy_keeps_every_row_and_id_and_prints_the_counts(self):
+        r = run("db", "copy", "--from", self.db, "--to", self.target)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        printed = dict(line.split() for line in r.stdout.splitlines() if not line.startswith("copied"))
+        for table in COPIED:
+            n = self.sqlite_count(table)
+            self.assertEqual(printed[table], str(n), table)
+            self.assertEqual(psql(self.target, f"SELECT count(*) FROM {table}"), [(str(n),)], table)
+        self.assertIn("db copy: measure_unit 935/935", r.stderr)
+        self.assertIn("not copied, no PostgreSQL migration yet:", r.stderr)
+        self.assertIn(" hj212_packet", r.stderr)
+        ids = [(str(i), name) for i, name in self.rows("SELECT id, name FROM unit ORDER BY id")]
+        self.assertEqual(psql(self.target, "SELECT id, name FROM unit ORDER BY id"), ids)
+        links = [tuple(str(v) for v in row) for row in self.rows(
+            "SELECT measure_id, unit_id, role, position FROM measure_unit ORDER BY 1, 2, 3")]
+        self.assertEqual(psql(self.target, "SELECT measure_id, unit_id, role, position "
+                                           "FROM measure_unit ORDER BY 1, 2, 3"), links)
+        token = self.rows("SELECT hex(token_hash) FROM api_token")[0][0].lower()
+        self.assertEqual(psql(self.target, "SELECT encode(token_hash, 'hex') FROM api_token"), [(token,)])
+
+    def test_after_the_copy_the_aliases_and_new_ids_go_on(self):
+        run("db", "copy", "--from", self.db, "--to", self.target, check=True)
+        on_sqlite = run("units", "alias", "list", db=self.db, check=True).stdout
+        self.assertEqual(run("units", "alias", "list", db=self.target, check=True).stdout, on_sqlite)
+        last = self.rows("SELECT max(id) FROM audit_log")[0][0]
+        run("units", "alias", "set", "农林局", "市农业局", db=self.target, check=True)
+        self.assertEqual(psql(self.target, "SELECT max(id) FROM audit_log"), [(str(last + 1),)])
+
+    def test_a_target_with_rows_is_refused(self):
+        run("units", "alias", "set", "农林局", "市农业局", db=self.target, check=True)
+        r = run("db", "copy", "--from", self.db, "--to", self.target)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the target is not empty", r.stderr)
+        self.assertEqual(psql(self.target, "SELECT count(*) FROM unit"), [("0",)])
+
+    def test_a_row_postgres_refuses_leaves_the_target_empty(self):
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE measure SET body = CAST(x'41ff42' AS TEXT) WHERE ordinal = 72")
+        con.commit()
+        con.close()
+        r = run("db", "copy", "--from", self.db, "--to", self.target)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("db copy: measure:", r.stderr)
+        for table in COPIED:
+            self.assertEqual(psql(self.target, f"SELECT count(*) FROM {table}"), [("0",)], table)
+
+    def test_command_line(self):
+        self.assertEqual(run("db", "copy", "--help").returncode, 0)
+        wrong = run("db", "copy", "--from", self.db, "--to", os.path.join(self.dir, "x.db"))
+        self.assertEqual(wrong.returncode, 2)
+        self.assertIn("--to a postgresql:// URI", wrong.stderr)
+        self.assertEqual(run("db", "copy", "--from", self.db).returncode, 2)
+
+
+if __name__ == "__main__":
+    main()
