@@ -70,7 +70,7 @@ struct sql_stmt *sql_prepare(struct sql_db *db, const char *sql) {
   struct sql_stmt **bucket = &db->cache[h % SQL_CACHE_BUCKETS];
   for (struct sql_stmt *st = *bucket; st; st = st->next)
     if (st->hash == h && !strcmp(st->sql, sql)) {
-      db->driver->reset(st);
+      db->driver->clear(st);
       return st;
     }
   struct sql_stmt *st = xcalloc(1, sizeof *st);
@@ -88,7 +88,11 @@ struct sql_stmt *sql_prepare(struct sql_db *db, const char *sql) {
 }
 
 void sql_bind_text(struct sql_stmt *st, int i, const char *text) {
-  if (text) st->db->driver->bind_text(st, i, text);
+  if (text) st->db->driver->bind_text(st, i, text, -1, 1);
+  else st->db->driver->bind_null(st, i);
+}
+void sql_bind_text_static(struct sql_stmt *st, int i, const char *text, int len) {
+  if (text) st->db->driver->bind_text(st, i, text, len, 0);
   else st->db->driver->bind_null(st, i);
 }
 void sql_bind_int64(struct sql_stmt *st, int i, long long v) { st->db->driver->bind_int64(st, i, v); }

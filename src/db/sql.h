@@ -67,6 +67,10 @@ struct sql_stmt *sql_prepare(struct sql_db *db, const char *sql);
 
 /* Bind parameter I (from 1). Text and blobs are copied. */
 void sql_bind_text(struct sql_stmt *st, int i, const char *text);   /* NULL binds NULL */
+/* Bind LEN bytes of TEXT (-1: up to its NUL) without a copy on SQLite:
+** TEXT must stay as it is until the statement is stepped for the last time
+** with it (as the HJ 212 writer binds its records: no copy per row). */
+void sql_bind_text_static(struct sql_stmt *st, int i, const char *text, int len);
 void sql_bind_int64(struct sql_stmt *st, int i, long long v);
 void sql_bind_double(struct sql_stmt *st, int i, double v);
 void sql_bind_blob(struct sql_stmt *st, int i, const void *data, size_t len);
@@ -75,7 +79,8 @@ void sql_bind_null(struct sql_stmt *st, int i);
 /* The next row: SQL_ROW, SQL_DONE or SQL_FAILED. The first call runs it. */
 int sql_step(struct sql_stmt *st);
 
-/* Forget the bindings and the result, so that the statement can run again. */
+/* Forget the result, so that the statement can run again; the bindings
+** stay, as with sqlite3_reset (sql_prepare clears them). */
 void sql_reset(struct sql_stmt *st);
 
 int sql_column_count(struct sql_stmt *st);

@@ -95,7 +95,9 @@ static void clear_result(struct pg_stmt *s) {
   s->blob = NULL;
 }
 
-static void p_reset(struct sql_stmt *st) {
+static void p_reset(struct sql_stmt *st) { clear_result(STMT(st)); }
+
+static void p_clear(struct sql_stmt *st) {
   struct pg_stmt *s = STMT(st);
   clear_result(s);
   for (int i = 0; i < s->nparams; i++) {
@@ -107,7 +109,7 @@ static void p_reset(struct sql_stmt *st) {
 
 static void p_finalize(struct sql_stmt *st) {
   struct pg_stmt *s = STMT(st);
-  p_reset(st);
+  p_clear(st);
   free(s->values);
   free(s->lengths);
   free(s->formats);
@@ -129,7 +131,10 @@ static void set_param(struct sql_stmt *st, int i, const void *data, size_t len, 
   s->formats[i - 1] = format;
 }
 
-static void p_bind_text(struct sql_stmt *st, int i, const char *t) { set_param(st, i, t, strlen(t), 0); }
+static void p_bind_text(struct sql_stmt *st, int i, const char *t, int len, int copy) {
+  (void)copy;   /* libpq needs the parameters only during PQexecPrepared: copied anyway */
+  set_param(st, i, t, len < 0 ? strlen(t) : (size_t)len, 0);
+}
 static void p_bind_int64(struct sql_stmt *st, int i, long long v) {
   char text[32];
   set_param(st, i, text, (size_t)snprintf(text, sizeof text, "%lld", v), 0);
@@ -231,7 +236,7 @@ static void p_close(struct sql_db *db) {
 
 static const struct sql_driver pg_driver = {
   p_prepare, p_finalize, p_bind_text, p_bind_int64, p_bind_double, p_bind_blob, p_bind_null,
-  p_step, p_reset, p_column_count, p_column_name, p_column_type, p_column_int64,
+  p_step, p_reset, p_clear, p_column_count, p_column_name, p_column_type, p_column_int64,
   p_column_double, p_column_text, p_column_blob, p_changes, p_exec, p_begin, p_commit,
   p_rollback, p_close,
 };

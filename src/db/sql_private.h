@@ -21,13 +21,15 @@ struct sql_driver {
   /* Prepare ST->sql into ST->impl; 0, or -1 with the error set on ST->db. */
   int (*prepare)(struct sql_stmt *st);
   void (*finalize)(struct sql_stmt *st);
-  void (*bind_text)(struct sql_stmt *st, int i, const char *text);
+  /* LEN -1: up to the NUL; COPY 0: TEXT outlives the statement's use of it. */
+  void (*bind_text)(struct sql_stmt *st, int i, const char *text, int len, int copy);
   void (*bind_int64)(struct sql_stmt *st, int i, long long v);
   void (*bind_double)(struct sql_stmt *st, int i, double v);
   void (*bind_blob)(struct sql_stmt *st, int i, const void *data, size_t len);
   void (*bind_null)(struct sql_stmt *st, int i);
   int (*step)(struct sql_stmt *st);
-  void (*reset)(struct sql_stmt *st);
+  void (*reset)(struct sql_stmt *st);           /* the result; bindings stay */
+  void (*clear)(struct sql_stmt *st);           /* reset and unbind every parameter */
   int (*column_count)(struct sql_stmt *st);
   const char *(*column_name)(struct sql_stmt *st, int i);
   enum sql_type (*column_type)(struct sql_stmt *st, int i);

@@ -42,8 +42,8 @@ static int s_prepare(struct sql_stmt *st) {
 }
 
 static void s_finalize(struct sql_stmt *st) { sqlite3_finalize(STMT(st)); }
-static void s_bind_text(struct sql_stmt *st, int i, const char *t) {
-  sqlite3_bind_text(STMT(st), i, t, -1, SQLITE_TRANSIENT);
+static void s_bind_text(struct sql_stmt *st, int i, const char *t, int len, int copy) {
+  sqlite3_bind_text(STMT(st), i, t, len, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
 }
 static void s_bind_int64(struct sql_stmt *st, int i, long long v) { sqlite3_bind_int64(STMT(st), i, v); }
 static void s_bind_double(struct sql_stmt *st, int i, double v) { sqlite3_bind_double(STMT(st), i, v); }
@@ -60,7 +60,8 @@ static int s_step(struct sql_stmt *st) {
   return SQL_FAILED;
 }
 
-static void s_reset(struct sql_stmt *st) {
+static void s_reset(struct sql_stmt *st) { sqlite3_reset(STMT(st)); }
+static void s_clear(struct sql_stmt *st) {
   sqlite3_reset(STMT(st));
   sqlite3_clear_bindings(STMT(st));
 }
@@ -106,7 +107,7 @@ static void s_close(struct sql_db *db) {
 
 static const struct sql_driver sqlite_driver = {
   s_prepare, s_finalize, s_bind_text, s_bind_int64, s_bind_double, s_bind_blob, s_bind_null,
-  s_step, s_reset, s_column_count, s_column_name, s_column_type, s_column_int64,
+  s_step, s_reset, s_clear, s_column_count, s_column_name, s_column_type, s_column_int64,
   s_column_double, s_column_text, s_column_blob, s_changes, s_exec, s_begin, s_commit,
   s_rollback, s_close,
 };

@@ -124,6 +124,24 @@ static void upsert_counts_changes(void **state) {
   sql_close(db);
 }
 
+static void reset_keeps_bindings_prepare_clears_them(void **state) {
+  (void)state;
+  struct sql_db *db = open_scratch();
+  insert(db, "a", 0);
+  const char *count = "SELECT count(*) FROM t_sql WHERE name = ?";
+  struct sql_stmt *st = sql_prepare(db, count);
+  sql_bind_text_static(st, 1, "a", 1);
+  assert_int_equal(sql_step(st), SQL_ROW);
+  assert_int_equal(sql_column_int64(st, 0), 1);
+  sql_reset(st);
+  assert_int_equal(sql_step(st), SQL_ROW);   /* run again with the same binding */
+  assert_int_equal(sql_column_int64(st, 0), 1);
+  st = sql_prepare(db, count);                /* from the cache, unbound: NULL */
+  assert_int_equal(sql_step(st), SQL_ROW);
+  assert_int_equal(sql_column_int64(st, 0), 0);
+  sql_close(db);
+}
+
 static int insert_then_fail(struct sql_db *db, void *ctx) {
   (void)ctx;
   insert(db, "in the transaction", 0);
@@ -158,6 +176,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(returning_ids_and_values),
     cmocka_unit_test(error_classes),
     cmocka_unit_test(upsert_counts_changes),
+    cmocka_unit_test(reset_keeps_bindings_prepare_clears_them),
     cmocka_unit_test(transactions_commit_or_roll_back),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
