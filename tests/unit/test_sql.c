@@ -9,11 +9,14 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "db/db.h"
 #include "db/placeholders.h"
 #include "db/sql.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *target;
@@ -164,6 +167,58 @@ static void transactions_commit_or_roll_back(void **state) {
   sql_close(db);
 }
 
+/* A transaction that read before another connection wrote cannot write:
+** SQLite's WAL says busy (snapshot), PostgreSQL's repeatable read says
+** 40001. Both are the class sql_transaction retries. */
+static void a_stale_snapshot_is_busy(void **state) {
+  (void)state;
+  struct sql_db *a = open_scratch(), *b = open_scratch();
+  insert(a, "a", 0);
+  assert_int_equal(sql_exec(a, sql_store(a) == SQL_PG ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                      : "BEGIN"), 0);
+  assert_int_equal(sql_exec(a, "SELECT count(*) FROM t_sql"), 0);
+  assert_int_equal(sql_exec(b, "UPDATE t_sql SET score = 1"), 0);
+  assert_int_equal(sql_exec(a, "UPDATE t_sql SET score = 2"), -1);
+  assert_int_equal(sql_errclass(a), SQL_BUSY);
+  sql_rollback(a);
+  sql_close(a);
+  sql_close(b);
+}
+
+/* Holds SQLite's write lock for 150 ms. */
+static void *hold_lock(void *arg) {
+  sqlite3 *db = arg;
+  struct timespec pause = {0, 150000000L};
+  nanosleep(&pause, NULL);
+  db_rollback(db);
+  return NULL;
+}
+
+static int insert_retried(struct sql_db *db, void *ctx) { return insert(db, ctx, 0) > 0 ? 0 : -1; }
+
+/* A lock held longer than the busy timeout: sql_transaction tries again
+** and gets through (SQLite; on PostgreSQL a writer waits for a lock). */
+static void a_busy_transaction_is_retried(void **state) {
+  (void)state;
+  if (sql_is_pg_target(target)) skip();
+  sql_close(open_scratch());
+  char err[512];
+  sqlite3 *holder = db_open(target, DB_EXISTING, err, sizeof err);
+  sqlite3 *waiter = db_open(target, DB_EXISTING, err, sizeof err);
+  assert_non_null(holder);
+  assert_non_null(waiter);
+  sqlite3_busy_timeout(waiter, 20);
+  assert_int_equal(db_begin(holder), SQLITE_OK);
+  pthread_t t;
+  pthread_create(&t, NULL, hold_lock, holder);
+  struct sql_db *db = sql_wrap_sqlite(waiter);
+  assert_int_equal(sql_transaction(db, insert_retried, "after the lock", err, sizeof err), 0);
+  pthread_join(t, NULL);
+  sql_close(db);
+  sqlite3_close_v2(waiter);
+  sqlite3_close_v2(holder);
+}
+
 int main(int argc, char **argv) {
   if (argc > 1) {
     target = argv[1];
@@ -178,6 +233,8 @@ int main(int argc, char **argv) {
     cmocka_unit_test(upsert_counts_changes),
     cmocka_unit_test(reset_keeps_bindings_prepare_clears_them),
     cmocka_unit_test(transactions_commit_or_roll_back),
+    cmocka_unit_test(a_stale_snapshot_is_busy),
+    cmocka_unit_test(a_busy_transaction_is_retried),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   if (scratch[0]) {
