@@ -94,6 +94,23 @@ class LayerOnPostgres(unittest.TestCase):
         self.assertIn("[  PASSED  ] 7 test(s).", out)   # all but the SQLite-only retry test
         self.assertIn("[       OK ] a_stale_snapshot_is_busy", out)
 
+    def test_two_nodes_starting_together_apply_the_migrations_once(self):
+        import subprocess
+        target = pg_database()
+        argv = [os.path.join(BUILD, "qingshui"), "units", "alias", "list", "--db", target]
+        procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(3)]
+        for p in procs:
+            _, err = p.communicate(timeout=60)
+            self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(psql(target, "SELECT version FROM schema_migration ORDER BY 1"),
+                         [("1",), ("2",), ("12",)])
+
+    def test_a_server_that_is_not_there_is_named_as_such(self):
+        r = run("units", "alias", "list", db="postgresql:///x?host=/nonexistent-folder")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot connect to PostgreSQL", r.stderr)
+
     def test_a_command_not_yet_on_postgres_says_so(self):
         r = run("plan", "show", db=pg_database())
         self.assertEqual(r.returncode, 1)
