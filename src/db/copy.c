@@ -304,9 +304,10 @@ static int copy_main(int argc, char **argv) {
   int rc = -1;
   if (!(c.src = sql_open(from, 0, err, sizeof err)) || !(c.dst = sql_open(to, 0, err, sizeof err)))
     cli_error("db copy: %s", err);
-  else if (!load_tables(&c) && !order_tables(&c) && !sql_exec(c.src, "BEGIN") &&
-           !sql_begin(c.dst)) {
-    rc = copy_all(&c);
+  else if (!load_tables(&c) && !order_tables(&c)) {
+    if (sql_exec(c.src, "BEGIN")) rc = fail(c.src, "reading the source");
+    else if (sql_begin(c.dst)) rc = fail(c.dst, "starting the copy");
+    else rc = copy_all(&c);
     if (!rc && sql_commit(c.dst)) rc = fail(c.dst, "commit");
     if (rc) sql_rollback(c.dst);
     sql_rollback(c.src);
