@@ -1,23 +1,45 @@
 /*
-** The unit alias table (store.h) over the SQL layer: the first capability
-** that runs on SQLite and PostgreSQL alike. Each change and its audit line
-** commit together, retried when the store says busy.
+** The unit list and the alias table (store.h) over the SQL layer: the
+** first capability that runs on SQLite and PostgreSQL alike. Each change
+** and its audit line commit together, retried when the store says busy.
 */
 #include "db/rows.h"
 #include "db/sql.h"
 #include "plan/store.h"
+#include "plan/unit_sql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-json_t *plan_query_aliases(struct sql_db *db) {
-  struct sql_stmt *st =
-      sql_prepare(db, "SELECT alias, unit_name AS unit FROM unit_alias ORDER BY unit_name, alias");
+/* The rows of ST, or an empty array after saying why there are none. */
+static json_t *all_rows(struct sql_db *db, struct sql_stmt *st) {
   if (!st) {
     fprintf(stderr, "qingshui: %s\n", sql_errmsg(db));
     return json_array();
   }
   return sql_rows_json(st);
+}
+
+/* The filter and order of the unit list; names sort by their bytes on
+** both stores, whatever PostgreSQL's locale. */
+#define UNITS_MATCHING(position, collate) \
+  " FROM unit u WHERE CAST(?1 AS text) IS NULL OR EXISTS (SELECT 1 FROM unit_any_name n " \
+  "WHERE n.unit_id IN " UNIT_FAMILY " AND " position " > 0) " \
+  "ORDER BY leads DESC, supports DESC, u.name" collate
+
+json_t *plan_query_units(struct sql_db *db, const char *q) {
+  struct sql_stmt *st = sql_prepare(db, sql_store(db) == SQL_PG
+      ? "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", " UNIT_HISTORY_PG
+        UNITS_MATCHING("strpos(n.name, ?1)", " COLLATE \"C\"")
+      : "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", " UNIT_HISTORY_SQLITE
+        UNITS_MATCHING("instr(n.name, ?1)", ""));
+  if (st) sql_bind_text(st, 1, q && *q ? q : NULL);
+  return all_rows(db, st);
+}
+
+json_t *plan_query_aliases(struct sql_db *db) {
+  return all_rows(db, sql_prepare(db, "SELECT alias, unit_name AS unit FROM unit_alias "
+                                      "ORDER BY unit_name, alias"));
 }
 
 /* The alias row as JSON text for the audit log (malloc'd), or NULL if none. */

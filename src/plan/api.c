@@ -66,8 +66,12 @@ static void get_measure(struct http_request *req, struct http_response *res) {
   if (id) reply_found(res, plan_query_measure(req->db, id), "measure", id);
 }
 
+/* The unit list and the alias routes run over the SQL layer, here on the
+** request's SQLite connection until the server holds layer connections. */
 static void list_units(struct http_request *req, struct http_response *res) {
-  http_reply_json(res, 200, plan_query_units(req->db, http_query(req, "q")));
+  struct sql_db *db = sql_wrap_sqlite(req->db);
+  http_reply_json(res, 200, plan_query_units(db, http_query(req, "q")));
+  sql_close(db);
 }
 
 static void get_unit(struct http_request *req, struct http_response *res) {
@@ -75,8 +79,6 @@ static void get_unit(struct http_request *req, struct http_response *res) {
   if (id) reply_found(res, plan_query_unit(req->db, id), "unit", id);
 }
 
-/* The alias routes run over the SQL layer, here on the request's SQLite
-** connection until the server holds layer connections itself. */
 static void list_aliases(struct http_request *req, struct http_response *res) {
   struct sql_db *db = sql_wrap_sqlite(req->db);
   http_reply_json(res, 200, plan_query_aliases(db));

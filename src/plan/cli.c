@@ -266,7 +266,7 @@ int plan_cli(int argc, char **argv) {
 /* ---- units ------------------------------------------------------------- */
 
 static const char units_list_usage[] =
-  "usage: qingshui units list [--db PATH] [--json] [NAME]\n"
+  "usage: qingshui units list [--db PATH|URI] [--json] [NAME]\n"
   "\nEvery unit, with its kind and the number of measures it leads (牵头) and\n"
   "supports (责任), its former names and, for a unit that has ended, its\n"
   "successors. NAME keeps the units any of whose names, former names or\n"
@@ -288,8 +288,9 @@ static int units_list_main(int argc, char **argv) {
   int rc = parse_common(argc, argv, units_list_usage, &o);
   if (rc >= 0) return rc;
   if (optind < argc - 1) { fputs(units_list_usage, stderr); return EXIT_USAGE; }
-  sqlite3 *db = open_db(&o);
-  if (!db) return EXIT_FAILED;
+  char err[512];
+  struct sql_db *db = sql_open(cli_db_path(o.db), DB_EXISTING, err, sizeof err);
+  if (!db) { cli_error("%s", err); return EXIT_FAILED; }
   json_t *units = plan_query_units(db, optind < argc ? argv[optind] : NULL);
   if (o.json) {
     print_json(units);
@@ -308,7 +309,7 @@ static int units_list_main(int argc, char **argv) {
     }
   }
   json_decref(units);
-  sqlite3_close_v2(db);
+  sql_close(db);
   return EXIT_OK;
 }
 

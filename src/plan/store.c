@@ -8,6 +8,7 @@
 ** capabilities refer to.
 */
 #include "plan/store.h"
+#include "plan/unit_sql.h"
 #include "db/db.h"
 #include "db/rows.h"
 #include "util/buf.h"
@@ -531,28 +532,8 @@ json_t *plan_query_measure(sqlite3 *db, long long id) {
 
 /* The measures a unit leads and supports: its own and, for a unit of today,
 ** those of the units it succeeded. */
-#define UNIT_FAMILY \
-  "(SELECT unit_id FROM unit_current WHERE current_id = u.id UNION SELECT u.id)"
-#define UNIT_COUNTS \
-  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
-  "  AND role = 'lead') AS leads, " \
-  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
-  "  AND role = 'support') AS supports, " \
-  "u.dissolved_on, (SELECT json_group_array(name) FROM (SELECT name FROM unit_name " \
-  "  WHERE unit_id = u.id AND name != u.name ORDER BY valid_to)) AS former_names_json, " \
-  "(SELECT json_group_array(json_object('id', s.successor, 'name', su.name, 'kind', s.kind, " \
-  "  'date', s.on_date)) FROM unit_succession s JOIN unit su ON su.id = s.successor " \
-  "  WHERE s.predecessor = u.id) AS successors_json"
-
-json_t *plan_query_units(sqlite3 *db, const char *q) {
-  return db_query_rows(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS
-      " FROM unit u WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM unit_any_name n "
-      "WHERE n.unit_id IN " UNIT_FAMILY " AND instr(n.name, ?1) > 0) "
-      "ORDER BY leads DESC, supports DESC, u.name", "s", q && *q ? q : NULL);
-}
-
 json_t *plan_query_unit(sqlite3 *db, long long id) {
-  json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", "
+  json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", " UNIT_HISTORY_SQLITE ", "
       "(SELECT json_group_array(alias) FROM unit_alias WHERE unit_name IN "
       "  (SELECT name FROM unit_name WHERE unit_id = u.id)) AS aliases_json, "
       "(SELECT json_group_array(json_object('name', name, 'valid_from', valid_from, "

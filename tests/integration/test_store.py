@@ -165,6 +165,19 @@ class DbCopy(TempDbCase):
         run("units", "alias", "set", "农林局", "市农业局", db=self.target, check=True)
         self.assertEqual(psql(self.target, "SELECT max(id) FROM audit_log"), [(str(last + 1),)])
 
+    def test_the_unit_list_reads_the_same_on_both_stores(self):
+        run("units", "succeed", "房县人民政府", "竹山县人民政府", "--into", "房竹联合政府",
+            "--date", "2024-01-01", "--source", "test", db=self.db, check=True)
+        run("db", "copy", "--from", self.db, "--to", self.target, check=True)
+        for args in ([], ["环保"], ["房竹"], ["无此单位"]):
+            on_sqlite = json.loads(run("units", "list", "--json", *args, db=self.db, check=True).stdout)
+            on_pg = json.loads(run("units", "list", "--json", *args, db=self.target, check=True).stdout)
+            self.assertEqual(on_pg, on_sqlite, args)
+        found = json.loads(run("units", "list", "--json", "房县", db=self.target, check=True).stdout)
+        ended = next(u for u in found if u["name"] == "房县人民政府")
+        self.assertEqual([s["name"] for s in ended["successors"]], ["房竹联合政府"])
+        self.assertEqual(ended["dissolved_on"], "2024-01-01")
+
     def test_a_target_with_rows_is_refused(self):
         run("units", "alias", "set", "农林局", "市农业局", db=self.target, check=True)
         r = run("db", "copy", "--from", self.db, "--to", self.target)
