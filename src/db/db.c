@@ -81,7 +81,7 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t err
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (sql_is_pg_target(path)) {
     snprintf(err, errlen, "this command does not work on PostgreSQL yet (issue 13): give it a "
-             "SQLite file; on PostgreSQL so far: units alias, db copy (docs/scale.md)");
+             "SQLite file; on PostgreSQL so far: units list, units alias, db copy (docs/scale.md)");
     return NULL;
   }
   if (mode == DB_CREATE) {
