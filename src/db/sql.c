@@ -16,9 +16,9 @@ int sql_is_pg_target(const char *target) {
 }
 
 struct sql_db *sql_open(const char *target, int mode, char *err, size_t errlen) {
-  struct sql_db *db = sql_is_pg_target(target) ? sql_pg_open(target, err, errlen)
-                                               : sql_sqlite_open(target, mode, err, errlen);
-  if (db && sql_migrate(db, err, errlen)) {
+  if (!sql_is_pg_target(target)) return sql_sqlite_open(target, mode, err, errlen);   /* migrated */
+  struct sql_db *db = sql_pg_open(target, err, errlen);
+  if (db && sql_pg_migrate(db, err, errlen)) {
     sql_close(db);
     return NULL;
   }

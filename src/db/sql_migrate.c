@@ -1,5 +1,5 @@
 /*
-** Migrations through the SQL layer: one numbering for both stores.
+** PostgreSQL's migrations, in one numbering with SQLite's.
 **
 ** src/db/migrations/NNNN_name.sql is SQLite's migration NNNN (db.c applies
 ** it, keyed by PRAGMA user_version). PostgreSQL applies, for each NNNN,
@@ -13,7 +13,6 @@
 ** Pending PostgreSQL migrations run in one transaction under an advisory
 ** lock, so that two nodes starting together do not both apply them.
 */
-#include "db/db.h"
 #include "db/sql_private.h"
 #include "util/embedded.h"
 #include <stdio.h>
@@ -103,8 +102,6 @@ static int pg_migrate_tx(struct sql_db *db, void *ctx) {
   return 0;
 }
 
-int sql_migrate(struct sql_db *db, char *err, size_t errlen) {
-  if (db->store == SQL_SQLITE)
-    return db_migrate((sqlite3 *)db->impl, err, errlen) == SQLITE_OK ? 0 : -1;
+int sql_pg_migrate(struct sql_db *db, char *err, size_t errlen) {
   return sql_transaction(db, pg_migrate_tx, NULL, err, errlen);
 }

@@ -65,7 +65,7 @@ struct sql_db *sql_sqlite_open(const char *path, int mode, char *err, size_t err
 struct sql_db *sql_sqlite_wrap(sqlite3 *handle);
 struct sql_db *sql_pg_open(const char *uri, char *err, size_t errlen);
 
-/* Bring DB's schema to the newest migrations its store has (sql_migrate.c). */
-int sql_migrate(struct sql_db *db, char *err, size_t errlen);
+/* Apply the PostgreSQL migrations DB lacks (sql_migrate.c; SQLite's are db_migrate's). */
+int sql_pg_migrate(struct sql_db *db, char *err, size_t errlen);
 
 #endif
