@@ -530,10 +530,11 @@ json_t *plan_query_measure(sqlite3 *db, long long id) {
                    "JOIN plan p ON p.id = m.plan_id WHERE m.id = ?", id);
 }
 
-/* The measures a unit leads and supports: its own and, for a unit of today,
-** those of the units it succeeded. */
+/* One unit with its history, aliases and measures (its own and, for a unit
+** of today, those of the units it succeeded). */
 json_t *plan_query_unit(sqlite3 *db, long long id) {
-  json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", " UNIT_HISTORY_SQLITE ", "
+  json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", "
+      UNIT_HISTORY_SQLITE ", "
       "(SELECT json_group_array(alias) FROM unit_alias WHERE unit_name IN "
       "  (SELECT name FROM unit_name WHERE unit_id = u.id)) AS aliases_json, "
       "(SELECT json_group_array(json_object('name', name, 'valid_from', valid_from, "

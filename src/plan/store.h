@@ -68,7 +68,7 @@ json_t *plan_query_measure(sqlite3 *db, long long id);           /* NULL if none
 json_t *plan_query_unit(sqlite3 *db, long long id);              /* NULL if none */
 json_t *plan_query_matrix(sqlite3 *db, long long plan_id);       /* NULL if none */
 
-/* On either store (aliases.c, over the SQL layer): units with their
+/* On either store (unit_store.c, over the SQL layer): units with their
 ** counts, former names and successors, Q (or NULL) keeping those with a
 ** name, former name or alias (theirs or their predecessors') containing
 ** it; the alias table. */
