@@ -125,6 +125,31 @@ class TempDbCase(unittest.TestCase):
         run("plan", "import", SEED, db=self.db, check=True)
 
 
+class StoreCase(TempDbCase):
+    """A fresh database on the store under test (STORE), for the tests marked
+    "# stores: sqlite pg": a SQLite file made by init, or an empty PostgreSQL
+    database whose schema the first command makes. self.target is what --db takes."""
+
+    def setUp(self):
+        super().setUp()
+        if STORE == "pg":
+            self.target = pg_database()
+            run("units", "alias", "list", db=self.target, check=True)
+        else:
+            run("init", db=self.db, check=True)
+            self.target = self.db
+
+    def query(self, sql):
+        """Rows of SQL on the store under test, every value as text (None for NULL)."""
+        if STORE == "pg":
+            return psql(self.target, sql)
+        con = sqlite3.connect(self.db)
+        try:
+            return [tuple(None if v is None else str(v) for v in row) for row in con.execute(sql)]
+        finally:
+            con.close()
+
+
 def main():
     """Run the calling module's tests and print the closing count line."""
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules["__main__"])

@@ -9,42 +9,19 @@ real PostgreSQL 15 through tests/pg.sh unless tests/run.sh gave one).
 import json
 import os
 import sqlite3
+import subprocess
 import unittest
 
-from harness import BUILD, SEED, STORE, TempDbCase, main, pg_database, psql, run
+from harness import BUILD, STORE, StoreCase, TempDbCase, main, pg_database, psql, run
 
 ON_PG = unittest.skipUnless(STORE == "pg", "needs QINGSHUI_TEST_STORE=pg")
 
 
-class StoreCase(TempDbCase):
-    """A fresh database on the store under test: a SQLite file made by init,
-    or an empty PostgreSQL database (the schema comes with the first command)."""
-
-    def setUp(self):
-        super().setUp()
-        if STORE == "pg":
-            self.target = pg_database()
-            run("units", "alias", "list", db=self.target, check=True)
-        else:
-            run("init", db=self.db, check=True)
-            self.target = self.db
-
-    def query(self, sql):
-        """Rows of SQL on the store under test, every value as text."""
-        if STORE == "pg":
-            return psql(self.target, sql)
-        con = sqlite3.connect(self.db)
-        try:
-            return [tuple(None if v is None else str(v) for v in row) for row in con.execute(sql)]
-        finally:
-            con.close()
-
+class AliasesOnEitherStore(StoreCase):
     def alias_audit(self):
         return self.query("SELECT action, entity, before, after FROM audit_log "
                           "WHERE entity = 'unit_alias' ORDER BY id")
 
-
-class AliasesOnEitherStore(StoreCase):
     def test_set_lists_the_alias_and_audits_it(self):
         r = run("units", "alias", "set", "农林局", "市农业农村局", db=self.target)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -95,7 +72,6 @@ class LayerOnPostgres(unittest.TestCase):
         self.assertIn("[       OK ] a_stale_snapshot_is_busy", out)
 
     def test_two_nodes_starting_together_apply_the_migrations_once(self):
-        import subprocess
         target = pg_database()
         argv = [os.path.join(BUILD, "qingshui"), "units", "alias", "list", "--db", target]
         procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -118,7 +94,6 @@ class LayerOnPostgres(unittest.TestCase):
 
 
 def run_binary(path, *args):
-    import subprocess
     return subprocess.run([path, *args], capture_output=True, text=True, timeout=120)
 
 
