@@ -148,6 +148,15 @@ static void p_bind_blob(struct sql_stmt *st, int i, const void *d, size_t n) {
 }
 static void p_bind_null(struct sql_stmt *st, int i) { set_param(st, i, NULL, 0, 0); }
 
+/* Whether a command of tag STATUS ("INSERT 0 3") counts as changing rows,
+** as sqlite3_changes counts them (a SELECT's row count does not). */
+static int changes_rows(const char *status) {
+  static const char *const verbs[] = {"INSERT ", "UPDATE ", "DELETE ", "MERGE "};
+  for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+    if (!strncmp(status, verbs[i], strlen(verbs[i]))) return 1;
+  return 0;
+}
+
 static int p_step(struct sql_stmt *st) {
   struct pg_stmt *s = STMT(st);
   struct pg_conn *c = st->db->impl;
@@ -160,8 +169,7 @@ static int p_step(struct sql_stmt *st) {
       clear_result(s);
       return SQL_FAILED;
     }
-    const char *tuples = PQcmdTuples(s->res);
-    if (*tuples) c->changes = atoll(tuples);
+    if (changes_rows(PQcmdStatus(s->res))) c->changes = atoll(PQcmdTuples(s->res));
   }
   PQfreemem(s->blob);
   s->blob = NULL;
