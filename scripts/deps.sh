@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install what qingshui needs to build, test and run on Debian 12:
-# the Debian packages listed below (postgresql-15: the server the tests
-# start themselves, tests/pg.sh; libpq-dev: the client library) (with apt-get, as root) and the npm
-# packages of package.json/package-lock.json (with npm ci).
+# the Debian packages listed below (with apt-get, as root) and the npm
+# packages of package.json/package-lock.json (with npm ci). postgresql-15 is
+# the server the tests start themselves (tests/pg.sh), libpq-dev its client.
 # Not root and something missing: prints the exact apt-get line and fails.
 set -eu
 
