@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what qingshui needs to build, test and run on Debian 12:
 # the Debian packages listed below (with apt-get, as root) and the npm
-# packages of package.json/package-lock.json (with npm ci).
+# packages of package.json/package-lock.json (with npm ci). postgresql-15 is
+# the server the tests start themselves (tests/pg.sh), libpq-dev its client.
 # Not root and something missing: prints the exact apt-get line and fails.
 set -eu
 
@@ -9,7 +10,7 @@ PACKAGES="gcc make pkg-config meson ninja-build sqlite3
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev libuv1-dev
   libxlsxwriter-dev libcmocka-dev clang libclang-rt-14-dev chromium
   libcurl4-openssl-dev fonts-wqy-microhei libpango1.0-dev libcairo2-dev
-  poppler-utils"
+  poppler-utils libpq-dev postgresql-15"
 
 missing=""
 for p in $PACKAGES; do

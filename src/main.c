@@ -8,6 +8,7 @@
 #include "auth/account.h"
 #include "auth/cli.h"
 #include "auth/token.h"
+#include "db/copy.h"
 #include "db/db.h"
 #include "demo/demo.h"
 #include "geo/cli.h"
@@ -107,6 +108,7 @@ static const struct cli_command commands[] = {
   {"demo", demo_main, "make the demo database look like a city in the middle of its year"},
   {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
   {"geo", geo_cli, "rivers, reservoirs and zones for the map: import GeoJSON"},
+  {"db", db_cli, "copy a SQLite database into PostgreSQL"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };

@@ -15,6 +15,7 @@
 ** file that others may read.
 */
 #include "db/db.h"
+#include "db/sql.h"
 #include "auth/secret.h"
 #include "util/clock.h"
 #include "util/embedded.h"
@@ -78,6 +79,11 @@ static int make_private(const char *path, char *err, size_t errlen) {
 sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen) {
   sqlite3 *db = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (sql_is_pg_target(path)) {
+    snprintf(err, errlen, "this command does not work on PostgreSQL yet (issue 13): give it a "
+             "SQLite file; on PostgreSQL so far: units list, units alias, db copy (docs/scale.md)");
+    return NULL;
+  }
   if (mode == DB_CREATE) {
     if (make_parent_dir(path, err, errlen) || make_private(path, err, errlen)) return NULL;
     flags |= SQLITE_OPEN_CREATE;
@@ -203,22 +209,11 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen)
 int db_audit(sqlite3 *db, const char *actor, const char *action,
              const char *entity, long long entity_id,
              const char *before_json, const char *after_json) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db,
-      "INSERT INTO audit_log(at, actor, action, entity, entity_id, before, after)"
-      " VALUES(strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?, ?)",
-      -1, &st, NULL);
-  if (rc != SQLITE_OK) return rc;
-  sqlite3_bind_text(st, 1, actor ? actor : "system", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
-  if (entity_id > 0) sqlite3_bind_int64(st, 4, entity_id);
-  else sqlite3_bind_null(st, 4);
-  sqlite3_bind_text(st, 5, before_json, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 6, after_json, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  struct sql_db *conn = sql_wrap_sqlite(db);
+  int rc = sql_audit(conn, actor, action, entity, entity_id, before_json, after_json);
+  sql_close(conn);
+  int code = sqlite3_errcode(db);
+  return !rc ? SQLITE_OK : code == SQLITE_OK || code >= SQLITE_ROW ? SQLITE_ERROR : code;
 }
 
 sqlite3_stmt *db_vprepare_bind(sqlite3 *db, char *err, size_t errlen, const char *sql,

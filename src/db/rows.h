@@ -20,4 +20,10 @@ json_t *db_row_json(sqlite3_stmt *st);
 json_t *db_query_rows(sqlite3 *db, const char *sql, const char *types, ...);
 json_t *db_query_row(sqlite3 *db, const char *sql, const char *types, ...);
 
+/* The same over the SQL layer (sql.h), on either store: the rows of ST
+** from its next step on, then ST is reset; the next row, or NULL. */
+struct sql_stmt;
+json_t *sql_rows_json(struct sql_stmt *st);
+json_t *sql_row_json(struct sql_stmt *st);
+
 #endif

@@ -3,6 +3,7 @@
 ** the responsibility matrix and the unit alias table.
 */
 #include "plan/api.h"
+#include "db/sql.h"
 #include "plan/store.h"
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +66,12 @@ static void get_measure(struct http_request *req, struct http_response *res) {
   if (id) reply_found(res, plan_query_measure(req->db, id), "measure", id);
 }
 
+/* The unit list and the alias routes run over the SQL layer, here on the
+** request's SQLite connection until the server holds layer connections. */
 static void list_units(struct http_request *req, struct http_response *res) {
-  http_reply_json(res, 200, plan_query_units(req->db, http_query(req, "q")));
+  struct sql_db *db = sql_wrap_sqlite(req->db);
+  http_reply_json(res, 200, plan_query_units(db, http_query(req, "q")));
+  sql_close(db);
 }
 
 static void get_unit(struct http_request *req, struct http_response *res) {
@@ -75,7 +80,9 @@ static void get_unit(struct http_request *req, struct http_response *res) {
 }
 
 static void list_aliases(struct http_request *req, struct http_response *res) {
-  http_reply_json(res, 200, plan_query_aliases(req->db));
+  struct sql_db *db = sql_wrap_sqlite(req->db);
+  http_reply_json(res, 200, plan_query_aliases(db));
+  sql_close(db);
 }
 
 static void put_alias(struct http_request *req, struct http_response *res) {
@@ -83,7 +90,10 @@ static void put_alias(struct http_request *req, struct http_response *res) {
   json_t *body = http_body_unpack(req, res, "{s:s}", "unit", &unit);
   if (!body) return;
   char err[256];
-  if (plan_put_alias(req->db, req->params[0], unit, req->actor, err, sizeof err))
+  struct sql_db *db = sql_wrap_sqlite(req->db);
+  int rc = plan_put_alias(db, req->params[0], unit, req->actor, err, sizeof err);
+  sql_close(db);
+  if (rc)
     http_reply_error(res, 400, "invalid_alias", "%s", err);
   else
     http_reply_json(res, 200, json_pack("{s:s,s:s}", "alias", req->params[0], "unit", unit));
@@ -93,7 +103,10 @@ static void put_alias(struct http_request *req, struct http_response *res) {
 static void delete_alias(struct http_request *req, struct http_response *res) {
   char err[256];
   int found = 0;
-  if (plan_delete_alias(req->db, req->params[0], req->actor, &found, err, sizeof err))
+  struct sql_db *db = sql_wrap_sqlite(req->db);
+  int rc = plan_delete_alias(db, req->params[0], req->actor, &found, err, sizeof err);
+  sql_close(db);
+  if (rc)
     http_reply_error(res, 500, "database_error", "%s", err);
   else if (!found)
     http_reply_error(res, 404, "not_found", "no alias '%s'", req->params[0]);

@@ -4,6 +4,7 @@
 */
 #include "plan/cli.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "plan/plan.h"
 #include "plan/store.h"
 #include "util/buf.h"
@@ -265,7 +266,7 @@ int plan_cli(int argc, char **argv) {
 /* ---- units ------------------------------------------------------------- */
 
 static const char units_list_usage[] =
-  "usage: qingshui units list [--db PATH] [--json] [NAME]\n"
+  "usage: qingshui units list [--db PATH|URI] [--json] [NAME]\n"
   "\nEvery unit, with its kind and the number of measures it leads (牵头) and\n"
   "supports (责任), its former names and, for a unit that has ended, its\n"
   "successors. NAME keeps the units any of whose names, former names or\n"
@@ -287,8 +288,9 @@ static int units_list_main(int argc, char **argv) {
   int rc = parse_common(argc, argv, units_list_usage, &o);
   if (rc >= 0) return rc;
   if (optind < argc - 1) { fputs(units_list_usage, stderr); return EXIT_USAGE; }
-  sqlite3 *db = open_db(&o);
-  if (!db) return EXIT_FAILED;
+  char err[512];
+  struct sql_db *db = sql_open(cli_db_path(o.db), DB_EXISTING, err, sizeof err);
+  if (!db) { cli_error("%s", err); return EXIT_FAILED; }
   json_t *units = plan_query_units(db, optind < argc ? argv[optind] : NULL);
   if (o.json) {
     print_json(units);
@@ -307,7 +309,7 @@ static int units_list_main(int argc, char **argv) {
     }
   }
   json_decref(units);
-  sqlite3_close_v2(db);
+  sql_close(db);
   return EXIT_OK;
 }
 
@@ -398,11 +400,12 @@ static int units_succeed_main(int argc, char **argv) {
 }
 
 static const char alias_usage[] =
-  "usage: qingshui units alias [--db PATH] list\n"
-  "       qingshui units alias [--db PATH] set ALIAS UNIT\n"
-  "       qingshui units alias [--db PATH] remove ALIAS\n"
+  "usage: qingshui units alias [--db PATH|URI] list\n"
+  "       qingshui units alias [--db PATH|URI] set ALIAS UNIT\n"
+  "       qingshui units alias [--db PATH|URI] remove ALIAS\n"
   "\nThe alias table maps names as documents write them to canonical units\n"
-  "(农业局 -> 市农业局). Re-import a plan to apply a change to it.\n";
+  "(农业局 -> 市农业局). Re-import a plan to apply a change to it.\n"
+  "The database is a SQLite file or a postgresql:// URI.\n";
 
 static int units_alias_main(int argc, char **argv) {
   struct common_opts o = {0};
@@ -413,9 +416,9 @@ static int units_alias_main(int argc, char **argv) {
   int ok_shape = (!strcmp(verb, "list") && n == 1) || (!strcmp(verb, "set") && n == 3) ||
                  (!strcmp(verb, "remove") && n == 2);
   if (!ok_shape) { fputs(alias_usage, stderr); return EXIT_USAGE; }
-  sqlite3 *db = open_db(&o);
-  if (!db) return EXIT_FAILED;
-  char err[256];
+  char err[512];
+  struct sql_db *db = sql_open(cli_db_path(o.db), DB_EXISTING, err, sizeof err);
+  if (!db) { cli_error("%s", err); return EXIT_FAILED; }
   const char *actor = cli_actor();
   rc = EXIT_OK;
   if (!strcmp(verb, "list")) {
@@ -441,7 +444,7 @@ static int units_alias_main(int argc, char **argv) {
       rc = EXIT_FAILED;
     }
   }
-  sqlite3_close_v2(db);
+  sql_close(db);
   return rc;
 }
 

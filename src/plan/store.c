@@ -8,6 +8,7 @@
 ** capabilities refer to.
 */
 #include "plan/store.h"
+#include "plan/unit_sql.h"
 #include "db/db.h"
 #include "db/rows.h"
 #include "util/buf.h"
@@ -529,30 +530,11 @@ json_t *plan_query_measure(sqlite3 *db, long long id) {
                    "JOIN plan p ON p.id = m.plan_id WHERE m.id = ?", id);
 }
 
-/* The measures a unit leads and supports: its own and, for a unit of today,
-** those of the units it succeeded. */
-#define UNIT_FAMILY \
-  "(SELECT unit_id FROM unit_current WHERE current_id = u.id UNION SELECT u.id)"
-#define UNIT_COUNTS \
-  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
-  "  AND role = 'lead') AS leads, " \
-  "(SELECT count(DISTINCT measure_id) FROM measure_unit WHERE unit_id IN " UNIT_FAMILY \
-  "  AND role = 'support') AS supports, " \
-  "u.dissolved_on, (SELECT json_group_array(name) FROM (SELECT name FROM unit_name " \
-  "  WHERE unit_id = u.id AND name != u.name ORDER BY valid_to)) AS former_names_json, " \
-  "(SELECT json_group_array(json_object('id', s.successor, 'name', su.name, 'kind', s.kind, " \
-  "  'date', s.on_date)) FROM unit_succession s JOIN unit su ON su.id = s.successor " \
-  "  WHERE s.predecessor = u.id) AS successors_json"
-
-json_t *plan_query_units(sqlite3 *db, const char *q) {
-  return db_query_rows(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS
-      " FROM unit u WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM unit_any_name n "
-      "WHERE n.unit_id IN " UNIT_FAMILY " AND instr(n.name, ?1) > 0) "
-      "ORDER BY leads DESC, supports DESC, u.name", "s", q && *q ? q : NULL);
-}
-
+/* One unit with its history, aliases and measures (its own and, for a unit
+** of today, those of the units it succeeded). */
 json_t *plan_query_unit(sqlite3 *db, long long id) {
   json_t *unit = query_one(db, "SELECT u.id, u.name, u.name_en, u.kind, " UNIT_COUNTS ", "
+      UNIT_HISTORY_SQLITE ", "
       "(SELECT json_group_array(alias) FROM unit_alias WHERE unit_name IN "
       "  (SELECT name FROM unit_name WHERE unit_id = u.id)) AS aliases_json, "
       "(SELECT json_group_array(json_object('name', name, 'valid_from', valid_from, "
@@ -591,72 +573,6 @@ json_t *plan_query_matrix(sqlite3 *db, long long plan_id) {
       "WHERE m.plan_id = ? GROUP BY u.id, c.ordinal ORDER BY u.id, c.ordinal", plan_id);
   return json_pack("{s:I,s:o,s:o}", "plan_id", (json_int_t)plan_id, "chapters", chapters,
                    "cells", cells);
-}
-
-json_t *plan_query_aliases(sqlite3 *db) {
-  return query_all(db, "SELECT alias, unit_name AS unit FROM unit_alias ORDER BY unit_name, alias", 0);
-}
-
-/* The alias row as JSON text for the audit log, or NULL if there is none. */
-static char *alias_json(sqlite3 *db, const char *alias) {
-  sqlite3_stmt *st = NULL;
-  char *text = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT alias, unit_name AS unit FROM unit_alias WHERE alias = ?",
-                         -1, &st, NULL) != SQLITE_OK) return NULL;
-  sqlite3_bind_text(st, 1, alias, -1, SQLITE_STATIC);
-  json_t *row = db_row_json(st);
-  if (row) text = json_dumps(row, JSON_COMPACT);
-  json_decref(row);
-  sqlite3_finalize(st);
-  return text;
-}
-
-/* Run SQL binding A and B, audit ACTION with before/after, in one transaction. */
-static int alias_change(sqlite3 *db, const char *sql, const char *alias, const char *unit,
-                        const char *action, const char *actor, int *changed,
-                        char *err, size_t errlen) {
-  if (db_begin(db) != SQLITE_OK) {
-    snprintf(err, errlen, "database busy: %s", sqlite3_errmsg(db));
-    return -1;
-  }
-  char *before = alias_json(db, alias);
-  sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
-  int rc = st ? 0 : -1;
-  if (st) {
-    sqlite3_bind_text(st, 1, alias, -1, SQLITE_STATIC);
-    if (unit) sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
-    rc = step_done(db, st, err, errlen);
-    sqlite3_finalize(st);
-  }
-  *changed = sqlite3_changes(db) > 0;
-  char *after = rc ? NULL : alias_json(db, alias);
-  if (!rc && *changed && db_audit(db, actor, action, "unit_alias", 0, before, after) != SQLITE_OK) {
-    snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
-    rc = -1;
-  }
-  if (!rc && db_commit(db) != SQLITE_OK) rc = -1;
-  if (rc) db_rollback(db);
-  free(before);
-  free(after);
-  return rc;
-}
-
-int plan_put_alias(sqlite3 *db, const char *alias, const char *unit, const char *actor,
-                   char *err, size_t errlen) {
-  if (!*alias || !*unit || !strcmp(alias, unit)) {
-    snprintf(err, errlen, "an alias and its unit must be two different, non-empty names");
-    return -1;
-  }
-  int changed;
-  return alias_change(db, "INSERT INTO unit_alias(alias, unit_name) VALUES(?1, ?2) "
-                      "ON CONFLICT(alias) DO UPDATE SET unit_name = excluded.unit_name",
-                      alias, unit, "unit_alias.put", actor, &changed, err, errlen);
-}
-
-int plan_delete_alias(sqlite3 *db, const char *alias, const char *actor, int *found,
-                      char *err, size_t errlen) {
-  return alias_change(db, "DELETE FROM unit_alias WHERE alias = ?1", alias, NULL,
-                      "unit_alias.delete", actor, found, err, errlen);
 }
 
 /* ---- renames, mergers and splits -------------------------------------- */

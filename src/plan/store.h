@@ -65,18 +65,22 @@ json_t *plan_query_plans(sqlite3 *db);
 json_t *plan_query_plan(sqlite3 *db, long long id);              /* NULL if none */
 json_t *plan_query_measures(sqlite3 *db, const struct measure_filter *f);
 json_t *plan_query_measure(sqlite3 *db, long long id);           /* NULL if none */
-/* Units with their counts, former names and successors; Q (or NULL) keeps
-** those with a name, former name or alias (theirs or their predecessors')
-** containing it. */
-json_t *plan_query_units(sqlite3 *db, const char *q);
 json_t *plan_query_unit(sqlite3 *db, long long id);              /* NULL if none */
 json_t *plan_query_matrix(sqlite3 *db, long long plan_id);       /* NULL if none */
-json_t *plan_query_aliases(sqlite3 *db);
 
-/* Set or remove an alias (audited). Return 0, or -1 with ERR. */
-int plan_put_alias(sqlite3 *db, const char *alias, const char *unit, const char *actor,
+/* On either store (unit_store.c, over the SQL layer): units with their
+** counts, former names and successors, Q (or NULL) keeping those with a
+** name, former name or alias (theirs or their predecessors') containing
+** it; the alias table. */
+struct sql_db;
+json_t *plan_query_units(struct sql_db *db, const char *q);
+json_t *plan_query_aliases(struct sql_db *db);
+
+/* Set or remove an alias (audited); *FOUND says whether there was one to
+** remove. Return 0, or -1 with ERR and nothing changed. */
+int plan_put_alias(struct sql_db *db, const char *alias, const char *unit, const char *actor,
                    char *err, size_t errlen);
-int plan_delete_alias(sqlite3 *db, const char *alias, const char *actor, int *found,
+int plan_delete_alias(struct sql_db *db, const char *alias, const char *actor, int *found,
                       char *err, size_t errlen);
 
 #endif

@@ -11,6 +11,7 @@ and commands' QINGSHUI_TODAY, its China date; a test that needs a date of
 its own sets QINGSHUI_TODAY and puts TODAY back with restore_today().
 """
 import datetime
+import atexit
 import http.client
 import json
 import os
@@ -56,6 +57,38 @@ def restore_today():
         os.environ["QINGSHUI_TODAY"] = TODAY
     else:
         os.environ.pop("QINGSHUI_TODAY", None)
+# The store the tests marked "# stores: sqlite pg" run on: QINGSHUI_TEST_STORE=pg
+# gives them PostgreSQL databases on the server of QINGSHUI_TEST_PG (a URI
+# that tests/run.sh exports), or on one this process starts (tests/pg.sh).
+STORE = os.environ.get("QINGSHUI_TEST_STORE", "sqlite")
+_pg = {"uri": os.environ.get("QINGSHUI_TEST_PG"), "databases": 0}
+
+
+def pg_server():
+    """The URI of the test PostgreSQL server's maintenance database."""
+    if not _pg["uri"]:
+        folder = tempfile.mkdtemp(prefix="qingshui-pg-")
+        _pg["uri"] = subprocess.run([os.path.join(ROOT, "tests", "pg.sh"), "start", folder],
+                                    capture_output=True, text=True, check=True).stdout.strip()
+        atexit.register(subprocess.run, [os.path.join(ROOT, "tests", "pg.sh"), "stop", folder])
+    return _pg["uri"]
+
+
+def pg_database():
+    """A new empty database on the test server; its URI."""
+    _pg["databases"] += 1
+    name = f"t{os.getpid()}_{_pg['databases']}"
+    psql(pg_server(), f"CREATE DATABASE {name}")
+    return pg_server().replace("/postgres?", f"/{name}?")
+
+
+def psql(uri, sql):
+    """The rows of SQL on the PostgreSQL database URI, as tuples of strings (None for NULL)."""
+    out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-P", "null=\x1e",
+                          "-v", "ON_ERROR_STOP=1", "-c", sql, uri],
+                         capture_output=True, text=True, check=True).stdout
+    return [tuple(None if v == "\x1e" else v for v in line.split("\x1f"))
+            for line in out.split("\n") if line]
 
 
 def run(*args, db=None, input=None, check=False):
@@ -127,6 +160,31 @@ class TempDbCase(unittest.TestCase):
     def init_with_seed(self):
         run("init", db=self.db, check=True)
         run("plan", "import", SEED, db=self.db, check=True)
+
+
+class StoreCase(TempDbCase):
+    """A fresh database on the store under test (STORE), for the tests marked
+    "# stores: sqlite pg": a SQLite file made by init, or an empty PostgreSQL
+    database whose schema the first command makes. self.target is what --db takes."""
+
+    def setUp(self):
+        super().setUp()
+        if STORE == "pg":
+            self.target = pg_database()
+            run("units", "alias", "list", db=self.target, check=True)
+        else:
+            run("init", db=self.db, check=True)
+            self.target = self.db
+
+    def query(self, sql):
+        """Rows of SQL on the store under test, every value as text (None for NULL)."""
+        if STORE == "pg":
+            return psql(self.target, sql)
+        con = sqlite3.connect(self.db)
+        try:
+            return [tuple(None if v is None else str(v) for v in row) for row in con.execute(sql)]
+        finally:
+            con.close()
 
 
 def main():
