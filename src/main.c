@@ -16,6 +16,7 @@
 #include "http/serve.h"
 #include "plan/cli.h"
 #include "plan/store.h"
+#include "rivers/cli.h"
 #include "util/cli.h"
 #include "water/cmd.h"
 #include <getopt.h>
@@ -105,6 +106,7 @@ static const struct cli_command commands[] = {
   {"demo", demo_main, "make the demo database look like a city in the middle of its year"},
   {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
   {"geo", geo_cli, "rivers, reservoirs and zones for the map: import GeoJSON"},
+  {"river", river_cli, "river chiefs: what the server computes of a patrol track"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };
