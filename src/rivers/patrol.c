@@ -4,6 +4,7 @@
 */
 #include "rivers/patrol.h"
 #include "supervision/period.h"
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,17 +20,27 @@ static void add_reason(struct patrol_verdict *v, const char *code, const char *f
   va_end(ap);
 }
 
+/* SECONDS as "9 分 59 秒" or "10 分钟", never rounded up to a minimum. */
+static void minutes_text(double seconds, char *out, size_t n) {
+  long s = (long)floor(seconds);
+  if (s % 60) snprintf(out, n, "%ld 分 %ld 秒", s / 60, s % 60);
+  else snprintf(out, n, "%ld 分钟", s / 60);
+}
+
 void patrol_judge(const struct patrol_rules *r, enum river_level level, const struct track_stats *s,
                   const struct coverage *cov, struct patrol_verdict *out) {
   memset(out, 0, sizeof *out);
   const struct level_rule *l = &r->level[level];
   const char *who = river_level_name(level);
   if (s->length_m < l->min_length_m)
-    add_reason(out, "too_short", "巡河里程 %.0f 米,少于%s级河湖长每次巡河的 %.0f 米", s->length_m, who,
-               l->min_length_m);
-  if (s->duration_s < l->min_duration_s)
-    add_reason(out, "too_brief", "巡河时长 %.0f 分钟,少于%s级河湖长每次巡河的 %.0f 分钟",
-               s->duration_s / 60, who, l->min_duration_s / 60);
+    add_reason(out, "too_short", "巡河里程 %.1f 米,少于%s级河湖长每次巡河的 %.0f 米",
+               floor(s->length_m * 10) / 10, who, l->min_length_m);
+  if (s->duration_s < l->min_duration_s) {
+    char took[32];
+    minutes_text(s->duration_s, took, sizeof took);
+    add_reason(out, "too_brief", "巡河时长 %s,少于%s级河湖长每次巡河的 %.0f 分钟", took, who,
+               l->min_duration_s / 60);
+  }
   if (cov && cov->coverage < l->min_coverage)
     add_reason(out, "low_coverage", "轨迹覆盖河段 %.0f%%,少于要求的 %.0f%%", cov->coverage * 100,
                l->min_coverage * 100);
