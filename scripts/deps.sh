@@ -8,7 +8,7 @@ set -eu
 PACKAGES="gcc make pkg-config meson ninja-build sqlite3
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev libuv1-dev
   libxlsxwriter-dev libcmocka-dev clang libclang-rt-14-dev chromium
-  libcurl4-openssl-dev fonts-wqy-microhei"
+  libcurl4-openssl-dev fonts-wqy-microhei libxml2-dev"
 
 missing=""
 for p in $PACKAGES; do
