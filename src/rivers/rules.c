@@ -57,7 +57,7 @@ static int track_config_load(const json_t *t, struct track_config *c, char *err,
   const char *unknown;
   if (!json_is_object(t)) return errorf(err, errlen, RULES_NAME, "track: missing or not an object");
   if (!keys_known(t, keys, &unknown)) return errorf(err, errlen, RULES_NAME, "track.%s: unknown key", unknown);
-  double kmh;
+  double kmh = NAN;
   if (number_field(t, "max_speed_kmh", 1, 1000, NAN, &kmh, "track", err, errlen) ||
       number_field(t, "gap_s", 1, 86400, NAN, &c->gap_s, "track", err, errlen) ||
       number_field(t, "near_m", 1, 10000, NAN, &c->near_m, "track", err, errlen) ||
@@ -79,7 +79,7 @@ static int level_load(const json_t *l, const char *where, struct level_rule *r, 
   for (int i = 0; i < 4 && period; i++)
     if (!strcmp(period, PERIOD_NAMES[i])) found = i;
   if (found < 0) return errorf(err, errlen, RULES_NAME, "%s.period: week, xun, month or quarter", where);
-  double patrols, minutes;
+  double patrols = NAN, minutes = 0;
   if (number_field(l, "patrols", 1, 100, NAN, &patrols, where, err, errlen) ||
       number_field(l, "min_duration_min", 0, 1440, 0, &minutes, where, err, errlen) ||
       number_field(l, "min_length_m", 0, 1e6, 0, &r->min_length_m, where, err, errlen) ||
