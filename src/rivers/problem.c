@@ -64,7 +64,7 @@ const struct problem_kind *problem_kind_find(const struct problem_kinds *k, cons
 int problem_escalate(const struct problem_history *h, int today, struct escalation *out) {
   memset(out, 0, sizeof *out);
   int closed = h->closed_day != DAY_NONE;
-  if (!day_valid(h->assigned_day) || !day_valid(today) || (closed && !day_valid(h->closed_day)) ||
+  if (!h->kind || !day_valid(h->assigned_day) || !day_valid(today) || (closed && !day_valid(h->closed_day)) ||
       (closed && h->closed_day < h->assigned_day))
     return -1;
   int until = closed && h->closed_day < today ? h->closed_day : today;

@@ -56,8 +56,8 @@ struct escalation {
 
 /* The escalations of H up to TODAY (or its closing day, if earlier): each
 ** time it is still open the day after its deadline it goes to the level
-** above, until 市, where it stays, overdue. 0, or -1 if H's days are not
-** dates or it was closed before it was assigned. */
+** above, until 市, where it stays, overdue. 0, or -1 if H has no kind,
+** its days are not dates or it was closed before it was assigned. */
 int problem_escalate(const struct problem_history *h, int today, struct escalation *out);
 
 #endif

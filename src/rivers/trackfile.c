@@ -2,6 +2,9 @@
 ** Reading tracks and segments (track.h): GPX with libxml2 (no network, no
 ** entity expansion: the parser's defaults plus XML_PARSE_NONET), GeoJSON
 ** with jansson, segment lines through the geo capability's reader.
+** A multi-threaded caller (the server, later) calls xmlInitParser() once
+** before its threads start: libxml2's first initialisation is not
+** thread-safe; its error handler, set here per call, is per thread.
 */
 #include "rivers/track.h"
 #include "geo/geo.h"
@@ -125,10 +128,15 @@ static int gpx_point(xmlNode *n, int part, struct track *t, size_t *cap, struct 
   for (xmlNode *c = n->children; c; c = c->next)
     if (named(c, "time")) time = c;
   if (!time) return fail(err, p.line, "trkpt: no time (a patrol's positions need their times)");
-  xmlChar *text = xmlNodeGetContent(time);
-  int bad = iso_time_parse((const char *)text, &p.t);
-  if (bad) fail(err, (int)xmlGetLineNo(time), "trkpt time \"%.40s\": not an ISO 8601 time", (const char *)text);
-  xmlFree(text);
+  xmlChar *content = xmlNodeGetContent(time);
+  char text[64];   /* the time without the blanks a pretty-printer puts around it */
+  const char *from = content ? (const char *)content : "";
+  while (*from && isspace((unsigned char)*from)) from++;
+  snprintf(text, sizeof text, "%s", from);
+  for (size_t end = strlen(text); end && isspace((unsigned char)text[end - 1]); end--) text[end - 1] = 0;
+  xmlFree(content);
+  int bad = iso_time_parse(text, &p.t);
+  if (bad) fail(err, (int)xmlGetLineNo(time), "trkpt time \"%.40s\": not an ISO 8601 time", text);
   if (bad || check_point(t, &p, "trkpt", err)) return -1;
   add_point(t, cap, p);
   return 0;

@@ -184,7 +184,7 @@ static void gpx_tracks(void **state) {
   track_free(&t);
   const char *gpx10 = "<gpx version=\"1.0\" xmlns=\"http://www.topografix.com/GPX/1/0\"><trk><trkseg>"
     "<trkpt lat=\"32.6\" lon=\"110.8\"><time>2026-05-01T08:00:00Z</time><speed>1.2</speed></trkpt>"
-    "<trkpt lat=\"32.6\" lon=\"110.801\"><time>2026-05-01T08:01:00Z</time></trkpt></trkseg></trk></gpx>";
+    "<trkpt lat=\"32.6\" lon=\"110.801\"><time>\n  2026-05-01T08:01:00Z\n</time></trkpt></trkseg></trk></gpx>";
   assert_int_equal(track_parse(gpx10, strlen(gpx10), &t, &e), 0);
   assert_int_equal(t.count, 2);
   assert_near(t.points[1].t - t.points[0].t, 60, 0);
