@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import TempDbCase, main, run  # noqa: E402
 
 EQUATOR_M_PER_DEG = 6378137.0 * math.pi / 180   # WGS84 a, metres per degree of longitude
-LAT_50_M = 50 / 110574.2727 / 1.0                # 50 m north of the equator, in degrees (meridian radius a(1-e^2))
+LAT_50_M = 50 / 110574.2727   # 50 m north of the equator in degrees: a (1 - e^2) pi / 180 metres a degree there
 
 
 def times(n, step=60):
