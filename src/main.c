@@ -17,6 +17,7 @@
 #include "http/serve.h"
 #include "plan/cli.h"
 #include "plan/store.h"
+#include "rivers/cli.h"
 #include "util/cli.h"
 #include "water/cmd.h"
 #include "report/report.h"
@@ -109,6 +110,7 @@ static const struct cli_command commands[] = {
   {"air", air_main, "air quality: AQI by HJ 633, city ranking"},
   {"geo", geo_cli, "rivers, reservoirs and zones for the map: import GeoJSON"},
   {"db", db_cli, "copy a SQLite database into PostgreSQL"},
+  {"river", river_cli, "river chiefs: what the server computes of a patrol track"},
   {"version", version_main, "print the version"},
   {NULL, NULL, NULL},
 };
