@@ -5,7 +5,7 @@ const dictionary = {
     'app.name': '清水',
     'app.footer': '清水 · 长江经济带生态保护和绿色发展规划实施管理',
     'nav.plan': '规划', 'nav.units': '责任单位', 'nav.matrix': '责任矩阵', 'nav.search': '搜索', 'nav.menu': '菜单',
-    'common.loading': '加载中…', 'common.error': '出错了', 'common.none': '无',
+    'common.loading': '加载中…', 'common.count': '共 {n} 条', 'common.error': '出错了', 'common.none': '无',
     'plan.none': '尚未导入规划。请运行 qingshui plan import 文件。',
     'plan.issued': '印发日期', 'plan.chapters': '章', 'plan.measures': '项措施',
     'plan.chapter': '章节', 'plan.all_chapters': '全部章节',
@@ -93,7 +93,7 @@ const dictionary = {
     'event.extension.requested': '延期申请', 'event.extension.granted': '延期已同意', 'event.extension.refused': '延期未同意',
     'event.completion.proposed': '办结申请', 'event.completion.confirmed': '已确认办结', 'event.completion.returned': '办结被退回',
     'nav.stations': '监测站', 'stations.title': '在线监测站', 'stations.online': '在线', 'stations.offline': '离线',
-    'stations.summary': '{online} / {total} 在线', 'stations.name': '站点', 'stations.kind': '类型', 'stations.last_packet': '最后数据',
+    'stations.summary': '{online} / {total} 在线', 'stations.name': '站点', 'stations.mn': '设备编号', 'stations.kind': '类型', 'stations.last_packet': '最后数据',
     'stations.never': '从未收到', 'stations.none': '尚未登记监测站。请运行 qingshui station add，或 qingshui simulate --register-db。',
     'stations.kind.water_section': '水质断面', 'stations.kind.outlet': '排污口', 'stations.kind.sewage_plant': '污水处理厂', 'stations.kind.air_station': '空气站',
     'stations.refused': '拒收的数据包', 'stations.refused_none': '没有拒收的数据包', 'stations.reason': '原因', 'stations.count': '次数',
@@ -131,12 +131,18 @@ const dictionary = {
     'water.rule.hubei': '湖北省跨界断面考核', 'water.rule.example-tiered': '阶梯罚款示例',
     'water.item.PH': 'pH', 'water.item.DO': '溶解氧', 'water.item.CODMN': '高锰酸盐指数', 'water.item.NH3N': '氨氮', 'water.item.TP': '总磷',
     'water.item.TN': '总氮', 'water.item.WT': '水温',
+    'page.not_found': '页面不存在', 'page.not_found_hint': '您访问的地址没有对应的页面，可能已被移动或输入有误。', 'page.home': '返回首页',
+    'error.no_account': '以 API 令牌登录的账号没有密码', 'error.invalid_account': '账号信息有误', 'error.invalid_password': '密码不符合要求（至少 8 位）',
+    'error.assessment_failed': '考核结果未能计算，请稍后再试', 'error.export_failed': '导出失败，请稍后再试',
+    'error.database_unavailable': '数据库暂时无法打开，请稍后再试', 'error.invalid_alias': '别名有误',
+    'error.standard_unavailable': '水质标准数据缺失，无法评价', 'error.invalid_encoding': '文件编码无法识别（请用 UTF-8 或 GB 18030）',
+    'error.invalid_csv': '文件内容有误', 'error.invalid_transition': '告警的状态已经改变，请刷新页面后再看',
   },
   en: {
     'app.name': 'Qingshui',
     'app.footer': 'Qingshui · implementing the Yangtze Economic Belt ecological-protection plan',
     'nav.plan': 'Plan', 'nav.units': 'Units', 'nav.matrix': 'Matrix', 'nav.search': 'Search', 'nav.menu': 'Menu',
-    'common.loading': 'Loading…', 'common.error': 'Something went wrong', 'common.none': 'None',
+    'common.loading': 'Loading…', 'common.count': '{n} in all', 'common.error': 'Something went wrong', 'common.none': 'None',
     'plan.none': 'No plan imported yet. Run qingshui plan import FILE.',
     'plan.issued': 'Issued', 'plan.chapters': 'chapters', 'plan.measures': 'measures',
     'plan.chapter': 'Chapter', 'plan.all_chapters': 'All chapters',
@@ -224,7 +230,7 @@ const dictionary = {
     'event.extension.requested': 'Extension requested', 'event.extension.granted': 'Extension granted', 'event.extension.refused': 'Extension refused',
     'event.completion.proposed': 'Completion proposed', 'event.completion.confirmed': 'Completion confirmed', 'event.completion.returned': 'Completion sent back',
     'nav.stations': 'Stations', 'stations.title': 'Monitoring stations', 'stations.online': 'Online', 'stations.offline': 'Offline',
-    'stations.summary': '{online} of {total} online', 'stations.name': 'Station', 'stations.kind': 'Kind', 'stations.last_packet': 'Last packet',
+    'stations.summary': '{online} of {total} online', 'stations.name': 'Station', 'stations.mn': 'MN', 'stations.kind': 'Kind', 'stations.last_packet': 'Last packet',
     'stations.never': 'never', 'stations.none': 'No station registered yet. Run qingshui station add, or qingshui simulate --register-db.',
     'stations.kind.water_section': 'Water section', 'stations.kind.outlet': 'Outlet', 'stations.kind.sewage_plant': 'Sewage plant', 'stations.kind.air_station': 'Air station',
     'stations.refused': 'Refused packets', 'stations.refused_none': 'No packet refused', 'stations.reason': 'Reason', 'stations.count': 'Count',
@@ -267,6 +273,12 @@ const dictionary = {
     'water.rating.中度污染': 'Moderately polluted', 'water.rating.重度污染': 'Heavily polluted',
     'water.grade.优秀': 'Excellent', 'water.grade.良好': 'Good', 'water.grade.合格': 'Pass', 'water.grade.不合格': 'Fail',
     'water.money.万元': '×10,000 yuan',
+    'page.not_found': 'Page not found', 'page.not_found_hint': 'No page has this address; it may have moved or been mistyped.', 'page.home': 'Back to the start page',
+    'error.no_account': 'An API token has no password', 'error.invalid_account': 'The account is not valid', 'error.invalid_password': 'The password is not acceptable (8 characters at least)',
+    'error.assessment_failed': 'The assessment could not be computed; try again later', 'error.export_failed': 'The export failed; try again later',
+    'error.database_unavailable': 'The database cannot be opened; try again later', 'error.invalid_alias': 'The alias is not valid',
+    'error.standard_unavailable': 'The water-quality standard is missing; nothing can be rated', 'error.invalid_encoding': 'The file\'s encoding is not recognised (use UTF-8 or GB 18030)',
+    'error.invalid_csv': 'The file has errors', 'error.invalid_transition': 'The alarm\'s state has changed; reload the page',
   },
 };
 
@@ -289,14 +301,14 @@ export function t(key, values = {}) {
 // Errors whose detail (the field and value the API names) helps to put
 // them right: it follows the sentence. Other details are for the logs.
 const detailed = new Set(['invalid_field', 'invalid_parameter', 'invalid_json', 'conflict', 'refused',
-  'invalid_attachment']);
+  'invalid_attachment', 'invalid_csv', 'invalid_account', 'invalid_alias']);
 
 // An error from api.js (code, role, message = the API's detail) as a
 // sentence in the UI's language; a failed fetch is the network's fault.
 export function errorText(err) {
   if (err instanceof TypeError) return t('error.network');
   const key = err.code === 'role_required' ? `error.role_required.${err.role}` : `error.${err.code}`;
-  if (!err.code || !(key in dictionary.zh)) return `${t('common.error')}: ${err.message}`;
+  if (!err.code || !(key in dictionary.zh)) return err.status ? `${t('common.error')}（HTTP ${err.status}）` : t('common.error');
   return detailed.has(err.code) && err.message ? t('error.detailed', { sentence: t(key), detail: err.message }) : t(key);
 }
 
