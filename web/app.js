@@ -158,7 +158,7 @@ document.addEventListener('keydown', (e) => {
 initPlanPages(main, navigate);
 initSupervisionPages(main, navigate);
 initWaterPages(main, navigate);
-initAdminPages(main);
+initAdminPages(main, navigate);
 setLang(lang());
 applyLanguage();
 loadSession().catch(() => null).then(() => { renderAccount(); render(); });
