@@ -17,12 +17,12 @@ export async function accountsPage(params, query) {
   main.innerHTML = `<h1>${t('admin.accounts')}</h1>
     <div class="table-wrap"><table class="units-table" id="accounts"><thead><tr><th>${t('login.login')}</th><th>${t('admin.name')}</th>
       <th>${t('admin.role')}</th><th>${t('units.name')}</th><th>${t('admin.failed_logins')}</th><th></th></tr></thead>
-    <tbody>${accounts.map((a) => `<tr class="${a.disabled ? 'not-assessed' : ''}"><td>${esc(a.login)}</td><td>${esc(a.display_name)}</td>
+    <tbody>${accounts.map((a) => `<tr class="${a.disabled ? 'not-assessed' : ''}"><td class="code">${esc(a.login)}</td><td>${esc(a.display_name)}</td>
       <td>${t(`admin.role.${a.role}`)}</td><td>${esc(a.unit_name || '')}</td><td>${a.failed_logins}</td>
       <td>${a.login === 'admin' ? '' : `<button type="button" class="small" data-login="${esc(a.login)}" data-disabled="${a.disabled}">${a.disabled ? t('admin.enable') : t('admin.disable')}</button>`}
       ${a.failed_logins ? `<button type="button" class="small" data-unlock="${esc(a.login)}">${t('admin.unlock')}</button>` : ''}</td></tr>`).join('')}</tbody></table></div>
     <form class="form card" id="reset-form"><h3>${t('admin.reset_password')}</h3>
-      <label>${t('login.login')} <select name="login">${accounts.map((a) => `<option value="${esc(a.login)}">${esc(a.login)} · ${esc(a.display_name)}</option>`).join('')}</select></label>
+      <label>${t('login.login')} <select name="login" required><option value="">${t('admin.choose_account')}</option>${accounts.map((a) => `<option value="${esc(a.login)}">${esc(a.login)} · ${esc(a.display_name)}</option>`).join('')}</select></label>
       <label>${t('admin.new_password')} <input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
       <button type="submit" class="primary">${t('admin.reset_password')}</button></form>
     <form class="form card" id="account-form"><h3>${t('admin.new_account')}</h3>
@@ -155,7 +155,7 @@ function auditLine(r, names) {
   const whole = r.after || r.before || {};
   const label = (whole && typeof whole === 'object') ? (whole.title || whole.name || whole.period || whole.login || whole.mn || '') : '';
   const entity = known(`audit.entity.${r.entity}`) ? t(`audit.entity.${r.entity}`) : r.entity;
-  const object = [entity, r.entity_id ? `#${r.entity_id}` : '', label ? `「${label}」` : ''].filter(Boolean).join(' ');
+  const object = [entity, r.entity_id ? `#${r.entity_id}` : ''].filter(Boolean).join(' ') + (label ? `「${label}」` : '');
   const both = r.before && r.after;
   return {
     when: chinaTime(r.at), who: actorParts(r.actor, names),

@@ -21,7 +21,7 @@ const env = { ...process.env, QINGSHUI_PWHASH: 'min', QINGSHUI_TODAY: TODAY };
 const ROLES = { anonymous: null, unit: 'sthjj', leader: 'leader', admin: 'admin' };
 const ORDER = ['anonymous', 'unit', 'leader', 'admin'];
 // Latin words the Chinese UI may show: units, the standards' and formats' names.
-const ALLOWED = new Set(['mg', 'pH', 'AQI', 'COD', 'GB', 'HJ', 'Excel', 'EN', 'PDF', 'km', 'kW', 'PM']);
+const ALLOWED = new Set(['mg', 'pH', 'AQI', 'COD', 'GB', 'HJ', 'Excel', 'EN', 'PDF', 'km', 'kW', 'PM', 'GDP']);
 let database, server, base, browser, token, pages;
 
 // The API as the office's token sees it.
@@ -116,6 +116,7 @@ function latinWords(allowed) {
     const parent = node.parentElement;
     if (!parent || parent.closest('code, .code, script, style, [hidden], .visually-hidden')) continue;
     if (!parent.checkVisibility({ visibilityProperty: true })) continue;
+    if (parent.closest('option') && !parent.closest('option').selected) continue;   // a closed list shows one choice
     for (const w of node.textContent.match(/[A-Za-z]{2,}/g) || []) if (!allowed.includes(w)) words.add(w);
   }
   return [...words];

@@ -124,9 +124,9 @@ test('the administrator creates an account and finds it in the audit log', async
   await page.waitForSelector('#accounts td:text("lingdao")');
   await page.goto(base + '/audit');
   await ready(page, '/audit');
-  const firstRow = await page.locator('table.audit tbody tr').first().innerText();
-  assert.match(firstRow, /account:admin\s+account\.create/);
-  assert.match(firstRow, /lingdao/);
+  const firstRow = await page.locator('#audit-log > li').first().innerText();
+  assert.match(firstRow, /管理员 admin 创建了账号 #\d+「lingdao」/);
+  assert.match(firstRow, /姓名：分管副市长/);
   await page.screenshot({ path: join(output, 'audit.png') });
   // The new leader signs in and sees the dashboard but not the administration.
   const leader = await browser.newPage({ viewport: { width: 1280, height: 900 } });
