@@ -112,6 +112,8 @@ export async function passwordPage() {
 
 const chinaTime = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
 const known = (key) => t(key) !== key;
+// Fields whose values are identifiers (logins, device numbers, codes), shown as code.
+const RAW_FIELDS = new Set(['login', 'mn', 'st', 'codes', 'peer', 'address', 'alias']);
 
 // An actor as { text, code }: an account by its name, a demo unit, the command line, a token.
 function actorParts(actor, names) {
@@ -153,27 +155,30 @@ function changedFields(before, after) {
 // One line as text parts: who, when, action, object, and the changes [{label, code, from, to}].
 function auditLine(r, names) {
   const whole = r.after || r.before || {};
-  const label = (whole && typeof whole === 'object') ? (whole.title || whole.name || whole.period || whole.login || whole.mn || '') : '';
+  const named = whole && typeof whole === 'object' ? whole : {};
+  const label = named.title || named.name || named.period || '';
+  const code = label ? '' : named.login || named.mn || '';
   const entity = known(`audit.entity.${r.entity}`) ? t(`audit.entity.${r.entity}`) : r.entity;
   const object = [entity, r.entity_id ? `#${r.entity_id}` : ''].filter(Boolean).join(' ') + (label ? `「${label}」` : '');
   const both = r.before && r.after;
   return {
     when: chinaTime(r.at), who: actorParts(r.actor, names),
     action: known(`audit.action.${r.action}`) ? t(`audit.action.${r.action}`) : r.action,
-    object,
+    object, objectCode: code,
     changes: changedFields(r.before, r.after).map((k) => ({
       label: known(`field.${k}`) ? t(`field.${k}`) : '', code: k,
       from: both ? valueText(k, r.before[k], r.entity, names) : null,
-      to: valueText(k, (r.after || r.before)[k], r.entity, names) })),
+      to: valueText(k, (r.after || r.before)[k], r.entity, names), raw: RAW_FIELDS.has(k) })),
   };
 }
 
 function lineHtml(line) {
   const who = `${esc(line.who.text)}${line.who.code ? ` <code class="sub">${esc(line.who.code)}</code>` : ''}`;
+  const value = (c, v) => (c.raw ? `<code>${esc(v)}</code>` : esc(v));
   const changes = line.changes.map((c) => `<li>${c.label ? esc(c.label) : `<code>${esc(c.code)}</code>`}：${c.from !== null
-    ? `<del>${esc(c.from)}</del> → <ins>${esc(c.to)}</ins>` : esc(c.to)}</li>`).join('');
+    ? `<del>${value(c, c.from)}</del> → <ins>${value(c, c.to)}</ins>` : value(c, c.to)}</li>`).join('');
   return `<li class="audit-line"><time>${esc(line.when)}</time>
-    <p>${t('audit.sentence', { who: `<b>${who}</b>`, action: esc(line.action), object: `<span class="object">${esc(line.object)}</span>` })}</p>
+    <p>${t('audit.sentence', { who: `<b>${who}</b>`, action: esc(line.action), object: `<span class="object">${esc(line.object)}${line.objectCode ? `「<code>${esc(line.objectCode)}</code>」` : ''}</span>` })}</p>
     ${changes ? `<ul class="changes">${changes}</ul>` : ''}</li>`;
 }
 
@@ -181,7 +186,7 @@ function lineHtml(line) {
 function auditCsv(lines) {
   const cell = (v) => `"${String(v).replace(/"/g, '""')}"`;
   const head = [t('admin.when'), t('admin.who'), t('admin.action'), t('audit.filter.entity'), t('admin.changes')];
-  const rows = lines.map((l) => [l.when, l.who.text + (l.who.code ? ` (${l.who.code})` : ''), l.action, l.object,
+  const rows = lines.map((l) => [l.when, l.who.text + (l.who.code ? ` (${l.who.code})` : ''), l.action, l.object + (l.objectCode ? `「${l.objectCode}」` : ''),
     l.changes.map((c) => `${c.label || c.code}: ${c.from !== null ? `${c.from} → ` : ''}${c.to}`).join('; ')]);
   return '\ufeff' + [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -21,7 +21,7 @@ const env = { ...process.env, QINGSHUI_PWHASH: 'min', QINGSHUI_TODAY: TODAY };
 const ROLES = { anonymous: null, unit: 'sthjj', leader: 'leader', admin: 'admin' };
 const ORDER = ['anonymous', 'unit', 'leader', 'admin'];
 // Latin words the Chinese UI may show: units, the standards' and formats' names.
-const ALLOWED = new Set(['mg', 'pH', 'AQI', 'COD', 'GB', 'HJ', 'Excel', 'EN', 'PDF', 'km', 'kW', 'PM', 'GDP']);
+const ALLOWED = new Set(['mg', 'pH', 'AQI', 'COD', 'GB', 'HJ', 'Excel', 'EN', 'PDF', 'km', 'kW', 'PM', 'GDP', 'CSV']);
 let database, server, base, browser, token, pages;
 
 // The API as the office's token sees it.
