@@ -90,7 +90,8 @@ function flagLabel(flag) {
   if (!flag) return '';
   const key = `stations.flag.${flag}`;
   const text = t(key);
-  return `<span class="state ${flag === 'N' ? '' : 'state-returned'}" title="${esc(text === key ? flag : text)}">${esc(flag)}</span>`;
+  // the flag by its name (N → 正常), its letter as a detail
+  return `<span class="state ${flag === 'N' ? '' : 'state-returned'}">${text === key ? '' : esc(text)} <code class="sub">${esc(flag)}</code></span>`;
 }
 
 function latestTable(latest) {
