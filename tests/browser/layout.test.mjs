@@ -9,6 +9,7 @@
 // shown as secondary detail (<code>, .code) are left out of the scan. Also:
 // each page has its own window title, the 404 page is in Chinese and marks no
 // navigation item, the menu button opens the navigation from the keyboard,
+// in English no page scrolls sideways either (admin, 390 px),
 // and the alarm list is bounded. Screenshots go to tests/output/layout-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,6 +147,22 @@ for (const width of [390, 1366]) {
     });
   }
 }
+
+test('in English too no page scrolls sideways (admin, 390 px)', async () => {
+  const { page, errors } = await pageAs('admin', 390, 844);
+  await page.evaluate(() => localStorage.setItem('qingshui.lang', 'en'));
+  const failures = [];
+  for (const [path] of pages) {
+    await open(page, path);
+    for (const p of await page.evaluate(overflowProblems)) failures.push(`${path}: ${p}`);
+  }
+  assert.equal(await page.locator('#nav a[data-nav="water"]').textContent(), 'Water');
+  await page.screenshot({ path: join(output, 'layout-admin-audit-en-390.png') });
+  await page.evaluate(() => localStorage.removeItem('qingshui.lang'));
+  assert.deepEqual(failures, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('the dashboard fits a 1920 px wall screen', async () => {
   const { page, errors } = await pageAs('leader', 1920, 1080);
