@@ -155,7 +155,8 @@ function changedFields(before, after) {
 // One line as text parts: who, when, action, object, and the changes [{label, code, from, to}].
 function auditLine(r, names) {
   const whole = r.after || r.before || {};
-  const named = whole && typeof whole === 'object' ? whole : {};
+  // a session's line names its account already: no object
+  const named = whole && typeof whole === 'object' && r.entity !== 'session' ? whole : {};
   const label = named.title || named.name || named.period || '';
   const code = label ? '' : named.login || named.mn || '';
   const entity = known(`audit.entity.${r.entity}`) ? t(`audit.entity.${r.entity}`) : r.entity;
