@@ -215,12 +215,18 @@ test('at 390 px the navigation is a menu that opens and closes from the keyboard
   await page.close();
 });
 
-test('at 1366 px the navigation is a bar on one line', async () => {
+test('from 1100 px on the navigation is a bar on one line, even the office\'s twelve entries', async () => {
   const { page } = await pageAs('admin', 1366);
-  await open(page, '/water');
-  assert.equal(await page.locator('#menu-toggle').isVisible(), false);
-  const tops = await page.locator('#nav a:visible').evaluateAll((links) => [...new Set(links.map((a) => a.getBoundingClientRect().top))]);
-  assert.equal(tops.length, 1, `navigation rows at ${tops}`);
+  for (const width of [1100, 1366, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, '/water');
+    assert.equal(await page.locator('#menu-toggle').isVisible(), false, `${width} px`);
+    const tops = await page.locator('#nav a:visible').evaluateAll((links) => [...new Set(links.map((a) => a.getBoundingClientRect().top))]);
+    assert.equal(tops.length, 1, `${width} px: navigation rows at ${tops}`);
+    assert.equal(await page.locator('#nav a:visible').count(), 12);
+  }
+  await page.setViewportSize({ width: 1099, height: 900 });
+  assert.equal(await page.locator('#menu-toggle').isVisible(), true);
   await page.close();
 });
 
