@@ -48,7 +48,7 @@ static int create_first_admin(sqlite3 *db, const char *path, char *err, size_t e
   char token[TOKEN_TEXT_LEN + 1], password[ACCOUNT_RANDOM_PASSWORD_SIZE];
   account_random_password(password);
   long long id;
-  if (account_create(db, "admin", "管理员 Administrator", ACCESS_ADMIN, NULL, password, cli_actor(),
+  if (account_create(db, "admin", "管理员", ACCESS_ADMIN, NULL, password, cli_actor(),
                      &id, err, errlen) ||
       token_create(db, "admin", cli_actor(), token, err, errlen))
     return -1;

@@ -81,21 +81,39 @@ const routes = [
   [/^\/water\/alarms$/, waterAlarmsPage, 'water'],
 ];
 
+// A path no route knows: said in the UI's language, no navigation item marked.
+function notFoundPage() {
+  main.innerHTML = `<section class="not-found"><h1>${t('page.not_found')}</h1>
+    <p>${t('page.not_found_hint')}</p><p><a href="/" data-link>${t('page.home')}</a></p></section>`;
+}
+
+// The window's title: the page's heading (or its navigation label), then the app.
+function setTitle(route) {
+  const heading = main.querySelector('h1');
+  const label = heading ? heading.textContent.trim() : t(`nav.${route ? route[2] : 'plan'}`);
+  document.title = `${label} · ${t('app.name')}`;
+}
+
 async function render() {
   // Tests wait for body[data-ready] to name the page: clear it until this render is done.
   document.body.dataset.ready = '';
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
   const route = routes.find(([pattern]) => pattern.test(path));
-  for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', route && a.dataset.nav === route[2]);
-  document.getElementById('nav').classList.remove('open');
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    const active = Boolean(route) && a.dataset.nav === route[2];
+    a.classList.toggle('active', active);
+    if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  closeMenu();
   try {
-    if (!route) throw new Error(`404: ${path}`);
-    await route[1](path.match(route[0]).groups || {}, query);
+    if (route) await route[1](path.match(route[0]).groups || {}, query);
+    else notFoundPage();
   } catch (err) {
     if (err.status === 401) { navigate(`/login?next=${encodeURIComponent(path + location.search)}`); return; }
-    main.innerHTML = `<p class="error" role="alert" id="page-error">${esc(errorText(err))}</p>`;
+    main.innerHTML = `<h1 class="visually-hidden">${esc(t('common.error'))}</h1><p class="error" role="alert" id="page-error">${esc(errorText(err))}</p>`;
   }
+  setTitle(route);
   document.body.dataset.ready = path + location.search;
 }
 
@@ -118,18 +136,29 @@ function applyLanguage() {
   translateStatic();
   langButton.textContent = lang() === 'zh' ? 'EN' : '中文';
   langButton.setAttribute('aria-label', lang() === 'zh' ? 'Switch to English' : '切换到中文');
-  document.title = `${t('app.name')} · ${t('nav.plan')}`;
 }
 langButton.addEventListener('click', () => { setLang(lang() === 'zh' ? 'en' : 'zh'); applyLanguage(); renderAccount(); render(); });
-document.getElementById('menu-toggle').addEventListener('click', (e) => {
-  const open = document.getElementById('nav').classList.toggle('open');
-  e.currentTarget.setAttribute('aria-expanded', String(open));
+// The menu button of narrow windows: opens and closes the navigation; Escape
+// closes it and gives the focus back to the button.
+const menuButton = document.getElementById('menu-toggle');
+const nav = document.getElementById('nav');
+function closeMenu() {
+  nav.classList.remove('open');
+  menuButton.setAttribute('aria-expanded', 'false');
+}
+menuButton.addEventListener('click', () => {
+  const open = nav.classList.toggle('open');
+  menuButton.setAttribute('aria-expanded', String(open));
+  if (open) nav.querySelector('a:not([hidden])')?.focus();
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && nav.classList.contains('open')) { closeMenu(); menuButton.focus(); }
 });
 
 initPlanPages(main, navigate);
 initSupervisionPages(main, navigate);
 initWaterPages(main, navigate);
-initAdminPages(main);
+initAdminPages(main, navigate);
 setLang(lang());
 applyLanguage();
 loadSession().catch(() => null).then(() => { renderAccount(); render(); });

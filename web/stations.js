@@ -33,17 +33,22 @@ function stateDot(online) {
   return `<span class="light ${online ? 'light-green' : 'light-done'}">${t(online ? 'stations.online' : 'stations.offline')}</span>`;
 }
 
+// The station's system type by HJ 212 table 5 (地表水质量监测), its code ST as a detail.
+function systemName(s) {
+  return ` · ${s.st_name ? esc(s.st_name) : ''} <code class="sub">ST ${esc(s.st)}</code>`;
+}
+
 function stationRow(s) {
   return `<tr data-station="${s.id}" data-online="${s.online}"><td>${stateDot(s.online)}</td>
     <td><a href="/stations/${s.id}" data-link>${esc(s.name)}</a><div class="sub">${esc(s.owner)}</div></td>
-    <td><code>${esc(s.mn)}</code></td><td>${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}</td>
+    <td><code>${esc(s.mn)}</code></td><td>${t(`stations.kind.${s.kind}`)}${systemName(s)}</td>
     <td class="num">${esc(lastPacket(s.last_packet_at))}</td></tr>`;
 }
 
 function stationTable(list) {
   if (!list.stations.length) return `<p class="empty">${t('stations.none')}</p>`;
   return `<div class="table-wrap"><table class="units-table" id="station-table"><thead><tr><th></th><th>${t('stations.name')}</th>
-    <th>MN</th><th>${t('stations.kind')}</th><th class="num">${t('stations.last_packet')}</th></tr></thead>
+    <th>${t('stations.mn')}</th><th>${t('stations.kind')}</th><th class="num">${t('stations.last_packet')}</th></tr></thead>
     <tbody>${list.stations.map(stationRow).join('')}</tbody></table></div>`;
 }
 
@@ -87,7 +92,8 @@ function flagLabel(flag) {
   if (!flag) return '';
   const key = `stations.flag.${flag}`;
   const text = t(key);
-  return `<span class="state ${flag === 'N' ? '' : 'state-returned'}" title="${esc(text === key ? flag : text)}">${esc(flag)}</span>`;
+  // the flag by its name (N → 正常), its letter as a detail
+  return `<span class="state ${flag === 'N' ? '' : 'state-returned'}">${text === key ? '' : esc(text)} <code class="sub">${esc(flag)}</code></span>`;
 }
 
 function latestTable(latest) {
@@ -107,7 +113,7 @@ function firstCode(s) {
 
 function stationHead(s) {
   return `<div class="page-head"><h1>${esc(s.name)}</h1>${stateDot(s.online)}</div>
-    <p class="meta">MN <code>${esc(s.mn)}</code> · ${t(`stations.kind.${s.kind}`)} · ST ${esc(s.st)}${s.owner ? ` · ${esc(s.owner)}` : ''}
+    <p class="meta">${t('stations.mn')} <code>${esc(s.mn)}</code> · ${t(`stations.kind.${s.kind}`)}${systemName(s)}${s.owner ? ` · ${esc(s.owner)}` : ''}
       · ${t('stations.last_packet')} <span id="last-packet">${esc(lastPacket(s.last_packet_at))}</span></p>
     ${servesLine(s)}`;
 }

@@ -353,12 +353,17 @@ export async function dashboardPage(params, query) {
   });
 }
 
-// One breakdown line: "completion: 50 × 1 / 2 = 25.00" with the part named in the UI's language.
+// The words of the API's formulas (src/supervision/score.c), longest first.
+const FORMULA_TERMS = [['not assessed', 'assessment.term.not_assessed'], ['no reports due', 'assessment.term.no_reports_due'],
+  ['no rated task', 'assessment.term.no_rated_task'], ['no tasks', 'assessment.term.no_tasks'], ['n/a', 'assessment.term.na'],
+  ['cap', 'assessment.term.cap'], ['cuiban', 'notice.level.cuiban'], ['duban', 'notice.level.duban'], ['guapai', 'notice.level.guapai']];
+
+// One breakdown line: "completion: 50 × 1 / 2 = 25.00" with the part and the formula's words in the UI's language.
 function breakdownLine(line) {
   const [part, ...rest] = line.split(': ');
   const key = `assessment.part.${part}`;
-  const name = t(key);
-  return name === key ? line : `${name}: ${rest.join(': ')}`;
+  const formula = FORMULA_TERMS.reduce((text, [word, term]) => text.replace(new RegExp(`\\b${word}\\b`, 'g'), t(term)), rest.join(': '));
+  return t(key) === key ? line : `${t(key)}：${formula}`;
 }
 
 function assessmentRows(units) {

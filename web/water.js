@@ -41,7 +41,10 @@ const percent = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toF
 // A period's coverage ("4 / 31 天") and its status word: 数据不足, 进行中, or nothing when final.
 const statusWord = (status) => (status === 'final' ? '' : t(`water.status.${status}`));
 const coverageCell = (cov) => `${esc(cov.text)}${cov.status === 'final' ? '' : ` <span class="status-${esc(cov.status)}">${statusWord(cov.status)}</span>`}`;
-const minimumHint = (m) => `<p class="hint">${esc(t('water.not_judged', { month: m.month_min_days, year: m.year_min_months, source: m.source }))}</p>`;
+// The rule's source note is the developers' (in English); in Chinese only the document it rests on, cited first.
+const citations = (source) => (source.match(/[^\s:;,()（）]*〔\d+〕\d+号(《[^》]+》)?/) || [''])[0];
+const minimumHint = (m) => `<p class="hint">${esc(t('water.not_judged', { month: m.month_min_days, year: m.year_min_months,
+  source: lang() === 'zh' ? citations(m.source) : m.source }))}</p>`;
 
 // The server names main pollutants with its Chinese item names, e.g.
 // "高锰酸盐指数(0.22)"; put the UI's names in their place.
@@ -260,9 +263,9 @@ export async function waterAlarmsPage(params, query) {
     ${tabs('alarms')}
     <form class="filters" id="water-filters"><label>${t('water.alarm.state')} <select name="state">${['open', 'acknowledged', 'closed'].map((s) =>
       `<option value="${s}"${s === state ? ' selected' : ''}>${t(`water.alarm.state.${s}`)}</option>`).join('')}</select></label>
-      <output>${list.length}</output></form>
+      <output>${t('common.count', { n: list.length })}</output></form>
     <p class="error" id="alarm-error" role="alert" hidden></p>
-    ${list.length ? `<div class="table-wrap"><table class="tasks-table water-table"><thead><tr><th class="num">${t('water.alarm.id')}</th><th>${t('water.section')}</th><th>${t('water.item')}</th>
+    ${list.length ? `<div class="table-wrap bounded" id="alarm-list"><table class="tasks-table water-table"><thead><tr><th class="num">${t('water.alarm.id')}</th><th>${t('water.section')}</th><th>${t('water.item')}</th>
       <th>${t('water.alarm.at')}</th><th class="num">${t('water.alarm.value')}</th><th>${t('water.class')}</th><th>${t('water.target')}</th><th>${t('water.alarm.state')}</th><th></th></tr></thead>
       <tbody>${list.map(alarmRow).join('')}</tbody></table></div>` : `<p class="empty">${t('water.alarm.none')}</p>`}
     ${isAdmin() ? '' : `<p class="hint">${t('water.alarm.admin_only')}</p>`}`;

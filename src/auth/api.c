@@ -182,18 +182,56 @@ static void set_disabled(struct http_request *req, struct http_response *res, in
 static void disable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 1); }
 static void enable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 0); }
 
+/* Query parameter NAME, if given, must be a day YYYY-MM-DD; -1 after a 400 reply. */
+static int audit_day(struct http_request *req, struct http_response *res, const char *name, const char **out) {
+  *out = http_query(req, name);
+  if (!*out || !**out) { *out = NULL; return 0; }
+  json_t *ok = db_query_row(req->db, "SELECT date(?1, '+0 days') IS ?1 AS ok", "s", *out);
+  int valid = ok && json_integer_value(json_object_get(ok, "ok")) == 1;
+  json_decref(ok);
+  if (valid) return 0;
+  http_reply_error(res, 400, "invalid_parameter", "%s='%s' is not a day (YYYY-MM-DD)", name, *out);
+  return -1;
+}
+
+/* The audit log, newest first, LIMIT lines older than BEFORE (an id),
+   filtered by actor (exact), action (exact, or a family: "task" takes
+   "task.create" and "task.done"), entity and entity_id, and the days FROM
+   and TO (China time, both included). */
 static void audit_log(struct http_request *req, struct http_response *res) {
   long long limit = http_query_int(req, res, "limit", 1, 1000, 100);
   long long before = limit < 0 ? -1 : http_query_int(req, res, "before", 1, LLONG_MAX, 0);
-  if (before < 0) return;
+  long long entity_id = before < 0 ? -1 : http_query_int(req, res, "entity_id", 1, LLONG_MAX, 0);
+  const char *from = NULL, *to = NULL;
+  if (entity_id < 0 || audit_day(req, res, "from", &from) || audit_day(req, res, "to", &to)) return;
+  const char *text_filters[] = {http_query(req, "actor"), http_query(req, "action"), http_query(req, "entity")};
+  for (int i = 0; i < 3; i++) if (text_filters[i] && !*text_filters[i]) text_filters[i] = NULL;
   sqlite3_stmt *st = NULL;
   sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
                      "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
+                     "AND (?3 IS NULL OR actor = ?3) "
+                     "AND (?4 IS NULL OR action = ?4 OR substr(action, 1, length(?4) + 1) = ?4 || '.') "
+                     "AND (?5 IS NULL OR entity = ?5) AND (?6 = 0 OR entity_id = ?6) "
+                     "AND (?7 IS NULL OR at >= strftime('%Y-%m-%dT%H:%M:%fZ', ?7, '-8 hours')) "
+                     "AND (?8 IS NULL OR at < strftime('%Y-%m-%dT%H:%M:%fZ', ?8, '+1 day', '-8 hours')) "
                      "ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
   sqlite3_bind_int64(st, 1, before);
   sqlite3_bind_int64(st, 2, limit);
+  for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 3 + i, text_filters[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, entity_id);
+  sqlite3_bind_text(st, 7, from, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, to, -1, SQLITE_STATIC);
   http_reply_json(res, 200, db_rows_json(st));
   sqlite3_finalize(st);
+}
+
+/* What the audit log can be filtered by: its actors, actions and entities. */
+static void audit_filters(struct http_request *req, struct http_response *res) {
+  json_t *out = json_pack("{s:o,s:o,s:o}",
+      "actors", db_query_rows(req->db, "SELECT DISTINCT actor AS value FROM audit_log ORDER BY 1", ""),
+      "actions", db_query_rows(req->db, "SELECT DISTINCT action AS value FROM audit_log ORDER BY 1", ""),
+      "entities", db_query_rows(req->db, "SELECT DISTINCT entity AS value FROM audit_log ORDER BY 1", ""));
+  http_reply_json(res, 200, out);
 }
 
 const struct http_route auth_routes[] = {
@@ -208,5 +246,6 @@ const struct http_route auth_routes[] = {
   {"POST", "/api/accounts/{login}/password", reset_password, ROUTE_ADMIN},
   {"POST", "/api/accounts/{login}/unlock", unlock_account, ROUTE_ADMIN},
   {"GET", "/api/audit", audit_log, ROUTE_ADMIN},
+  {"GET", "/api/audit/filters", audit_filters, ROUTE_ADMIN},
   {NULL, NULL, NULL, 0},
 };

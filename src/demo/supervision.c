@@ -374,7 +374,7 @@ static json_t *request_of(const struct story *s, const struct act *a, char *path
                            date_json(t->milestones[0]), "title", "完成年度主要工程量", "due_on",
                            date_json(t->milestones[1]));
     return json_pack("{s:I,s:i,s:s,s:s,s:o,s:o,s:o}", "measure_id", (json_int_t)t->measure,
-                     "year", s->year, "title", text, "description", "演示数据（qingshui demo）",
+                     "year", s->year, "title", text, "description", "演示数据（由演示程序生成）",
                      "start_on", date_json(t->start), "due_on", date_json(t->first_due),
                      "milestones", ms);
   }

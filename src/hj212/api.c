@@ -96,10 +96,13 @@ static int time_param(struct http_request *req, struct http_response *res, const
   "  'lon', w.lon, 'lat', w.lat)) FROM station_section l "                                \
   "  JOIN water_section w ON w.id = l.section_id WHERE l.station_id = s.id) AS serves_json"
 
-/* The online flag as a JSON boolean (SQLite gives 0/1). */
-static void online_as_boolean(json_t *station) {
+/* A station row as the API gives it: the online flag as a JSON boolean
+   (SQLite gives 0/1) and the name of its system code (st_name, or null). */
+static void describe_station(json_t *station) {
   json_t *v = json_object_get(station, "online");
   json_object_set_new(station, "online", json_boolean(json_integer_value(v) != 0));
+  const char *name = hj212_system_name(json_string_value(json_object_get(station, "st")));
+  json_object_set_new(station, "st_name", name ? json_string(name) : json_null());
 }
 
 /* ---- reads ---- */
@@ -112,7 +115,7 @@ static void list_stations(struct http_request *req, struct http_response *res) {
       "WHERE c.station_id = s.id) AS mapped_codes FROM hj212_station_seen s ORDER BY s.id", "i", after);
   size_t i;
   json_t *row;
-  json_array_foreach(rows, i, row) online_as_boolean(row);
+  json_array_foreach(rows, i, row) describe_station(row);
   http_reply_json(res, 200, json_pack("{s:I,s:o}", "offline_after", after, "stations", rows));
 }
 
@@ -123,7 +126,7 @@ static json_t *station_row(struct http_request *req, struct http_response *res, 
                            " FROM hj212_station_seen s WHERE s.id = ?2",
                            "ii", offline_after, id);
   if (!s) http_reply_error(res, 404, "not_found", "station %lld does not exist", id);
-  else online_as_boolean(s);
+  else describe_station(s);
   return s;
 }
 
@@ -198,7 +201,7 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   if (!s) return;
   json_decref(s);
   if (default_range(req->db, id, from, to)) {
-    http_reply_error(res, 500, "database", "%s", sqlite3_errmsg(req->db));
+    http_reply_error(res, 500, "database_error", "%s", sqlite3_errmsg(req->db));
     return;
   }
   /* the newest LIMIT points of the range, returned oldest first: the

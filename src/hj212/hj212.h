@@ -197,6 +197,8 @@ enum hj212_value {
 };
 /* Field name as sent ("Rtd", "ZsAvg"). */
 const char *hj212_value_name(enum hj212_value v);
+/* The name of system code ST in HJ 212-2017 table 5 ("21" → 地表水质量监测), or NULL. */
+const char *hj212_system_name(const char *st);
 
 /* Bits of hj212_pollutant.present beyond the value bits (1 << value). */
 #define HJ212_HAS_FLAG (1u << HJ212_NVALUES)

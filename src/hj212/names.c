@@ -5,6 +5,7 @@
 */
 #include "hj212/hj212.h"
 #include <stddef.h>
+#include <string.h>
 
 static const struct {
   const char *name, *text;
@@ -59,6 +60,25 @@ static const char *const VALUE_NAMES[HJ212_NVALUES] = {
 
 const char *hj212_value_name(enum hj212_value v) {
   return (unsigned)v < HJ212_NVALUES ? VALUE_NAMES[v] : "?";
+}
+
+/* Table 5 of HJ 212-2017 (system codes, after GB/T 16706-1996), sorted by code. */
+static const struct {
+  const char *st, *name;
+} SYSTEMS[] = {
+    {"21", "地表水质量监测"},   {"22", "空气质量监测"},     {"23", "声环境质量监测"},
+    {"24", "地下水质量监测"},   {"25", "土壤质量监测"},     {"26", "海水质量监测"},
+    {"27", "挥发性有机物监测"}, {"31", "大气环境污染源"},   {"32", "地表水体环境污染源"},
+    {"33", "地下水体环境污染源"}, {"34", "海洋环境污染源"}, {"35", "土壤环境污染源"},
+    {"36", "声环境污染源"},     {"37", "振动环境污染源"},   {"38", "放射性环境污染源"},
+    {"39", "工地扬尘污染源"},   {"41", "电磁环境污染源"},   {"51", "烟气排放过程监控"},
+    {"52", "污水排放过程监控"}, {"91", "系统交互"},
+};
+
+const char *hj212_system_name(const char *st) {
+  for (size_t i = 0; st && i < sizeof SYSTEMS / sizeof SYSTEMS[0]; i++)
+    if (!strcmp(SYSTEMS[i].st, st)) return SYSTEMS[i].name;
+  return NULL;
 }
 
 /* Table 9 of HJ 212-2017, then the 2025 additions as public

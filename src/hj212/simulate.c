@@ -245,7 +245,7 @@ static int register_one(sqlite3 *db, const struct options *o, unsigned idx, char
   const struct profile *pr = profile_of(idx);
   station_identity(o->seed, idx, mn, sizeof mn, pw, sizeof pw);
   station_name(db, pr, idx, mn, name, sizeof name);
-  snprintf(owner, sizeof owner, "qingshui simulate --seed %llu", o->seed);
+  snprintf(owner, sizeof owner, "模拟站（种子 %llu）", o->seed);
   struct station_def def = {mn, pw, pr->st, name, pr->kind, owner, pr->codes, NULL, NULL};
   if (station_check(&def, err, errlen)) return -1;
   if (db_exec_bind(db, err, errlen,

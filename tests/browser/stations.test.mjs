@@ -72,6 +72,8 @@ test('stations online and offline, refused packets, a station with a live chart'
   assert.match(await page.locator('#station-table tr[data-online="false"]').innerText(), /静默排口[\s\S]*从未收到/);
   assert.equal(await page.locator('#online-count').innerText(), '4 / 5 在线');
   assert.equal(await page.locator('#refused-table tr[data-reason="garbage"] td.num').innerText(), '1');
+  // the system code by its name in HJ 212 table 5, the code itself as a detail
+  assert.match(await page.locator('#station-table tr', { hasText: '模拟断面 1' }).innerText(), /地表水质量监测\s*ST 21/);
   await page.screenshot({ path: join(output, 'stations.png') });
 
   await page.locator('#station-table a', { hasText: '模拟断面 1' }).click();
@@ -80,6 +82,7 @@ test('stations online and offline, refused packets, a station with a live chart'
   await ready(page, path);
   assert.equal(await page.locator('#latest-table tbody tr').count(), 7);   // a river section's seven factors
   assert.match(await page.locator('#latest-table tr[data-code="w01001"]').innerText(), /pH值[\s\S]*pH/);
+  assert.match(await page.locator('#latest-table tr[data-code="w01001"]').innerText(), /正常\s*N/);   // the flag by its name
   assert.equal(await page.locator('#station-chart canvas').count(), 1);
   // the last packet (UTC in the API) is shown in China time, as DataTime is,
   // 'YYYY-MM-DD HH:MM:SS'; the station keeps sending, so within a few seconds

@@ -163,13 +163,13 @@ test('the administrator creates an account and finds it in the audit log', async
   await page.waitForSelector('#accounts td:text("lingdao")');
   await page.goto(base + '/audit');
   await ready(page, '/audit');
-  const firstRow = await page.locator('table.audit tbody tr').first().innerText();
-  assert.match(firstRow, /account:admin\s+account\.create/);
-  assert.match(firstRow, /lingdao/);
+  const firstRow = await page.locator('#audit-log > li').first().innerText();
+  assert.match(firstRow, /管理员 admin 创建了账号 #\d+「lingdao」/);
+  assert.match(firstRow, /姓名：分管副市长/);
   // its time: stored in UTC just now, shown in China time with seconds
   const [entry] = await page.evaluate(async () => (await fetch('/api/audit?limit=1')).json());
   assert.ok(Math.abs(Date.parse(entry.at) - Date.now()) < 60000, `stored ${entry.at}`);
-  assert.equal(await page.locator('table.audit tbody tr').first().locator('time').innerText(), chinaTime(entry.at, true));
+  assert.equal(await page.locator('#audit-log > li').first().locator('time').innerText(), chinaTime(entry.at, true));
   await page.screenshot({ path: join(output, 'audit.png') });
   // The new leader signs in and sees the dashboard but not the administration.
   const leader = await newPage(browser, { viewport: { width: 1280, height: 900 } });
