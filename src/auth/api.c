@@ -187,8 +187,10 @@ static void audit_log(struct http_request *req, struct http_response *res) {
   long long before = limit < 0 ? -1 : http_query_int(req, res, "before", 1, LLONG_MAX, 0);
   if (before < 0) return;
   sqlite3_stmt *st = NULL;
+  /* a range of ids (no OR), so that a page far back starts at its cursor */
   sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
-                     "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
+                     "after AS after_json FROM audit_log "
+                     "WHERE id < iif(?1 = 0, 9223372036854775807, ?1) "
                      "ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
   sqlite3_bind_int64(st, 1, before);
   sqlite3_bind_int64(st, 2, limit);
