@@ -58,7 +58,7 @@ def timed(port, token, path, n=21):
         body = json.loads(r.read())
         ms.append((time.perf_counter() - t) * 1000)
         c.close()
-    return statistics.median(ms), len(body.get("points", []))
+    return statistics.median(ms), min(ms), len(body.get("points", []))
 
 
 def measure(db, label):
@@ -67,8 +67,8 @@ def measure(db, label):
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(p.stdout.readline().split("http://127.0.0.1:")[1].split()[0])
     for code in ["w01018", "w99999"]:
-        ms, n = timed(port, token, f"/api/stations/1/readings?code={code}")
-        print(f"    {label}, code {code}: {ms:.1f} ms median, {n} points")
+        ms, least, n = timed(port, token, f"/api/stations/1/readings?code={code}")
+        print(f"    {label}, code {code}: {ms:.1f} ms median, {least:.1f} ms least, {n} points")
     p.terminate()
     p.wait()
 
