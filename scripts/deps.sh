@@ -10,7 +10,7 @@ PACKAGES="gcc make pkg-config meson ninja-build sqlite3
   libsqlite3-dev libjansson-dev libmicrohttpd-dev libsodium-dev libuv1-dev
   libxlsxwriter-dev libcmocka-dev clang libclang-rt-14-dev chromium
   libcurl4-openssl-dev fonts-wqy-microhei libpango1.0-dev libcairo2-dev
-  poppler-utils libpq-dev postgresql-15 libxml2-dev"
+  poppler-utils libpq-dev postgresql-15 libxml2-dev zlib1g-dev"
 
 missing=""
 for p in $PACKAGES; do

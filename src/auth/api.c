@@ -207,8 +207,10 @@ static void audit_log(struct http_request *req, struct http_response *res) {
   const char *text_filters[] = {http_query(req, "actor"), http_query(req, "action"), http_query(req, "entity")};
   for (int i = 0; i < 3; i++) if (text_filters[i] && !*text_filters[i]) text_filters[i] = NULL;
   sqlite3_stmt *st = NULL;
+  /* a range of ids (no OR), so that a page far back starts at its cursor */
   sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
-                     "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
+                     "after AS after_json FROM audit_log "
+                     "WHERE id < iif(?1 = 0, 9223372036854775807, ?1) "
                      "AND (?3 IS NULL OR actor = ?3) "
                      "AND (?4 IS NULL OR action = ?4 OR substr(action, 1, length(?4) + 1) = ?4 || '.') "
                      "AND (?5 IS NULL OR entity = ?5) AND (?6 = 0 OR entity_id = ?6) "

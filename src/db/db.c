@@ -13,6 +13,11 @@
 ** password hashes): it is created 0600, and SQLite gives its -wal and
 ** -shm files the database file's mode. Creating or initialising tightens a
 ** file that others may read.
+**
+** QINGSHUI_SQL_LOG=FILE appends every statement a connection runs to FILE,
+** one line each, as prepared (parameters unbound: the plan the server uses
+** for any value), so that a test can read the query plans of what a route
+** ran (tests/integration/test_query_plans.py). Unset, nothing is traced.
 */
 #include "db/db.h"
 #include "db/sql.h"
@@ -21,11 +26,40 @@
 #include "util/embedded.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* sqlite3_trace_v2's callback: statement P as one line appended to the
+** connection's descriptor CTX (one write, so that lines of connections in
+** other threads do not mix); the descriptor is closed with the connection. */
+static int log_statement(unsigned mask, void *ctx, void *p, void *x) {
+  (void)x;
+  if (mask == SQLITE_TRACE_CLOSE) {
+    close((int)(intptr_t)ctx);
+    return 0;
+  }
+  const char *sql = sqlite3_sql(p);
+  char *line = sql ? sqlite3_mprintf("%s\n", sql) : NULL;
+  if (!line) return 0;
+  size_t n = strlen(line);
+  for (size_t i = 0; i + 1 < n; i++)
+    if (line[i] == '\n') line[i] = ' ';
+  if (write((int)(intptr_t)ctx, line, n) < 0) { /* a lost line: nothing to do */ }
+  sqlite3_free(line);
+  return 0;
+}
+
+/* The trace of QINGSHUI_SQL_LOG on DB, when it is set. */
+static void trace_if_asked(sqlite3 *db) {
+  const char *path = getenv("QINGSHUI_SQL_LOG");
+  int fd = path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+  if (fd >= 0)
+    sqlite3_trace_v2(db, SQLITE_TRACE_STMT | SQLITE_TRACE_CLOSE, log_statement, (void *)(intptr_t)fd);
+}
 
 #define MIGRATION_PREFIX "src/db/migrations/"
 
@@ -99,6 +133,7 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t err
   }
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
+  trace_if_asked(db);
   if (device_secret_sql_register(db) != SQLITE_OK) {
     snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));
     sqlite3_close_v2(db);

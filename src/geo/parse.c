@@ -41,7 +41,8 @@ static int fail(struct geo_error *err, const char *fmt, ...) {
 /* PATH with "[I]" appended, into OUT (a path names a place in the geometry,
 ** "coordinates[0][3]"). */
 static void subpath(char *out, size_t n, const char *path, size_t i) {
-  snprintf(out, n, "%s[%zu]", path, i);
+  /* a path longer than OUT is cut: it only names a place in a message */
+  if (snprintf(out, n, "%s[%zu]", path, i) >= (int)n && n > 4) memcpy(out + n - 4, "...", 4);
 }
 
 /* A position: [longitude, latitude] or with an altitude, in range. */

@@ -183,6 +183,23 @@ static int default_range(sqlite3 *db, long long id, char from[20], char to[20]) 
   return 0;
 }
 
+/* Whether station ID reports CODE: a code mapped to an indicator, or one
+** in its newest packets (hj212_latest, by the packet key). The packet key
+** is time first, so reading a range costs what every station sent in it:
+** a code the station does not report is answered without that read. A
+** code dropped from both (neither mapped nor still sent) is not looked
+** for in older packets. -1 on a database error. */
+static int station_reports(sqlite3 *db, long long id, const char *code) {
+  json_t *r = db_query_row(db,
+      "SELECT EXISTS (SELECT 1 FROM hj212_station_code WHERE station_id = ?1 AND code = ?2) "
+      "  OR EXISTS (SELECT 1 FROM hj212_latest l JOIN hj212_packet p ON p.data_time = l.data_time "
+      "    AND p.station_id = l.station_id AND p.cn = l.cn "
+      "    WHERE l.station_id = ?1 AND p.readings -> ?2 IS NOT NULL) AS reported", "is", id, code);
+  int reported = r ? (int)json_integer_value(json_object_get(r, "reported")) : -1;
+  json_decref(r);
+  return reported;
+}
+
 static void get_readings(struct http_request *req, struct http_response *res) {
   long long id = http_param_id(req, res, 0);
   if (!id) return;
@@ -200,13 +217,14 @@ static void get_readings(struct http_request *req, struct http_response *res) {
   json_t *s = station_row(req, res, id, DEFAULT_OFFLINE_AFTER);
   if (!s) return;
   json_decref(s);
-  if (default_range(req->db, id, from, to)) {
+  int reported = station_reports(req->db, id, code);
+  if (reported < 0 || default_range(req->db, id, from, to)) {
     http_reply_error(res, 500, "database_error", "%s", sqlite3_errmsg(req->db));
     return;
   }
   /* the newest LIMIT points of the range, returned oldest first: the
-     packet key's range of DataTime, read backwards */
-  json_t *points = db_query_rows(req->db,
+     packet key's range of DataTime, read backwards until LIMIT are found */
+  json_t *points = !reported ? json_array() : db_query_rows(req->db,
       "SELECT datetime(data_time, 'unixepoch') AS data_time, cn, rtd, avg, min, max, cou, flag "
       "FROM (SELECT p.data_time, p.cn, v ->> 'Rtd' AS rtd, v ->> 'Avg' AS avg, "
       "  v ->> 'Min' AS min, v ->> 'Max' AS max, v ->> 'Cou' AS cou, v ->> 'Flag' AS flag "

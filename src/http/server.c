@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "http/admission.h"
 #include "http/dispatch.h"
+#include "http/encoding.h"
 #include "http/metrics.h"
 #include "http/watch.h"
 #include "util/buf.h"
@@ -77,10 +78,28 @@ static void add_security_headers(struct MHD_Response *r) {
       "object-src 'none'; frame-ancestors 'none'");
 }
 
-/* Queue RES on CONN (RES is emptied). */
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_response *res) {
+/* RES's body gzipped when it is text of HTTP_GZIP_MIN bytes or more built
+** at run time and the client accepts gzip (GZIP_OK). */
+static void gzip_reply(struct http_response *res, int gzip_ok) {
+  if (!http_compressible(res->content_type)) return;
+  res->vary_encoding = 1;
+  if (!gzip_ok || res->content_encoding || res->body_len < HTTP_GZIP_MIN) return;
+  size_t len;
+  unsigned char *packed = http_gzip(res->owned_body ? res->owned_body : res->body,
+                                    res->body_len, &len);
+  if (!packed) return;   /* out of memory: sent as it is */
+  free(res->owned_body);
+  res->owned_body = (char *)packed;
+  res->body_len = len;
+  res->content_encoding = "gzip";
+}
+
+/* Queue RES on CONN (RES is emptied); GZIP_OK: the client accepts gzip. */
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_response *res,
+                                     int gzip_ok) {
   struct MHD_Response *r;
   http_encode(res);
+  gzip_reply(res, gzip_ok);
   if (res->owned_body)
     r = MHD_create_response_from_buffer(res->body_len, res->owned_body, MHD_RESPMEM_MUST_FREE);
   else
@@ -91,6 +110,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   }
   res->owned_body = NULL;   /* the response frees it */
   if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
+  if (res->content_encoding) MHD_add_response_header(r, "Content-Encoding", res->content_encoding);
+  if (res->vary_encoding) MHD_add_response_header(r, "Vary", "Accept-Encoding");
+  if (res->etag[0]) MHD_add_response_header(r, "ETag", res->etag);
   if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
   if (res->content_disposition[0])
     MHD_add_response_header(r, "Content-Disposition", res->content_disposition);
@@ -159,7 +181,7 @@ static enum MHD_Result reply_refusal(struct http_server *server, struct MHD_Conn
   watch_replying(server->watch, conn);
   metrics_observe(st->req.route ? st->req.route->pattern : "unmatched", res->status,
                   clock_seconds() - st->started);
-  return send_response(conn, res);
+  return send_response(conn, res, http_accepts_gzip(&st->req));
 }
 
 /* A refused body is read and dropped, not held, so that the client, which
@@ -270,7 +292,7 @@ static enum MHD_Result finish(struct http_server *server, struct MHD_Connection 
     run_route(req, &res);
   if (heavy && !refused) admission_heavy_leave(server->admission);
   metrics_observe(req->route->pattern, res.status, clock_seconds() - st->started);
-  return send_response(conn, &res);
+  return send_response(conn, &res, http_accepts_gzip(req));
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,

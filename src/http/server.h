@@ -60,6 +60,9 @@ struct http_response {
   char *owned_body;            /* or raw bytes the server frees after sending */
   const char *content_type;
   const char *cache_control;
+  const char *content_encoding; /* "gzip" when the body is gzipped already */
+  char etag[48];               /* an ETag header, if not empty */
+  int vary_encoding;           /* the reply depends on Accept-Encoding */
   char set_cookie[256];        /* a Set-Cookie header, if not empty */
   char content_disposition[1024]; /* a Content-Disposition header, if not empty */
   int encode_failed;           /* the JSON reply could not be built (http_encode) */

@@ -3,11 +3,20 @@
 ** embedded in the binary (web/ and the npm libraries it uses). Paths
 ** without a file extension get the single page, web/index.html, so that
 ** pages can be bookmarked (/units/3, /matrix).
+**
+** Each file has a strong ETag made at build time (scripts/embed.py), and
+** its gzip variant, when it has one, the same tag with "-gzip" (another
+** representation); If-None-Match naming either gets 304. index.html is
+** revalidated at every load (no-cache), so a new binary's page is seen at
+** once; the modules and libraries it loads are kept 5 minutes, then
+** revalidated.
 */
 #include "http/routes.h"
 #include "http/metrics.h"
 #include "db/db.h"
+#include "http/encoding.h"
 #include "util/embedded.h"
+#include <stdio.h>
 #include <string.h>
 
 static void healthz(struct http_request *req, struct http_response *res) {
@@ -58,6 +67,26 @@ static const struct embedded_file *lookup(const char *path) {
   return embedded_find(name);
 }
 
+/* Whether the If-None-Match list HEADER ("*" or entity tags, W/ or not:
+** the weak comparison of RFC 9110 13.1.2) names F, in either variant. */
+static int none_match(const char *header, const struct embedded_file *f) {
+  const char *tag = f->etag + 1;             /* the opaque part, up to the quote */
+  size_t n = strlen(tag) - 1;
+  for (const char *p = header; p && *p;) {
+    p += strspn(p, " \t,");
+    if (*p == '*') return 1;
+    if (!strncmp(p, "W/", 2)) p += 2;
+    if (*p != '"') return 0;
+    const char *end = strchr(p + 1, '"');
+    if (!end) return 0;
+    size_t len = (size_t)(end - p - 1);
+    if (!strncmp(p + 1, tag, n) && (len == n || (len == n + 5 && !strncmp(p + 1 + n, "-gzip", 5))))
+      return 1;
+    p = end + 1;
+  }
+  return 0;
+}
+
 static void static_file(struct http_request *req, struct http_response *res) {
   if (!strncmp(req->path, "/api/", 5)) {
     http_reply_error(res, 404, "not_found", "no such resource: %s", req->path);
@@ -68,11 +97,20 @@ static void static_file(struct http_request *req, struct http_response *res) {
     http_reply_error(res, 404, "not_found", "no such file: %s", req->path);
     return;
   }
-  res->status = 200;
-  res->body = f->data;
-  res->body_len = f->size;
-  res->content_type = content_type(f->name);
+  int gzip = f->gzip && http_accepts_gzip(req);
+  snprintf(res->etag, sizeof res->etag, "%.*s%s\"", (int)strlen(f->etag) - 1, f->etag,
+           gzip ? "-gzip" : "");
+  res->vary_encoding = f->gzip != NULL;
   res->cache_control = strstr(f->name, "index.html") ? "no-cache" : "public, max-age=300";
+  if (none_match(http_header(req, "If-None-Match"), f)) {
+    res->status = 304;
+    return;
+  }
+  res->status = 200;
+  res->body = gzip ? f->gzip : f->data;
+  res->body_len = gzip ? f->gzip_size : f->size;
+  res->content_encoding = gzip ? "gzip" : NULL;
+  res->content_type = content_type(f->name);
 }
 
 const struct http_route core_routes[] = {

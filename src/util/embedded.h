@@ -12,6 +12,9 @@ struct embedded_file {
   const char *name;            /* e.g. "web/index.html" */
   const unsigned char *data;   /* NUL-terminated; the NUL is not in size */
   size_t size;
+  const char *etag;            /* strong ETag of the data, quotes included */
+  const unsigned char *gzip;   /* the data gzipped, or NULL (scripts/embed.py) */
+  size_t gzip_size;
 };
 
 extern const struct embedded_file embedded_files[];
