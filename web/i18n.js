@@ -138,6 +138,13 @@ const dictionary = {
     'water.rule.hubei': '湖北省跨界断面考核', 'water.rule.example-tiered': '阶梯罚款示例',
     'water.item.PH': 'pH', 'water.item.DO': '溶解氧', 'water.item.CODMN': '高锰酸盐指数', 'water.item.NH3N': '氨氮', 'water.item.TP': '总磷',
     'water.item.TN': '总氮', 'water.item.WT': '水温',
+    // the leaders' cockpit, a section's page, a measure's and a unit's tasks (cockpit.js, section.js, plan.js)
+    'cockpit.title': '领导驾驶舱', 'cockpit.water_month': '水质月份 {month}', 'cockpit.alarms': '未处理水质告警',
+    'cockpit.compliance': '本月断面达标', 'cockpit.classes': '本月断面水质类别', 'cockpit.by_unit': '各牵头单位（滞后、预警最多的 {n} 个）',
+    'section.band.range': '标准范围', 'section.target_line': '目标 {c}类', 'section.river': '河流', 'section.upstream': '上游断面',
+    'section.downstream': '下游断面', 'section.latest': '最新日数据', 'section.from': '起', 'section.to': '止',
+    'section.gaps': '曲线断开处为缺测。', 'section.months': '近 12 个月水质类别',
+    'plan.tasks': '任务与灯色', 'plan.water_assessment': '跨界断面水质考核', 'plan.unit_score': '年度考核得分 {year}',
   },
   en: {
     'app.name': 'Qingshui',
@@ -281,6 +288,13 @@ const dictionary = {
     'water.rating.中度污染': 'Moderately polluted', 'water.rating.重度污染': 'Heavily polluted',
     'water.grade.优秀': 'Excellent', 'water.grade.良好': 'Good', 'water.grade.合格': 'Pass', 'water.grade.不合格': 'Fail',
     'water.money.万元': '×10,000 yuan',
+    // the leaders' cockpit, a section's page, a measure's and a unit's tasks (cockpit.js, section.js, plan.js)
+    'cockpit.title': 'Leaders\' cockpit', 'cockpit.water_month': 'Water month {month}', 'cockpit.alarms': 'Open water alarms',
+    'cockpit.compliance': 'Sections on target this month', 'cockpit.classes': 'Section classes this month', 'cockpit.by_unit': 'Lead units (the {n} most behind)',
+    'section.band.range': 'Allowed range', 'section.target_line': 'Target class {c}', 'section.river': 'River', 'section.upstream': 'Upstream',
+    'section.downstream': 'Downstream', 'section.latest': 'Latest day', 'section.from': 'From', 'section.to': 'To',
+    'section.gaps': 'Breaks in the line are missing data.', 'section.months': 'Classes of the last 12 months',
+    'plan.tasks': 'Tasks and lights', 'plan.water_assessment': 'Cross-boundary water assessment', 'plan.unit_score': 'Assessment score {year}',
   },
 };
 
