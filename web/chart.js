@@ -84,5 +84,5 @@ export function classBands(bands, direction, colours, names) {
 // The target as a labelled dashed line at VALUE (markLine data).
 export function targetLine(value, label) {
   return [{ yAxis: value, name: label, lineStyle: { color: '#b00020', type: 'dashed', width: 1.5 },
-    label: { formatter: label, position: 'insideEndTop', color: '#b00020' } }];
+    label: { formatter: label, position: 'insideStartTop', color: '#b00020' } }];
 }

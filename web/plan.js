@@ -4,6 +4,7 @@
 import { t, lang } from './i18n.js';
 import { api, currentSession } from './api.js';
 import { esc, cnOrdinal, loadECharts } from './ui.js';
+import { measureTasks, unitTasks } from './plantasks.js';
 
 let main;
 let navigate;
@@ -148,6 +149,7 @@ export async function measurePage(params) {
     ${currentSession().level === 'admin' ? `<p><a class="button primary" href="/tasks/new?measure=${m.id}" data-link id="decompose">${t('task.new')}</a></p>` : ''}
     ${m.targets.length ? `<h2>${t('measure.targets')}</h2><ul class="target-list">${m.targets.map((x) =>
       `<li><span class="tag tag-${x.kind}">${t(`target.${x.kind}`)}</span><mark class="target target-${x.kind}">${esc(x.phrase)}</mark><p class="sentence">${esc(x.sentence)}</p></li>`).join('')}</ul>` : ''}
+    <div id="measure-tasks">${await measureTasks(m)}</div>
   </article>`;
 }
 
@@ -175,6 +177,7 @@ export async function unitPage(params) {
       ${u.aliases.length ? ` · ${t('unit.aliases')}: ${u.aliases.map(esc).join('、')}` : ''}
       ${u.former_names.length ? ` · <span id="unit-former">${t('unit.former')}: ${u.names.filter((n) => n.valid_to).map((n) => `${esc(n.name)}${t('unit.until', { date: n.valid_to })}`).join('、')}</span>` : ''}
       ${u.successors.length ? ` · <span id="unit-successors">${t('unit.ended', { date: u.dissolved_on })}${u.successors.map((s) => `<a href="/units/${s.id}" data-link>${esc(s.name)}</a>`).join('、')}</span>` : ''}</p></section>
+    <div id="unit-tasks">${await unitTasks(u)}</div>
     <h2>${t('unit.leads')}</h2><div id="unit-leads">${list(u.lead)}</div>
     <h2>${t('unit.supports')}</h2><div id="unit-supports">${list(u.support)}</div>`;
 }

@@ -177,3 +177,39 @@ test('a section: facts, latest values, monthly classes, a time-axis trend with b
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a measure and a unit show their tasks and lights; a unit its score; measure (十六) links to the water assessment', async () => {
+  const { page, errors } = await pageAs('leader', PHONE);
+  const plan = await page.evaluate(async () => (await (await fetch('/api/plans/1')).json()));
+  const sixteen = plan.measures.find((m) => m.ordinal === 16);
+  const tasks = await page.evaluate(async (id) => (await (await fetch(`/api/tasks?measure=${id}`)).json()), sixteen.id);
+  await page.goto(`${base}/measures/${sixteen.id}`);
+  await ready(page, `/measures/${sixteen.id}`);
+  assert.equal(await page.locator('#page-tasks tbody tr').count(), tasks.length);
+  for (const task of tasks) {
+    assert.equal(await page.locator(`#page-tasks tr[data-task="${task.id}"] .light`).getAttribute('class'), `light light-${task.light.color}`);
+  }
+  await page.click('#water-assessment-link');
+  await ready(page, '/water/assessment');
+  const first = plan.measures.find((m) => m.ordinal === 1);
+  await page.goto(`${base}/measures/${first.id}`);
+  await ready(page, `/measures/${first.id}`);
+  assert.equal(await page.locator('#water-assessment-link').count(), 0);
+  assert.ok(await page.locator('#page-tasks tbody tr').count() > 0);
+
+  const assessment = await page.evaluate(async () => (await (await fetch('/api/assessment?year=2026')).json()));
+  const unit = assessment.units.find((u) => u.unit === '丹江口市人民政府');
+  const unitTasks = await page.evaluate(async (id) => (await (await fetch(`/api/tasks?unit=${id}`)).json()), unit.unit_id);
+  await page.goto(`${base}/units/${unit.unit_id}`);
+  await ready(page, `/units/${unit.unit_id}`);
+  assert.match(await page.locator('#unit-score').innerText(), new RegExp(Number(unit.score).toFixed(2).replace('.', '\\.')));
+  assert.equal(await page.locator('#page-tasks tbody tr').count(), unitTasks.length);
+  const reds = unitTasks.filter((x) => x.light.color === 'red').length;
+  assert.ok(reds > 0);
+  assert.match(await page.locator('#task-lights').innerText(), new RegExp(`滞后 ${reds}`));
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= PHONE.width, `document ${wide} px wide`);
+  await page.screenshot({ path: join(output, 'cockpit-unit-390.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
