@@ -39,7 +39,7 @@ function linkStyle() {
 }
 
 // "一、严格保护一江清水" for the chapter ORDINAL of CHAPTERS.
-function chapterName(chapters, ordinal) {
+export function chapterName(chapters, ordinal) {
   const c = chapters.find((x) => x.ordinal === ordinal);
   return `${cnOrdinal(ordinal)}、${c ? c.title : ''}`;
 }

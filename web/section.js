@@ -97,7 +97,7 @@ function monthsTable(rows) {
     <tbody>${rows.map(({ month, e }) => {
     const r = e.result;
     const comp = r?.compliance ? `<span class="${r.compliance.met ? 'ok' : 'miss'}">${t(r.compliance.met ? 'water.met' : 'water.missed')}</span>` : '—';
-    return `<tr data-month="${month}"><td>${month}</td><td>${r ? classBadge(r.class) : '—'}</td><td>${comp}</td><td>${esc(e.coverage?.text || '')}</td></tr>`;
+    return `<tr data-month="${month}"><td>${month}</td><td>${r ? classBadge(r.class) : '—'}</td><td>${comp}</td><td>${esc(e.coverage?.text || t('water.no_data'))}</td></tr>`;
   }).join('')}</tbody></table></div>`;
 }
 
@@ -109,14 +109,19 @@ export async function waterSectionPage(params, query) {
   const range = new URLSearchParams({ item, period });
   if (from) range.set('from', from);
   if (to) range.set('to', to);
-  const [trend, sections, days] = await Promise.all([
-    api(`/api/water/sections/${params.id}/trend?${range}`), api('/api/water/sections'),
-    api(`/api/water/sections/${params.id}/trend?item=${encodeURIComponent(item)}&period=day`)]);
+  const whole = (p) => api(`/api/water/sections/${params.id}/trend?item=${encodeURIComponent(item)}&period=${p}`);
+  const [trend, sections, days, monthsWithData] = await Promise.all([
+    api(`/api/water/sections/${params.id}/trend?${range}`), api('/api/water/sections'), whole('day'), whole('month')]);
   const section = sections.find((s) => String(s.id) === String(params.id));
   const lastDay = days.points.length ? days.points[days.points.length - 1].start : '';
-  const evaluation = (period) => api(`/api/water/sections/${params.id}/evaluation?period=${encodeURIComponent(period)}`);
+  // a period without values is a 404 (no_data): a row without a class
+  // (months without the item's values are not asked for)
+  const evaluation = (period) => api(`/api/water/sections/${params.id}/evaluation?period=${encodeURIComponent(period)}`)
+    .catch((err) => { if (err.code === 'no_data') return { result: null }; throw err; });
   const months = lastDay ? monthsUpTo(lastDay.slice(0, 7)) : [];
-  const [latest, ...monthly] = await Promise.all([lastDay ? evaluation(lastDay) : null, ...months.map(evaluation)]);
+  const measured = new Set(monthsWithData.points.map((p) => p.start));
+  const [latest, ...monthly] = await Promise.all([lastDay ? evaluation(lastDay) : null,
+    ...months.map((m) => (measured.has(m) ? evaluation(m) : { result: null }))]);
   const main = document.getElementById('main');
   main.innerHTML = `<p class="crumbs"><a href="/water" data-link>${t('water.tab.overview')}</a> › ${esc(trend.section_name)}</p>
     <div class="page-head"><h1>${esc(trend.section_name)}</h1><span class="meta">${t('water.target')} ${classText(trend.target)}</span></div>
