@@ -159,9 +159,9 @@ test('a section: facts, latest values, monthly classes, a time-axis trend with b
   assert.match(line.markLine.data[0].name, /目标 Ⅱ类/);
   await page.screenshot({ path: join(output, 'cockpit-section-trend.png'), fullPage: true });
   // a date range: only its days are drawn
-  await page.fill('#trend-from', '2026-07-01');
-  await page.dispatchEvent('#trend-from', 'change');
+  await page.fill('#trend-from', '2026-07-01');                 // fill sends the change
   await ready(page, `/water/sections/${chen.id}?item=CODMN&period=day&from=2026-07-01`);
+  assert.equal(page.url(), `${base}/water/sections/${chen.id}?item=CODMN&period=day&from=2026-07-01`);
   const ranged = await chartOption(page, '#water-chart');
   const days = ranged.series[0].data.map((p) => new Date(p[0]).toISOString().slice(0, 10));
   assert.equal(days[0], '2026-07-01');
