@@ -110,13 +110,23 @@ test('the cockpit\'s year picker shows the chosen year', async () => {
   await page.close();
 });
 
-test('the cockpit reads on a phone: no horizontal overflow at 390 px', async () => {
+test('the cockpit reads on a phone: no horizontal overflow at 390 px, in Chinese and in English', async () => {
   const { page, errors, landed } = await pageAs('leader', PHONE);
   assert.equal(landed, '/cockpit');
   await page.waitForSelector('#cockpit-units canvas');
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= PHONE.width, `document ${wide} px wide`);
   await page.screenshot({ path: join(output, 'cockpit-390.png'), fullPage: true });
+  // in English when toggled
+  await page.click('#lang-toggle');
+  await ready(page, '/cockpit');
+  await page.waitForSelector('#cockpit-chapters canvas');
+  assert.equal(await page.locator('.cockpit h1').innerText(), 'Leaders\' cockpit');
+  assert.match(await page.locator('#cockpit-alarms').innerText(), /Open water alarms/);
+  const legend = (await chartOption(page, '#cockpit-chapters')).legend[0].data;
+  assert.deepEqual(legend, ['Behind', 'At risk', 'On track', 'Done']);
+  await page.screenshot({ path: join(output, 'cockpit-390-en.png'), fullPage: true });
+  await page.click('#lang-toggle');
   assert.deepEqual(errors, []);
   await page.close();
 });
