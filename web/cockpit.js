@@ -1,7 +1,9 @@
 // The leaders' cockpit (/cockpit, issue 14): one screen for a wall display
 // (1920×1080 without scrolling) that reads on a phone too: the city map,
 // the counts that need a leader (open alarms, overdue tasks, open 督办,
-// this month's compliance), each linking to its list, this month's water
+// this month's compliance), each linking to its list (the overdue tasks
+// are listed on the dashboard; 督办 have no list of their own yet, the
+// count links to the year's tasks), this month's water
 // classes, and the plan's lights by chapter (named) and by lead unit for
 // the chosen year. Over GET /api/dashboard, /api/plans/{id},
 // /api/water/overview, /api/water/alarms and /api/units (the map adds
@@ -118,7 +120,7 @@ export async function cockpitPage(params, query) {
       <span class="meta">${t('cockpit.water_month', { month: overview.month || '—' })}</span></div>
     <div class="stat-cards cockpit-stats">
       ${statCard('cockpit-alarms', alarms.length, t('cockpit.alarms'), '/water/alarms?state=open', alarms.length ? 'red' : '')}
-      ${statCard('cockpit-overdue', d.overdue.length, t('dashboard.overdue'), `/tasks?year=${year}&light=red`, d.overdue.length ? 'red' : '')}
+      ${statCard('cockpit-overdue', d.overdue.length, t('dashboard.overdue'), `/dashboard?year=${year}`, d.overdue.length ? 'red' : '')}
       ${statCard('cockpit-notices', d.open_notices, t('dashboard.notices'), `/tasks?year=${year}`, d.open_notices ? 'yellow' : '')}
       ${statCard('cockpit-compliance', `${met} / ${rated.length}`, t('cockpit.compliance'), `/water?month=${encodeURIComponent(overview.month)}`, met < rated.length ? 'yellow' : 'green')}
       ${LIGHTS.map((c) => statCard(`cockpit-light-${c}`, d.totals[c] || 0, t(`light.${c}`), `/tasks?year=${year}&light=${c}`, c)).join('')}
@@ -126,7 +128,7 @@ export async function cockpitPage(params, query) {
     <section class="cockpit-map" id="cockpit-map"></section>
     <section class="cockpit-panel cockpit-water"><h2><a href="/water/monthly?month=${encodeURIComponent(overview.month)}" data-link>${t('cockpit.classes')}</a></h2>
       ${waterSummary(overview)}
-      <h2><a href="/tasks?year=${year}&light=red" data-link>${t('dashboard.overdue')}</a></h2>${overdueList(d.overdue)}</section>
+      <h2><a href="/dashboard?year=${year}" data-link>${t('dashboard.overdue')}</a></h2>${overdueList(d.overdue)}</section>
     <section class="cockpit-panel cockpit-chapters"><h2><a href="/plans/${plans[0]?.id || ''}" data-link>${t('dashboard.by_chapter')}</a></h2><div class="cockpit-chart" id="cockpit-chapters"></div></section>
     <section class="cockpit-panel cockpit-units"><h2><a href="/dashboard?year=${year}" data-link>${t('cockpit.by_unit', { n: UNITS_SHOWN })}</a></h2><div class="cockpit-chart" id="cockpit-units"></div></section>
   </div>`;

@@ -91,6 +91,11 @@ test('a leader lands on the cockpit: map, named chapters, alarms linked; one scr
   assert.ok(size.doc <= size.view, `document ${size.doc} px high in a ${size.view} px window`);
   assert.ok(size.wide <= size.width, `document ${size.wide} px wide`);
   await page.screenshot({ path: join(output, 'cockpit-1920.png') });
+  await page.click('#cockpit-overdue');
+  await ready(page, '/dashboard?year=2026');
+  assert.equal(await page.locator('h2', { hasText: '逾期任务' }).locator('xpath=..').locator('tr[data-task]').count(), dashboard.overdue.length);
+  await page.goBack();
+  await ready(page, '/cockpit');
   await page.click('#cockpit-alarms');
   await ready(page, '/water/alarms?state=open');
   assert.equal(await page.locator('tr[data-alarm]').count(), alarms);
