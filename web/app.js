@@ -9,7 +9,9 @@ import { initPlanPages, planPage, measurePage, unitsPage, unitPage, matrixPage, 
 import { initAdminPages, accountsPage, auditPage, passwordPage } from './admin.js';
 import { initSupervisionPages, tasksPage, taskPage, dashboardPage, assessmentPage, inboxPage, newTaskPage } from './supervision.js';
 import { stationsPage, stationPage } from './stations.js';
-import { initWaterPages, waterOverviewPage, waterSectionPage, waterMonthlyPage, waterAssessmentPage, waterAlarmsPage } from './water.js';
+import { initWaterPages, waterOverviewPage, waterMonthlyPage, waterAssessmentPage, waterAlarmsPage } from './water.js';
+import { initSectionPage, waterSectionPage } from './section.js';
+import { initCockpitPage, cockpitPage, landingPage } from './cockpit.js';
 
 const main = document.getElementById('main');
 
@@ -27,7 +29,7 @@ async function loginPage(params, query) {
     try {
       await login(data.get('login'), data.get('password'));
       renderAccount();
-      navigate(query.get('next') || '/tasks');
+      navigate(query.get('next') || landingPage());
     } catch (err) {
       const box = document.getElementById('login-error');
       box.hidden = false;
@@ -60,6 +62,7 @@ const routes = [
   [/^\/tasks\/new$/, newTaskPage, 'tasks'],
   [/^\/tasks\/(?<id>\d+)$/, taskPage, 'tasks'],
   [/^\/dashboard$/, dashboardPage, 'dashboard'],
+  [/^\/cockpit$/, cockpitPage, 'dashboard'],
   [/^\/assessment$/, assessmentPage, 'assessment'],
   [/^\/inbox$/, inboxPage, 'inbox'],
   [/^\/accounts$/, accountsPage, 'accounts'],
@@ -158,6 +161,8 @@ document.addEventListener('keydown', (e) => {
 initPlanPages(main, navigate);
 initSupervisionPages(main, navigate);
 initWaterPages(main, navigate);
+initSectionPage(navigate);
+initCockpitPage(navigate);
 initAdminPages(main, navigate);
 setLang(lang());
 applyLanguage();

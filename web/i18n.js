@@ -170,6 +170,13 @@ const dictionary = {
     'error.database_unavailable': '数据库暂时无法打开，请稍后再试', 'error.invalid_alias': '别名有误',
     'error.standard_unavailable': '水质标准数据缺失，无法评价', 'error.invalid_encoding': '文件编码无法识别（请用 UTF-8 或 GB 18030）',
     'error.invalid_csv': '文件内容有误', 'error.invalid_transition': '告警的状态已经改变，请刷新页面后再看',
+    // the leaders' cockpit, a section's page, a measure's and a unit's tasks (cockpit.js, section.js, plan.js)
+    'cockpit.title': '领导驾驶舱', 'cockpit.water_month': '水质月份 {month}', 'cockpit.alarms': '未处理水质告警',
+    'cockpit.compliance': '本月断面达标', 'cockpit.classes': '本月断面水质类别', 'cockpit.by_unit': '各牵头单位（滞后、预警最多的 {n} 个）',
+    'section.band.range': '标准范围', 'section.target_line': '目标 {c}类', 'section.river': '河流', 'section.upstream': '上游断面',
+    'section.downstream': '下游断面', 'section.latest': '最新日数据', 'section.from': '起', 'section.to': '止',
+    'section.gaps': '曲线断开处为缺测。', 'section.months': '近 12 个月水质类别',
+    'plan.tasks': '任务与灯色', 'plan.water_assessment': '跨界断面水质考核', 'plan.unit_score': '年度考核得分 {year}',
   },
   en: {
     'app.name': 'Qingshui',
@@ -345,6 +352,13 @@ const dictionary = {
     'error.database_unavailable': 'The database cannot be opened; try again later', 'error.invalid_alias': 'The alias is not valid',
     'error.standard_unavailable': 'The water-quality standard is missing; nothing can be rated', 'error.invalid_encoding': 'The file\'s encoding is not recognised (use UTF-8 or GB 18030)',
     'error.invalid_csv': 'The file has errors', 'error.invalid_transition': 'The alarm\'s state has changed; reload the page',
+    // the leaders' cockpit, a section's page, a measure's and a unit's tasks (cockpit.js, section.js, plan.js)
+    'cockpit.title': 'Leaders\' cockpit', 'cockpit.water_month': 'Water month {month}', 'cockpit.alarms': 'Open water alarms',
+    'cockpit.compliance': 'Sections on target this month', 'cockpit.classes': 'Section classes this month', 'cockpit.by_unit': 'Lead units (the {n} most behind)',
+    'section.band.range': 'Allowed range', 'section.target_line': 'Target class {c}', 'section.river': 'River', 'section.upstream': 'Upstream',
+    'section.downstream': 'Downstream', 'section.latest': 'Latest day', 'section.from': 'From', 'section.to': 'To',
+    'section.gaps': 'Breaks in the line are missing data.', 'section.months': 'Classes of the last 12 months',
+    'plan.tasks': 'Tasks and lights', 'plan.water_assessment': 'Cross-boundary water assessment', 'plan.unit_score': 'Assessment score {year}',
   },
 };
 

@@ -23,6 +23,7 @@
 // note:     a line of text under the legend (what the map leaves out)
 import { esc, loadECharts, loadScript } from './ui.js';
 import { t } from './i18n.js';
+import { mountChart } from './chart.js';
 
 export const CITY_MAP = '十堰';
 
@@ -107,39 +108,27 @@ function followLink(href) {
   a.remove();
 }
 
-// Maps drawn, so that those whose element has left the page (the router
-// replaces the page's content) are disposed of when the next one is drawn.
-const mounted = new Set();
-
-function disposeDetached() {
-  for (const m of mounted) if (!m.el.isConnected) m.dispose();
-}
-
 // Draw the map into EL; resolves to { chart, update(opts), dispose() }.
+// The chart (chart.js) resizes with its box and is disposed of once the
+// router has replaced the page.
 export async function mountMap(el, opts = {}) {
   const echarts = await loadCityMap();
-  disposeDetached();
   el.classList.add('city-map');
   el.innerHTML = `<div class="city-map-canvas" role="img" aria-label="${esc(t('map.label'))}"></div><p class="map-legend"></p><p class="hint map-note"></p>`;
-  const canvas = el.firstElementChild;
-  const chart = echarts.init(canvas);
   const names = echarts.getMap(CITY_MAP).geoJSON.features.map((f) => f.properties.name);
   let current = { ...opts };
+  const handle = await mountChart(el.firstElementChild, mapOption(names, current));
   const update = (next) => {
     current = { ...current, ...next };
-    chart.setOption(mapOption(names, current), true);
+    handle.set(mapOption(names, current));
     drawLegend(el.querySelector('.map-legend'), current.legend || []);
     el.querySelector('.map-note').textContent = current.note || '';
   };
   update({});
-  chart.on('click', (params) => {
+  handle.chart.on('click', (params) => {
     if (params.seriesId !== 'points') return;
     if (current.onClick) current.onClick(current.points[params.data.k]);
     else if (params.data.href) followLink(params.data.href);
   });
-  const resize = new ResizeObserver(() => chart.resize());
-  resize.observe(canvas);
-  const map = { el, chart, update, dispose: () => { resize.disconnect(); chart.dispose(); mounted.delete(map); } };
-  mounted.add(map);
-  return map;
+  return { el, chart: handle.chart, update, dispose: handle.dispose };
 }

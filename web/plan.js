@@ -3,7 +3,9 @@
 // NAVIGATE for in-page links that change the URL.
 import { t, lang } from './i18n.js';
 import { api, currentSession } from './api.js';
-import { esc, cnOrdinal, loadECharts } from './ui.js';
+import { esc, cnOrdinal } from './ui.js';
+import { mountChart } from './chart.js';
+import { measureTasks, unitTasks } from './plantasks.js';
 
 let main;
 let navigate;
@@ -148,6 +150,7 @@ export async function measurePage(params) {
     ${currentSession().level === 'admin' ? `<p><a class="button primary" href="/tasks/new?measure=${m.id}" data-link id="decompose">${t('task.new')}</a></p>` : ''}
     ${m.targets.length ? `<h2>${t('measure.targets')}</h2><ul class="target-list">${m.targets.map((x) =>
       `<li><span class="tag tag-${x.kind}">${t(`target.${x.kind}`)}</span><mark class="target target-${x.kind}">${esc(x.phrase)}</mark><p class="sentence">${esc(x.sentence)}</p></li>`).join('')}</ul>` : ''}
+    <div id="measure-tasks">${await measureTasks(m)}</div>
   </article>`;
 }
 
@@ -175,6 +178,7 @@ export async function unitPage(params) {
       ${u.aliases.length ? ` · ${t('unit.aliases')}: ${u.aliases.map(esc).join('、')}` : ''}
       ${u.former_names.length ? ` · <span id="unit-former">${t('unit.former')}: ${u.names.filter((n) => n.valid_to).map((n) => `${esc(n.name)}${t('unit.until', { date: n.valid_to })}`).join('、')}</span>` : ''}
       ${u.successors.length ? ` · <span id="unit-successors">${t('unit.ended', { date: u.dissolved_on })}${u.successors.map((s) => `<a href="/units/${s.id}" data-link>${esc(s.name)}</a>`).join('、')}</span>` : ''}</p></section>
+    <div id="unit-tasks">${await unitTasks(u)}</div>
     <h2>${t('unit.leads')}</h2><div id="unit-leads">${list(u.lead)}</div>
     <h2>${t('unit.supports')}</h2><div id="unit-supports">${list(u.support)}</div>`;
 }
@@ -182,7 +186,7 @@ export async function unitPage(params) {
 export async function matrixPage(params, query) {
   const plans = await api('/api/plans');
   if (!plans.length) { main.innerHTML = `<p class="empty">${t('plan.none')}</p>`; return; }
-  const [matrix, echarts] = await Promise.all([api(`/api/plans/${plans[0].id}/matrix`), loadECharts()]);
+  const matrix = await api(`/api/plans/${plans[0].id}/matrix`);
   const kind = query.get('kind') || '';
   const kinds = [...new Set(matrix.cells.map((c) => c.kind))];
   const cells = matrix.cells.filter((c) => !kind || c.kind === kind);
@@ -198,10 +202,8 @@ export async function matrixPage(params, query) {
   document.getElementById('matrix-kind').addEventListener('change', (e) => navigate(`/matrix${e.target.value ? `?kind=${e.target.value}` : ''}`));
   const el = document.getElementById('matrix-chart');
   el.style.height = `${Math.max(420, unitsSorted.length * 22 + 150)}px`;
-  const chart = echarts.init(el, null, { renderer: 'canvas' });
   const chapterLabels = matrix.chapters.map((c) => `${cnOrdinal(c.ordinal)}、${c.title}`);
-  chart.setOption({
-    animation: false,
+  const { chart } = await mountChart(el, {
     tooltip: { formatter: (p) => `${esc(unitsSorted[p.value[1]])}<br>${esc(chapterLabels[p.value[0]])}<br>${t('role.lead')} ${p.value[3]} · ${t('role.support')} ${p.value[4]}` },
     grid: { left: 8, right: 8, top: 90, bottom: 40, containLabel: true },
     xAxis: { type: 'category', data: chapterLabels.map((l) => l.length > 8 ? `${l.slice(0, 8)}…` : l), position: 'top', axisLabel: { rotate: 40, interval: 0 }, splitArea: { show: true } },
@@ -210,7 +212,6 @@ export async function matrixPage(params, query) {
     series: [{ type: 'heatmap', data, label: { show: true, formatter: (p) => p.value[2] }, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
   });
   chart.on('click', (p) => navigate(`/?chapter=${p.value[0] + 1}&unit=${unitIds.get(unitsSorted[p.value[1]])}`));
-  window.addEventListener('resize', () => chart.resize(), { once: true });
 }
 
 export async function searchPage(params, query) {

@@ -5,7 +5,8 @@
 // left the page (the router replaces MAIN's content on navigation).
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { esc, loadECharts } from './ui.js';
+import { esc } from './ui.js';
+import { mountChart, timeAxis, withGaps, usualStep } from './chart.js';
 import { formatTime, formatLocal, chartTime } from './time.js';
 import { mountStationsMap, servesLine } from './places.js';
 
@@ -119,15 +120,16 @@ function stationHead(s) {
 }
 
 function chartOption(r) {
+  const step = usualStep(r.points.map((p) => [chartTime(p.data_time)]));
   const name = `${r.name || r.code}${r.unit ? ` (${r.unit})` : ''}`;
   return {
-    animation: false, tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     title: { text: name, textStyle: { fontSize: 13 } },
     useUTC: true,   // the points are China wall times written as UTC: shown as they are
-    xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true },
-    series: [{ name, type: 'line', showSymbol: false, itemStyle: { color: '#0b6e6e' },
-      data: r.points.map((p) => ({ value: [chartTime(p.data_time), valueOf(p)],
-        ...(p.flag && p.flag !== 'N' ? { symbol: 'circle', symbolSize: 7, itemStyle: { color: '#b35c00' } } : {}) })) }],
+    xAxis: timeAxis(), yAxis: { type: 'value', scale: true },
+    series: [{ name, type: 'line', showSymbol: false, connectNulls: false, itemStyle: { color: '#0b6e6e' },
+      data: withGaps(r.points.map((p) => [chartTime(p.data_time), valueOf(p), p.flag]), step).map(([time, value, flag]) => ({ value: [time, value],
+        ...(flag && flag !== 'N' ? { symbol: 'circle', symbolSize: 7, itemStyle: { color: '#b35c00' } } : {}) })) }],
   };
 }
 
@@ -135,14 +137,14 @@ async function drawChart(chart, id, code) {
   const r = await api(`/api/stations/${id}/readings?code=${encodeURIComponent(code)}&limit=${CHART_POINTS}`);
   const el = document.getElementById('station-chart');
   if (!el) return;
-  chart.setOption(chartOption(r), true);
+  chart.set(chartOption(r));
   el.dataset.points = r.points.length;
   el.dataset.last = r.points.length ? r.points[r.points.length - 1].data_time : '';
 }
 
 export async function stationPage(params, query) {
   const id = params.id;
-  const [s, echarts] = await Promise.all([api(`/api/stations/${id}`), loadECharts()]);
+  const s = await api(`/api/stations/${id}`);
   let code = query.get('code') || firstCode(s);
   const options = s.latest.map((r) => `<option value="${esc(r.code)}" ${r.code === code ? 'selected' : ''}>${esc(r.name || r.code)} ${esc(r.code)}</option>`).join('');
   main.innerHTML = `<p><a href="/stations" data-link>← ${t('stations.title')}</a></p><div id="station-head">${stationHead(s)}</div>
@@ -150,7 +152,7 @@ export async function stationPage(params, query) {
     <div class="page-head"><h2>${t('station.chart')}</h2><span class="sub">${t('station.live', { s: CHART_REFRESH_MS / 1000 })}</span>
       ${options ? `<select id="chart-code" aria-label="${esc(t('station.factor'))}">${options}</select>` : ''}</div>
     <div id="station-chart" class="chart chart-small" data-points="0"></div>`;
-  const chart = echarts.init(document.getElementById('station-chart'));
+  const chart = await mountChart(document.getElementById('station-chart'), {});
   if (code) await drawChart(chart, id, code);
   document.getElementById('chart-code')?.addEventListener('change', async (e) => {
     code = e.target.value;

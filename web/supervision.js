@@ -3,7 +3,9 @@
 // measure, the leaders' dashboard, the annual assessment, the inbox.
 import { t, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
-import { esc, cnOrdinal, loadECharts, reportSuccess, reportFailure, confirmAction } from './ui.js';
+import { esc, cnOrdinal, reportSuccess, reportFailure, confirmAction } from './ui.js';
+import { mountChart } from './chart.js';
+import { lightsOption, chapterName } from './cockpit.js';
 import { formatTime, todayChina } from './time.js';
 import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
@@ -333,7 +335,8 @@ export async function newTaskPage(params, query) {
 
 export async function dashboardPage(params, query) {
   const year = query.get('year') || '';
-  const [d, echarts] = await Promise.all([api(`/api/dashboard${year ? `?year=${year}` : ''}`), loadECharts()]);
+  const [d, plans] = await Promise.all([api(`/api/dashboard${year ? `?year=${year}` : ''}`), api('/api/plans')]);
+  const chapters = plans.length ? (await api(`/api/plans/${plans[0].id}`)).chapters : [];
   const colors = ['red', 'yellow', 'green', 'done'];
   main.innerHTML = `<h1>${t('dashboard.title')}</h1>
     <div class="stat-cards">${colors.map((c) => `<a class="stat stat-${c}" href="/tasks?light=${c}" data-link><span class="n" id="count-${c}">${d.totals[c] || 0}</span>${t(`light.${c}`)}</a>`).join('')}
@@ -343,14 +346,8 @@ export async function dashboardPage(params, query) {
     <section><h2>${t('dashboard.missing')}</h2>${d.missing_reports.length ? `<table class="tasks-table"><tbody>${d.missing_reports.map(taskRow).join('')}</tbody></table>` : `<p class="empty">${t('common.none')}</p>`}</section></div>
     <h2>${t('dashboard.by_unit')}</h2><div class="table-wrap"><table class="units-table"><thead><tr><th>${t('units.name')}</th>${colors.map((c) => `<th class="num">${t(`light.${c}`)}</th>`).join('')}</tr></thead>
     <tbody>${d.by_unit.map((u) => `<tr><td>${esc(u.unit)}</td>${colors.map((c) => `<td class="num">${u[c] || 0}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
-  const chart = echarts.init(document.getElementById('chapter-chart'));
-  const palette = { red: '#c0392b', yellow: '#e0a100', green: '#2e8b57', done: '#7f8c8d' };
-  chart.setOption({
-    animation: false, tooltip: { trigger: 'axis' }, legend: { data: colors.map((c) => t(`light.${c}`)) },
-    grid: { left: 8, right: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: d.by_chapter.map((c) => `${cnOrdinal(c.chapter)}`) }, yAxis: { type: 'value', minInterval: 1 },
-    series: colors.map((c) => ({ name: t(`light.${c}`), type: 'bar', stack: 'all', itemStyle: { color: palette[c] }, data: d.by_chapter.map((x) => x[c] || 0) })),
-  });
+  const byChapter = [...d.by_chapter].sort((a, b) => a.chapter - b.chapter);
+  await mountChart(document.getElementById('chapter-chart'), lightsOption(byChapter, (c) => chapterName(chapters, c.chapter), 240));
 }
 
 // The words of the API's formulas (src/supervision/score.c), longest first.

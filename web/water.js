@@ -1,13 +1,13 @@
 // The water-quality pages over /api/water/*: the overview of all sections
-// coloured by class, a section's trend against its class bands (ECharts),
-// the monthly cross-boundary table by county, the annual assessment with
-// its money and computation, and the alarms. Routes: /water,
+// coloured by class, the monthly cross-boundary table by county, the
+// annual assessment with its money and computation, and the alarms (a
+// section's own page is section.js). Routes: /water,
 // /water/sections/{id}, /water/monthly, /water/assessment, /water/alarms.
 import { t, errorText, lang } from './i18n.js';
 import { api, send, currentSession } from './api.js';
-import { esc, loadECharts, reportSuccess } from './ui.js';
+import { esc, reportSuccess } from './ui.js';
 import { formatTime, formatLocal, todayChina } from './time.js';
-import { mountSectionsMap, showSectionStations } from './places.js';
+import { mountSectionsMap } from './places.js';
 import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
 let main;
@@ -18,11 +18,11 @@ export function initWaterPages(mainElement, navigateFn) {
   navigate = navigateFn;
 }
 
-const LABELS = ['—', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', '劣Ⅴ'];
+export const LABELS = ['—', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', '劣Ⅴ'];
 // The class colours of CNEMC's real-time page (Ⅰ … 劣Ⅴ), for the chart bands.
-const COLOURS = ['#eeeeee', '#CCFFFF', '#00CCFF', '#00FF00', '#FFFF00', '#FF9B00', '#FF0000'];
+export const COLOURS = ['#eeeeee', '#CCFFFF', '#00CCFF', '#00FF00', '#FFFF00', '#FF9B00', '#FF0000'];
 const RULES = ['shiyan-2016', 'shiyan-2021', 'hubei', 'example-tiered'];
-const TREND_ITEMS = ['PH', 'DO', 'CODMN', 'NH3N', 'TP', 'TN', 'WT'];
+export const TREND_ITEMS = ['PH', 'DO', 'CODMN', 'NH3N', 'TP', 'TN', 'WT'];
 
 // A word the server sends in Chinese (rating, grade, money unit), in the
 // UI's language when the dictionary has it, else as sent.
@@ -32,10 +32,10 @@ function word(prefix, value) {
   return text === key ? String(value ?? '') : text;
 }
 
-const classLabel = (c) => (c === 6 ? t('water.class.worse') : LABELS[c || 0]);
-const classBadge = (c) => `<span class="badge-class cls-${c || 0}">${classLabel(c)}</span>`;
-const classText = (c) => (c ? t('water.class_of', { c: classLabel(c) }) : '—');
-const itemName = (code) => word('water.item', code);
+export const classLabel = (c) => (c === 6 ? t('water.class.worse') : LABELS[c || 0]);
+export const classBadge = (c) => `<span class="badge-class cls-${c || 0}">${classLabel(c)}</span>`;
+export const classText = (c) => (c ? t('water.class_of', { c: classLabel(c) }) : '—');
+export const itemName = (code) => word('water.item', code);
 const isAdmin = () => currentSession().level === 'admin';
 const percent = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 // A period's coverage ("4 / 31 天") and its status word: 数据不足, 进行中, or nothing when final.
@@ -62,13 +62,13 @@ async function defaultMonth() {
   return latestMonth;
 }
 
-function tabs(active) {
+export function tabs(active) {
   const entries = [['overview', '/water'], ['monthly', '/water/monthly'], ['assessment', '/water/assessment'], ['alarms', '/water/alarms']];
   return `<nav class="tabs" aria-label="${esc(t('nav.water'))}">${entries.map(([name, href]) =>
     `<a href="${href}" data-link class="${name === active ? 'active' : ''}"${name === active ? ' aria-current="page"' : ''}>${t(`water.tab.${name}`)}</a>`).join('')}</nav>`;
 }
 
-function legend() {
+export function legend() {
   return `<p class="legend" aria-label="${esc(t('water.legend'))}">${LABELS.slice(1).map((_, i) => classBadge(i + 1)).join('')}</p>`;
 }
 
@@ -136,47 +136,6 @@ export async function waterOverviewPage(params, query) {
     <p class="hint">${t('water.method')}</p>`;
   bindFilters((f) => `/water?month=${encodeURIComponent(f.get('month'))}`);
   await mountSectionsMap(document.getElementById('water-map'), data, { colours: COLOURS, classText });
-}
-
-// Horizontal bands for the class limits: upper items go up from Ⅰ, DO down.
-function bandAreas(trend) {
-  const b = trend.bands;
-  if (trend.direction === 'range') return [[{ yAxis: b[0], itemStyle: { color: COLOURS[1], opacity: 0.3 } }, { yAxis: b[1] }]];
-  const edges = trend.direction === 'lower' ? [Infinity, ...b] : [0, ...b];
-  return b.map((_, k) => [{ yAxis: trend.direction === 'lower' ? b[k] : edges[k], itemStyle: { color: COLOURS[k + 1], opacity: 0.25 } },
-    { yAxis: trend.direction === 'lower' ? (k ? b[k - 1] : b[0] * 1.5) : b[k] }]);
-}
-
-export async function waterSectionPage(params, query) {
-  const item = query.get('item') || 'CODMN';
-  const period = query.get('period') || 'day';
-  const [trend, echarts] = await Promise.all([
-    api(`/api/water/sections/${params.id}/trend?item=${encodeURIComponent(item)}&period=${encodeURIComponent(period)}`), loadECharts()]);
-  main.innerHTML = `<p class="crumbs"><a href="/water" data-link>${t('water.tab.overview')}</a> › ${esc(trend.section_name)}</p>
-    <div class="page-head"><h1>${esc(trend.section_name)}</h1><span class="meta">${t('water.target')} ${classText(trend.target)}</span></div>
-    <p class="meta" id="section-stations"></p>
-    <form class="filters" id="water-filters">
-      <label>${t('water.item')} <select name="item">${TREND_ITEMS.map((c) => `<option value="${c}"${c === item ? ' selected' : ''}>${esc(itemName(c))}</option>`).join('')}</select></label>
-      <label>${t('water.period')} <select name="period">${['hour', 'day', 'month'].map((p) => `<option value="${p}"${p === period ? ' selected' : ''}>${t(`water.period.${p}`)}</option>`).join('')}</select></label>
-      ${legend()}</form>
-    <h2>${esc(itemName(trend.item))} (${esc(trend.unit)})</h2>
-    ${trend.points.length ? `<div id="water-chart" class="chart" role="img" aria-label="${esc(`${trend.section_name} · ${itemName(trend.item)}`)}"></div>` : `<p class="empty">${t('water.no_data')}</p>`}
-    <p class="hint">${t('water.bands')}${trend.direction === 'lower' ? ` ${t('water.do_higher')}` : ''}</p>`;
-  await showSectionStations(document.getElementById('section-stations'), params.id);
-  bindFilters((f) => `/water/sections/${params.id}?item=${encodeURIComponent(f.get('item'))}&period=${encodeURIComponent(f.get('period'))}`);
-  if (!trend.points.length) return;
-  const chart = echarts.init(document.getElementById('water-chart'));
-  chart.setOption({
-    animation: false,
-    tooltip: { trigger: 'axis' },
-    grid: { left: 8, right: 16, top: 20, bottom: 60, containLabel: true },
-    xAxis: { type: 'category', data: trend.points.map((p) => p.start) },
-    yAxis: { type: 'value', scale: true },
-    dataZoom: [{ type: 'inside' }, { type: 'slider' }],
-    series: [{ name: itemName(trend.item), type: 'line', showSymbol: false, data: trend.points.map((p) => p.mean),
-      lineStyle: { color: '#073f3f' }, itemStyle: { color: '#073f3f' }, markArea: { silent: true, data: bandAreas(trend) } }],
-  });
-  window.addEventListener('resize', () => chart.resize(), { once: true });
 }
 
 export async function waterMonthlyPage(params, query) {

@@ -86,12 +86,14 @@ export async function ready(page, path) {
   await page.waitForFunction((p) => document.body.dataset.ready === p, path);
 }
 
-// Sign in through the log-in page; lands on the task list.
+// Sign in through the log-in page; resolves to where the account lands
+// (units on the task list, leaders and administrators on the cockpit).
 export async function signIn(page, base, login, password) {
   await page.goto(base + '/login');
   await ready(page, '/login');
   await page.fill('#login-name', login);
   await page.fill('#login-password', password);
   await page.click('#login-submit');
-  await ready(page, '/tasks');
+  await page.waitForFunction(() => !['', '/login'].includes(document.body.dataset.ready));
+  return page.evaluate(() => document.body.dataset.ready);
 }
