@@ -15,9 +15,8 @@
 #include "auth/api.h"
 #include "auth/account.h"
 #include "auth/password.h"
-#include "db/db.h"
 #include "db/rows.h"
-#include "util/clock.h"
+#include "db/sql.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,20 +32,21 @@ static void set_session_cookie(struct http_request *req, struct http_response *r
 }
 
 static json_t *session_json(struct http_request *req) {
-  return json_pack("{s:o,s:s,s:s}", "account", account_json(req->db, req->who.account_id),
+  return json_pack("{s:o,s:s,s:s}", "account", account_json(req->store, req->who.account_id),
                    "level", access_level_name(req->who.level), "csrf", req->who.csrf);
 }
 
 static void audit_login(struct http_request *req, const char *login, const char *address,
                         const char *action) {
-  char actor[160], after[160];
-  snprintf(actor, sizeof actor, "%s@%s", login, address);
+  char actor[LOGIN_ACTOR_SIZE], after[160];
+  login_actor(login, address, actor);
   json_t *j = json_pack("{s:s,s:s}", "login", login, "peer", address);
   char *text = json_dumps(j, JSON_COMPACT);
   snprintf(after, sizeof after, "%s", text ? text : "{}");
   free(text);
   json_decref(j);
-  db_audit(req->db, actor, action, "session", 0, NULL, after);
+  if (sql_audit(req->store, actor, action, "session", 0, NULL, after))
+    fprintf(stderr, "qingshui: %s not audited: %s\n", action, sql_errmsg(req->store));
 }
 
 static void login(struct http_request *req, struct http_response *res) {
@@ -55,13 +55,16 @@ static void login(struct http_request *req, struct http_response *res) {
   if (!body) return;
   const char *address = req->peer;
   long lock_minutes = (login_limits()->window_seconds + 59) / 60;
-  if (!login_rate_allow(address, (long long)clock_seconds())) {
+  int allowed = login_rate_allow(req->store, address);
+  if (allowed < 0) {
+    http_reply_error(res, 500, "database_error", "could not count the log-in attempts");
+  } else if (!allowed) {
     http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
                      address);
   } else {
     char token[SESSION_TOKEN_LEN + 1];
-    enum login_result r = account_authenticate(req->db, user, password, address, &req->who);
-    if (r == LOGIN_OK && session_open(req->db, &req->who, token)) r = LOGIN_ERROR;
+    enum login_result r = account_authenticate(req->store, user, password, address, &req->who);
+    if (r == LOGIN_OK && session_open(req->store, &req->who, token)) r = LOGIN_ERROR;
     if (r == LOGIN_OK) {
       set_session_cookie(req, res, token, SESSION_HOURS * 3600);
       audit_login(req, user, address, "session.login");
@@ -84,7 +87,7 @@ static void login(struct http_request *req, struct http_response *res) {
 
 static void logout(struct http_request *req, struct http_response *res) {
   const char *cookie = http_cookie(req, SESSION_COOKIE);
-  if (cookie) session_end(req->db, cookie);
+  if (cookie) session_end(req->store, cookie);
   set_session_cookie(req, res, "", 0);
   http_reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
 }
@@ -105,17 +108,17 @@ static void change_password(struct http_request *req, struct http_response *res)
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "old_password", &old_password,
                                   "new_password", &new_password);
   if (!body) return;
-  json_t *account = account_json(req->db, req->who.account_id);
+  json_t *account = account_json(req->store, req->who.account_id);
   const char *login_name = json_string_value(json_object_get(account, "login"));
   char err[256];
   const char *address = req->peer;
   struct principal check;
   if (!req->who.account_id) {
     http_reply_error(res, 400, "no_account", "API tokens have no password");
-  } else if (account_authenticate(req->db, login_name, old_password, address, &check) != LOGIN_OK) {
+  } else if (account_authenticate(req->store, login_name, old_password, address, &check) != LOGIN_OK) {
     http_reply_error(res, 403, "bad_credentials", "the current password is wrong");
   } else {
-    if (account_set_password(req->db, login_name, new_password, http_cookie(req, SESSION_COOKIE),
+    if (account_set_password(req->store, login_name, new_password, http_cookie(req, SESSION_COOKIE),
                              req->actor, err, sizeof err))
       http_reply_error(res, 400, "invalid_password", "%s", err);
     else
@@ -131,7 +134,7 @@ static void reset_password(struct http_request *req, struct http_response *res) 
   json_t *body = http_body_unpack(req, res, "{s:s}", "password", &password);
   if (!body) return;
   char err[256];
-  if (account_set_password(req->db, req->params[0], password, NULL, req->actor, err, sizeof err))
+  if (account_set_password(req->store, req->params[0], password, NULL, req->actor, err, sizeof err))
     http_reply_error(res, strncmp(err, "no account", 10) ? 400 : 404,
                      strncmp(err, "no account", 10) ? "invalid_password" : "not_found", "%s", err);
   else
@@ -141,14 +144,14 @@ static void reset_password(struct http_request *req, struct http_response *res) 
 
 static void unlock_account(struct http_request *req, struct http_response *res) {
   char err[256];
-  if (account_unlock(req->db, req->params[0], req->actor, err, sizeof err))
+  if (account_unlock(req->store, req->params[0], req->actor, err, sizeof err))
     http_reply_error(res, 404, "not_found", "%s", err);
   else
     http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "unlocked", 1));
 }
 
 static void list_accounts(struct http_request *req, struct http_response *res) {
-  http_reply_json(res, 200, account_list_json(req->db));
+  http_reply_json(res, 200, account_list_json(req->store));
 }
 
 static void create_account(struct http_request *req, struct http_response *res) {
@@ -162,18 +165,18 @@ static void create_account(struct http_request *req, struct http_response *res) 
   int level;
   if ((level = access_level_parse(role)) < 0) {
     http_reply_error(res, 400, "invalid_field", "role '%s' must be admin, leader or unit", role);
-  } else if (account_create(req->db, login_name, display, (enum access_level)level, unit, password,
+  } else if (account_create(req->store, login_name, display, (enum access_level)level, unit, password,
                             req->actor, &id, err, sizeof err)) {
     http_reply_error(res, 400, "invalid_account", "%s", err);
   } else {
-    http_reply_json(res, 201, account_json(req->db, id));
+    http_reply_json(res, 201, account_json(req->store, id));
   }
   json_decref(body);
 }
 
 static void set_disabled(struct http_request *req, struct http_response *res, int disabled) {
   char err[256];
-  if (account_set_disabled(req->db, req->params[0], disabled, req->actor, err, sizeof err))
+  if (account_set_disabled(req->store, req->params[0], disabled, req->actor, err, sizeof err))
     http_reply_error(res, 404, "not_found", "%s", err);
   else
     http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "disabled", disabled));
@@ -186,14 +189,16 @@ static void audit_log(struct http_request *req, struct http_response *res) {
   long long limit = http_query_int(req, res, "limit", 1, 1000, 100);
   long long before = limit < 0 ? -1 : http_query_int(req, res, "before", 1, LLONG_MAX, 0);
   if (before < 0) return;
-  sqlite3_stmt *st = NULL;
-  sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
-                     "after AS after_json FROM audit_log WHERE (?1 = 0 OR id < ?1) "
-                     "ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
-  sqlite3_bind_int64(st, 1, before);
-  sqlite3_bind_int64(st, 2, limit);
-  http_reply_json(res, 200, db_rows_json(st));
-  sqlite3_finalize(st);
+  struct sql_stmt *st = sql_prepare(req->store, "SELECT id, at, actor, action, entity, entity_id, "
+      "before AS before_json, after AS after_json FROM audit_log WHERE (CAST(?1 AS bigint) = 0 OR id < ?1) "
+      "ORDER BY id DESC LIMIT ?2");
+  if (!st) {
+    http_reply_error(res, 500, "database_error", "%s", sql_errmsg(req->store));
+    return;
+  }
+  sql_bind_int64(st, 1, before);
+  sql_bind_int64(st, 2, limit);
+  http_reply_json(res, 200, sql_rows_json(st));
 }
 
 const struct http_route auth_routes[] = {

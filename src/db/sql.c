@@ -118,6 +118,15 @@ int sql_begin(struct sql_db *db) { return db->driver->begin(db); }
 int sql_commit(struct sql_db *db) { return db->driver->commit(db); }
 void sql_rollback(struct sql_db *db) { db->driver->rollback(db); }
 
+int sql_schema_version(struct sql_db *db) {
+  struct sql_stmt *st = sql_prepare(db, db->store == SQL_PG
+      ? "SELECT coalesce(max(version), 0) FROM schema_migration"
+      : "PRAGMA user_version");
+  int v = st && sql_step(st) == SQL_ROW ? (int)sql_column_int64(st, 0) : -1;
+  if (st) sql_reset(st);
+  return v;
+}
+
 #define TRANSACTION_ATTEMPTS 5
 
 int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), void *ctx,

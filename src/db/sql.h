@@ -111,6 +111,17 @@ void sql_rollback(struct sql_db *db);   /* quiet: used on error paths */
 int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), void *ctx,
                     char *err, size_t errlen);
 
+/* The store's clock now as the text times are kept in (2026-12-04T03:25:39Z),
+** for SQL that writes a time: each store's variant, side by side. SQLite's
+** is the VFS's clock, which the demo sets (src/demo/clock.h). */
+#define SQL_NOW_SQLITE "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define SQL_NOW_PG "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* The schema's version: SQLite's PRAGMA user_version; on PostgreSQL the
+** highest migration applied (sql_migrate.c: some may be missing below it).
+** -1 if the store cannot say. */
+int sql_schema_version(struct sql_db *db);
+
 /* Append one line to the audit log, in the caller's transaction (see
 ** db_audit, which is this over an SQLite handle). Returns 0 or -1. */
 int sql_audit(struct sql_db *db, const char *actor, const char *action, const char *entity,
