@@ -15,7 +15,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BINARY, ROOT, STORE, Server, StoreCase, main, run  # noqa: E402
+from harness import BINARY, ROOT, STORE, Server, StoreCase, main, pg_database, run  # noqa: E402
 from test_accounts import LIMIT_VARS, PASSWORD, Client  # noqa: E402
 
 ON_PG = unittest.skipUnless(STORE == "pg", "needs QINGSHUI_TEST_STORE=pg")
@@ -202,6 +202,33 @@ class Routes(AccountsOnEitherStore):
         _, err = p.communicate(timeout=20)
         self.assertEqual(p.returncode, 0)
         self.assertIn("on PostgreSQL the HJ 212 receiver is off", err)
+
+
+@ON_PG
+class CopiedCity(AccountsOnEitherStore):
+    def test_accounts_and_sessions_copied_from_sqlite_go_on_on_postgres(self):
+        city = os.path.join(self.dir, "city.db")
+        run("init", db=city, check=True)
+        run("user", "add", "hb", "--role", "leader", db=city, input=PASSWORD + "\n", check=True)
+        on_sqlite = Server(city)
+        try:
+            browser = self.signed_in(on_sqlite, "hb")
+        finally:
+            self.assertEqual(on_sqlite.stop(), 0)
+        target = pg_database()
+        r = run("db", "copy", "--from", city, "--to", target)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(run("user", "list", db=target, check=True).stdout,
+                         run("user", "list", db=city, check=True).stdout)
+        self.target = target
+        on_pg = self.start()
+        browser.server = on_pg   # the same cookie and CSRF token
+        self.assertEqual(browser.call("GET", "/api/session")[1]["account"]["login"], "hb")
+        admin_password = open(city + ".admin-password").read().strip()
+        self.signed_in(on_pg, "admin", admin_password, address="127.0.0.2")
+        status, body = Client(on_pg).call("GET", "/api/audit", None,
+                                          {"Authorization": "Bearer " + open(city + ".admin-token").read().strip()})
+        self.assertEqual((status, body[0]["action"]), (200, "session.login"))
 
 
 @ON_PG
