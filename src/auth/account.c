@@ -438,16 +438,17 @@ void login_actor(const char *login, const char *address, char out[LOGIN_ACTOR_SI
   snprintf(out, LOGIN_ACTOR_SIZE, "%.64s@%s", login, address);
 }
 
+/* The attempts of ?1 in the last minute, by the store's clock (as the audit log's). */
+#define COUNT_ATTEMPTS(minute_ago) \
+  "SELECT count(*) FROM audit_log WHERE at > " minute_ago " " \
+  "AND action IN ('session.login', 'session.login_failed') " \
+  "AND substr(actor, length(actor) - length(CAST(?1 AS text))) = '@' || CAST(?1 AS text)"
+
 int login_rate_allow(struct sql_db *db, const char *address) {
-  char since[TIME_UTC_SIZE];
-  time_utc_epoch((int64_t)time(NULL) - 60, since);
-  struct sql_stmt *st = sql_prepare(db,
-      "SELECT count(*) FROM audit_log WHERE at > ?1 "
-      "AND action IN ('session.login', 'session.login_failed') "
-      "AND substr(actor, length(actor) - length(CAST(?2 AS text))) = '@' || CAST(?2 AS text)");
+  struct sql_stmt *st = sql_prepare(db, sql_store(db) == SQL_PG
+      ? COUNT_ATTEMPTS(SQL_AGO_MS_PG(60)) : COUNT_ATTEMPTS(SQL_AGO_MS_SQLITE(60)));
   if (!st) return -1;
-  sql_bind_text(st, 1, since);
-  sql_bind_text(st, 2, address);
+  sql_bind_text(st, 1, address);
   int rc = sql_step(st) == SQL_ROW ? sql_column_int64(st, 0) < LOGIN_RATE_PER_MINUTE : -1;
   sql_reset(st);
   return rc;

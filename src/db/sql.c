@@ -146,32 +146,21 @@ int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), 
   return -1;
 }
 
-/* Now in UTC as ISO 8601 with milliseconds: 2026-12-04T03:25:39.123Z. */
-static void utc_now(char out[32]) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
-}
+#define INSERT_AUDIT(now) "INSERT INTO audit_log(at, actor, action, entity, entity_id, before, " \
+  "after) VALUES(" now ", ?, ?, ?, ?, ?, ?)"
 
 int sql_audit(struct sql_db *db, const char *actor, const char *action, const char *entity,
               long long entity_id, const char *before_json, const char *after_json) {
-  struct sql_stmt *st = sql_prepare(db,
-      "INSERT INTO audit_log(at, actor, action, entity, entity_id, before, after)"
-      " VALUES(?, ?, ?, ?, ?, ?, ?)");
+  struct sql_stmt *st = sql_prepare(db, db->store == SQL_PG ? INSERT_AUDIT(SQL_AGO_MS_PG(0))
+                                                            : INSERT_AUDIT(SQL_AGO_MS_SQLITE(0)));
   if (!st) return -1;
-  char at[32];
-  utc_now(at);
-  sql_bind_text(st, 1, at);
-  sql_bind_text(st, 2, actor ? actor : "system");
-  sql_bind_text(st, 3, action);
-  sql_bind_text(st, 4, entity);
-  if (entity_id > 0) sql_bind_int64(st, 5, entity_id);
-  else sql_bind_null(st, 5);
-  sql_bind_text(st, 6, before_json);
-  sql_bind_text(st, 7, after_json);
+  sql_bind_text(st, 1, actor ? actor : "system");
+  sql_bind_text(st, 2, action);
+  sql_bind_text(st, 3, entity);
+  if (entity_id > 0) sql_bind_int64(st, 4, entity_id);
+  else sql_bind_null(st, 4);
+  sql_bind_text(st, 5, before_json);
+  sql_bind_text(st, 6, after_json);
   int rc = sql_step(st) == SQL_DONE ? 0 : -1;
   sql_reset(st);
   return rc;

@@ -116,6 +116,13 @@ int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), 
 ** is the VFS's clock, which the demo sets (src/demo/clock.h). */
 #define SQL_NOW_SQLITE "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 #define SQL_NOW_PG "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* The same with milliseconds (2026-12-04T03:25:39.123Z), as the audit log's
+** times are, SECONDS (a literal number) ago: the store's clock decides,
+** whichever node asks. */
+#define SQL_AGO_MS_SQLITE(seconds) "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-" #seconds " seconds')"
+#define SQL_AGO_MS_PG(seconds) \
+  "to_char(now() AT TIME ZONE 'UTC' - interval '" #seconds " seconds', " \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 /* The schema's version: SQLite's PRAGMA user_version; on PostgreSQL the
 ** highest migration applied (sql_migrate.c: some may be missing below it).
@@ -123,7 +130,8 @@ int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), 
 int sql_schema_version(struct sql_db *db);
 
 /* Append one line to the audit log, in the caller's transaction (see
-** db_audit, which is this over an SQLite handle). Returns 0 or -1. */
+** db_audit, which is this over an SQLite handle), at the store's time
+** (SQL_AGO_MS_*(0)). Returns 0 or -1. */
 int sql_audit(struct sql_db *db, const char *actor, const char *action, const char *entity,
               long long entity_id, const char *before_json, const char *after_json);
 
