@@ -435,7 +435,12 @@ json_t *account_list_json(struct sql_db *db) {
 /* ---- per-address rate limit ------------------------------------------- */
 
 void login_actor(const char *login, const char *address, char out[LOGIN_ACTOR_SIZE]) {
-  snprintf(out, LOGIN_ACTOR_SIZE, "%.64s@%s", login, address);
+  size_t n = strlen(login);
+  if (n > 64) {
+    n = 64;
+    while (n && ((unsigned char)login[n] & 0xC0) == 0x80) n--;   /* not inside a character */
+  }
+  snprintf(out, LOGIN_ACTOR_SIZE, "%.*s@%s", (int)n, login, address);
 }
 
 /* The attempts of ?1 in the last minute, by the store's clock (as the audit log's). */

@@ -89,7 +89,8 @@ json_t *account_list_json(struct sql_db *db);
 int login_rate_allow(struct sql_db *db, const char *address);
 
 /* The audit log's actor for an attempt to log in as LOGIN from ADDRESS:
-** "LOGIN@ADDRESS", the login cut to 64 bytes (no account's is longer), so
+** "LOGIN@ADDRESS", the login cut to 64 bytes at most, between characters
+** (no account's is longer), so
 ** that the address always ends it (login_rate_allow reads it there). */
 #define LOGIN_ACTOR_SIZE (64 + 1 + 48)
 void login_actor(const char *login, const char *address, char out[LOGIN_ACTOR_SIZE]);

@@ -36,17 +36,18 @@ static json_t *session_json(struct http_request *req) {
                    "level", access_level_name(req->who.level), "csrf", req->who.csrf);
 }
 
+/* The audit line of an attempt to log in: the login whole in AFTER (the
+** body's limit bounds it), cut in the actor (login_actor). */
 static void audit_login(struct http_request *req, const char *login, const char *address,
                         const char *action) {
-  char actor[LOGIN_ACTOR_SIZE], after[160];
+  char actor[LOGIN_ACTOR_SIZE];
   login_actor(login, address, actor);
   json_t *j = json_pack("{s:s,s:s}", "login", login, "peer", address);
-  char *text = json_dumps(j, JSON_COMPACT);
-  snprintf(after, sizeof after, "%s", text ? text : "{}");
-  free(text);
+  char *after = json_dumps(j, JSON_COMPACT);
   json_decref(j);
-  if (sql_audit(req->store, actor, action, "session", 0, NULL, after))
+  if (sql_audit(req->store, actor, action, "session", 0, NULL, after ? after : "{}"))
     fprintf(stderr, "qingshui: %s not audited: %s\n", action, sql_errmsg(req->store));
+  free(after);
 }
 
 static void login(struct http_request *req, struct http_response *res) {

@@ -87,6 +87,15 @@ static struct thread_store *thread_store(void) {
   return t;
 }
 
+/* Give REQ this thread's connections: 0, or -1 if there are none. */
+static int attach_store(struct http_request *req) {
+  struct thread_store *t = thread_store();
+  if (!t) return -1;
+  req->db = t->db;
+  req->store = t->sql;
+  return 0;
+}
+
 static void add_security_headers(struct MHD_Response *r) {
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -215,12 +224,7 @@ static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *
   forwarded_client(&st->req, server->cfg.trusted_proxy);
   struct http_response res = {.status = 200};
   size_t declared = http_declared_length(&st->req);
-  struct thread_store *conn_store = thread_store();
-  if (conn_store) {
-    st->req.db = conn_store->db;
-    st->req.store = conn_store->sql;
-  }
-  if (!conn_store) {
+  if (attach_store(&st->req)) {
     http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
   } else if (!http_accept(&st->req, &res, &server->limits)) {
     ;   /* refused: RES says why */

@@ -159,6 +159,14 @@ class Audit(AccountsOnEitherStore):
         self.assertEqual(self.signed_in(server).call("GET", "/api/audit")[0], 403)
 
 
+    def test_a_long_login_is_cut_between_characters_and_its_address_kept(self):
+        server = self.start()
+        self.assertEqual(Client(server, "127.0.0.6").login("账" * 70, "guess")[0], 401)
+        (actor, after), = self.audit("session.login_failed")
+        self.assertEqual(actor, "账" * 21 + "@127.0.0.6")   # 63 of the 64 bytes: whole characters
+        self.assertEqual(json.loads(after)["login"], "账" * 70)
+
+
 class UserCommand(AccountsOnEitherStore):
     def test_add_list_passwd(self):
         r = run("user", "add", "LEAD", "--role", "leader", db=self.target, input=PASSWORD + "\n")
