@@ -41,6 +41,7 @@ void sql_close(struct sql_db *db) {
 }
 
 enum sql_store sql_store(const struct sql_db *db) { return db->store; }
+int sql_connected(const struct sql_db *db) { return db->store != SQL_PG || sql_pg_connected(db); }
 enum sql_errclass sql_errclass(const struct sql_db *db) { return db->errclass; }
 const char *sql_errmsg(const struct sql_db *db) { return db->errmsg; }
 

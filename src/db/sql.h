@@ -58,6 +58,11 @@ struct sql_db *sql_wrap_sqlite(sqlite3 *db);
 void sql_close(struct sql_db *db);   /* NULL is fine */
 enum sql_store sql_store(const struct sql_db *db);
 
+/* Whether DB's connection still works: PostgreSQL's is lost when the server
+** restarts or fails over (libpq says so after the statement that met it);
+** SQLite's always does. A lost one is closed and opened again. */
+int sql_connected(const struct sql_db *db);
+
 /* The last error's class and message on DB. */
 enum sql_errclass sql_errclass(const struct sql_db *db);
 const char *sql_errmsg(const struct sql_db *db);

@@ -70,10 +70,15 @@ static void close_thread_store(void *p) {
 }
 static void make_db_key(void) { pthread_key_create(&db_key, close_thread_store); }
 
-/* This pool thread's connections, opened on first use; NULL if they cannot be. */
+/* This pool thread's connections, opened on first use and again when
+** PostgreSQL's was lost; NULL if they cannot be. */
 static struct thread_store *thread_store(void) {
   struct thread_store *t = pthread_getspecific(db_key);
-  if (t) return t;
+  if (t && sql_connected(t->sql)) return t;
+  if (t) {   /* PostgreSQL restarted or failed over since: a new connection */
+    close_thread_store(t);
+    pthread_setspecific(db_key, NULL);
+  }
   char err[512];
   t = xcalloc(1, sizeof *t);
   if (sql_is_pg_target(db_path)) t->sql = sql_open(db_path, DB_EXISTING, err, sizeof err);

@@ -13,9 +13,10 @@ import os
 import subprocess
 import sys
 import unittest
+from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BINARY, ROOT, STORE, Server, StoreCase, main, pg_database, run  # noqa: E402
+from harness import BINARY, ROOT, STORE, Server, StoreCase, main, pg_database, pg_server, run  # noqa: E402
 from test_accounts import LIMIT_VARS, PASSWORD, Client  # noqa: E402
 
 ON_PG = unittest.skipUnless(STORE == "pg", "needs QINGSHUI_TEST_STORE=pg")
@@ -237,6 +238,20 @@ class CopiedCity(AccountsOnEitherStore):
         status, body = Client(on_pg).call("GET", "/api/audit", None,
                                           {"Authorization": "Bearer " + open(city + ".admin-token").read().strip()})
         self.assertEqual((status, body[0]["action"]), (200, "session.login"))
+
+
+@ON_PG
+class ServerRestart(AccountsOnEitherStore):
+    def test_a_node_connects_again_after_postgres_restarts(self):
+        server = self.start()   # four threads, each with its connection
+        browser = self.signed_in(server)
+        folder = parse_qs(urlsplit(pg_server()).query)["host"][0]
+        subprocess.run([os.path.join(ROOT, "tests", "pg.sh"), "restart", folder], check=True)
+        levels = [browser.call("GET", "/api/session")[1]["level"] for _ in range(12)]
+        # a thread's first statement meets the lost connection; its next request opens another
+        self.assertIn("anonymous", levels)   # the restart did cut them
+        self.assertLessEqual(levels.count("anonymous"), 4, levels)
+        self.assertEqual(levels[-4:], ["leader"] * 4, levels)
 
 
 @ON_PG
