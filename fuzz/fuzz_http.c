@@ -24,6 +24,7 @@
 #include "auth/account.h"
 #include "auth/token.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "http/dispatch.h"
 #include "util/file.h"
 #include <stdio.h>
@@ -36,6 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static sqlite3 *db;
+static struct sql_db *store;   /* the layer over DB */
 static char admin_header[16 + TOKEN_TEXT_LEN];
 static struct session { struct principal who; char cookie[SESSION_TOKEN_LEN + 1]; } sessions[2];
 static const struct http_body_limits limits = {12 << 20, 64 << 10};
@@ -60,14 +62,14 @@ static const char *const logins[2] = {"unit1", "leader1"};
 ** if that cannot be done (an input changed the password or disabled it). */
 static int sign_in(int i) {
   struct session *s = &sessions[i];
-  return account_authenticate(db, logins[i], FUZZ_PASSWORD, &s->who) == LOGIN_OK &&
-                 !session_open(db, &s->who, s->cookie) ? 0 : -1;
+  return account_authenticate(store, logins[i], FUZZ_PASSWORD, "127.0.0.1", &s->who) == LOGIN_OK &&
+                 !session_open(store, &s->who, s->cookie) ? 0 : -1;
 }
 
 /* Session I, opened again if an input logged it out; NULL if it cannot be. */
 static const struct session *session(int i) {
   struct principal who;
-  if (session_lookup(db, sessions[i].cookie, &who) && sign_in(i)) return NULL;
+  if (session_lookup(store, sessions[i].cookie, &who) && sign_in(i)) return NULL;
   return &sessions[i];
 }
 
@@ -81,6 +83,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   snprintf(path, sizeof path, "%s/fuzz.db", dir);
   copy_file(seeded, path);
   if (!(db = db_open(path, DB_EXISTING, err, sizeof err))) fail(err);
+  store = sql_wrap_sqlite(db);
   if (http_check_body_rules(err, sizeof err)) fail(err);
   snprintf(tokfile, sizeof tokfile, "%s.admin-token", seeded);
   size_t len;
@@ -168,7 +171,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     add(&headers, "X-CSRF-Token", signed_in->who.csrf);
   }
 
-  struct http_request req = {.method = method, .path = target, .db = db, .query = &query,
+  struct http_request req = {.method = method, .path = target, .db = db, .store = store, .query = &query,
                              .headers = &headers, .cookies = &cookies, .peer = "192.0.2.1"};
   struct http_response res = {.status = 200};
   size_t body_len = size - 1 - (size_t)(body - text);

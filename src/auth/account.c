@@ -10,9 +10,10 @@
 */
 #include "auth/account.h"
 #include "auth/password.h"
-#include "db/db.h"
 #include "db/rows.h"
+#include "db/sql.h"
 #include "plan/store.h"
+#include "util/time.h"
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -40,37 +41,82 @@ static void random_hex(char *out, size_t hexlen) {
   sodium_bin2hex(out, hexlen + 1, bytes, hexlen / 2);
 }
 
+/* Step ST (NULL: its prepare failed) to its end and reset it: 0 or -1. */
+static int run_to_end(struct sql_stmt *st) {
+  if (!st) return -1;
+  int rc = sql_step(st) == SQL_DONE ? 0 : -1;
+  sql_reset(st);
+  return rc;
+}
+
 /* The audit text of an account (no secrets). Caller frees. */
-static char *account_audit_text(sqlite3 *db, long long id) {
+static char *account_audit_text(struct sql_db *db, long long id) {
   json_t *j = account_json(db, id);
   char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
   json_decref(j);
   return text;
 }
 
-/* Finish a change made inside a transaction: audit it and commit, or roll
-** back. BEFORE is freed. */
-static int finish_change(sqlite3 *db, int rc, const char *actor, const char *action,
-                         long long id, char *before, char *err, size_t errlen) {
-  char *after = rc ? NULL : account_audit_text(db, id);
-  if (!rc && db_audit(db, actor, action, "account", id, before, after) != SQLITE_OK) {
-    snprintf(err, errlen, "audit log: %s", sqlite3_errmsg(db));
-    rc = -1;
-  }
-  if (!rc && db_commit(db) != SQLITE_OK) {
-    snprintf(err, errlen, "commit: %s", sqlite3_errmsg(db));
-    rc = -1;
-  }
-  if (rc) db_rollback(db);
-  free(before);
+/* The audit line of a change of account ID, in the change's transaction. */
+static int audit_account(struct sql_db *db, const char *actor, const char *action, long long id,
+                         const char *before) {
+  char *after = account_audit_text(db, id);
+  int rc = sql_audit(db, actor, action, "account", id, before, after);
   free(after);
   return rc;
 }
 
-int account_create(sqlite3 *db, const char *login, const char *display_name,
+/* Run FN in a transaction; a refusal FN wrote into WHY wins over the
+** store's message. */
+static int in_transaction(struct sql_db *db, int (*fn)(struct sql_db *, void *), void *ctx,
+                          char *why, char *err, size_t errlen) {
+  if (!sql_transaction(db, fn, ctx, err, errlen)) return 0;
+  if (*why) snprintf(err, errlen, "%s", why);
+  return -1;
+}
+
+#define WHY_SIZE 256
+
+struct new_account {
+  const char *login, *display_name, *role, *unit, *hash, *actor;
+  long long id;
+  char why[WHY_SIZE];
+};
+
+static int create_tx(struct sql_db *db, void *ctx) {
+  struct new_account *a = ctx;
+  a->why[0] = 0;
+  long long unit_id = 0;
+  if (a->unit && !(unit_id = plan_find_unit_in(db, a->unit))) {
+    snprintf(a->why, WHY_SIZE, "unit '%s' does not exist (see 'qingshui units list')", a->unit);
+    return -1;
+  }
+#define INSERT_ACCOUNT(now) "INSERT INTO account(login, display_name, role, unit_id, " \
+  "password_hash, created_at) VALUES(?, ?, ?, ?, ?, " now ") RETURNING id"
+  struct sql_stmt *st = sql_prepare(db, sql_store(db) == SQL_PG ? INSERT_ACCOUNT(SQL_NOW_PG)
+                                                                : INSERT_ACCOUNT(SQL_NOW_SQLITE));
+  if (!st) return -1;
+  sql_bind_text(st, 1, a->login);
+  sql_bind_text(st, 2, a->display_name);
+  sql_bind_text(st, 3, a->role);
+  if (unit_id) sql_bind_int64(st, 4, unit_id); else sql_bind_null(st, 4);
+  sql_bind_text(st, 5, a->hash);
+  int rc = sql_step(st) == SQL_ROW ? 0 : -1;
+  a->id = rc ? 0 : sql_column_int64(st, 0);
+  sql_reset(st);
+  if (rc) {
+    snprintf(a->why, WHY_SIZE, sql_errclass(db) == SQL_UNIQUE ? "login '%s' is taken"
+             : "cannot create '%s'", a->login);
+    return -1;
+  }
+  return audit_account(db, a->actor, "account.create", a->id, NULL);
+}
+
+int account_create(struct sql_db *db, const char *login, const char *display_name,
                    enum access_level level, const char *unit, const char *password,
                    const char *actor, long long *id, char *err, size_t errlen) {
   const char *weak = password_weakness(password);
+  *id = 0;
   if (weak) { snprintf(err, errlen, "%s", weak); return -1; }
   if (!*login || strlen(login) > 64 || strpbrk(login, " \t:/")) {
     snprintf(err, errlen, "login '%s' must be 1-64 characters without spaces, ':' or '/'", login);
@@ -82,108 +128,122 @@ int account_create(sqlite3 *db, const char *login, const char *display_name,
   }
   char hash[crypto_pwhash_STRBYTES];
   if (password_hash(password, hash)) { snprintf(err, errlen, "out of memory hashing"); return -1; }
-  if (db_begin(db) != SQLITE_OK) { snprintf(err, errlen, "database busy"); return -1; }
-  long long unit_id = 0;
-  if (level == ACCESS_UNIT && !(unit_id = plan_find_unit(db, unit))) {
-    snprintf(err, errlen, "unit '%s' does not exist (see 'qingshui units list')", unit);
-    db_rollback(db);
-    return -1;
-  }
-  sqlite3_stmt *st = db_prepare(db, "INSERT INTO account(login, display_name, role, unit_id, "
-      "password_hash, created_at) VALUES(?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))", err, errlen);
-  int rc = st ? 0 : -1;
-  if (st) {
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, display_name && *display_name ? display_name : login, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, access_level_name(level), -1, SQLITE_STATIC);
-    if (unit_id) sqlite3_bind_int64(st, 4, unit_id); else sqlite3_bind_null(st, 4);
-    sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-      snprintf(err, errlen, sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE
-               ? "login '%s' is taken" : "cannot create '%s'", login);
-      rc = -1;
-    }
-    sqlite3_finalize(st);
-  }
-  *id = rc ? 0 : sqlite3_last_insert_rowid(db);
-  return finish_change(db, rc, actor, "account.create", *id, NULL, err, errlen);
+  struct new_account a = {login, display_name && *display_name ? display_name : login,
+                          access_level_name(level), level == ACCESS_UNIT ? unit : NULL, hash,
+                          actor, 0, ""};
+  if (in_transaction(db, create_tx, &a, a.why, err, errlen)) return -1;
+  *id = a.id;
+  return 0;
 }
 
-/* Run SQL, one or more statements, on one account in an audited
-** transaction; each statement may use ?1 = the account's id, ?2 = TEXT and
-** ?3 = the hash of the session KEEP_SESSION (NULL if none). */
-static int change_account(sqlite3 *db, const char *login, const char *sql, const char *text,
-                          const char *keep_session, const char *action, const char *actor,
-                          char *err, size_t errlen) {
-  if (db_begin(db) != SQLITE_OK) { snprintf(err, errlen, "database busy"); return -1; }
-  sqlite3_stmt *st = db_prepare(db, "SELECT id FROM account WHERE login = ?", err, errlen);
-  long long id = 0;
-  if (st) {
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
+/* One statement of a change of an account: ?1 is the account's id; ?2,
+** when the statement has it, TEXT, or else the LEN bytes at BLOB (NULL
+** binds NULL). */
+struct account_statement {
+  const char *sql;
+  enum { NO_VALUE, TEXT_VALUE, BLOB_VALUE } value;
+  const char *text;
+  const void *blob;
+  size_t len;
+};
+
+struct account_change {
+  const char *login, *action, *actor;
+  const struct account_statement *steps;
+  size_t nsteps;
+  char why[WHY_SIZE];
+};
+
+/* The id of the account LOGIN (whatever its case), 0 if none. */
+static long long account_id_of(struct sql_db *db, const char *login) {
+  struct sql_stmt *st =
+      sql_prepare(db, "SELECT id FROM account WHERE lower(login) = lower(CAST(? AS text))");
+  if (!st) return 0;
+  sql_bind_text(st, 1, login);
+  long long id = sql_step(st) == SQL_ROW ? sql_column_int64(st, 0) : 0;
+  sql_reset(st);
+  return id;
+}
+
+static int change_tx(struct sql_db *db, void *ctx) {
+  struct account_change *c = ctx;
+  c->why[0] = 0;
+  long long id = account_id_of(db, c->login);
   if (!id) {
-    snprintf(err, errlen, "no account '%s'", login);
-    db_rollback(db);
+    snprintf(c->why, WHY_SIZE, "no account '%s'", c->login);
     return -1;
   }
-  unsigned char keep[32];
-  if (keep_session) token_hash(keep_session, keep);
   char *before = account_audit_text(db, id);
   int rc = 0;
-  for (const char *next = sql; !rc && next && *next;) {
-    if (sqlite3_prepare_v2(db, next, -1, &st, &next) != SQLITE_OK) {
-      snprintf(err, errlen, "SQL error: %s", sqlite3_errmsg(db));
-      rc = -1;
-      break;
+  for (size_t i = 0; !rc && i < c->nsteps; i++) {
+    const struct account_statement *s = &c->steps[i];
+    struct sql_stmt *st = sql_prepare(db, s->sql);
+    if (st) {
+      sql_bind_int64(st, 1, id);
+      if (s->value == TEXT_VALUE) sql_bind_text(st, 2, s->text);
+      else if (s->value == BLOB_VALUE && s->blob) sql_bind_blob(st, 2, s->blob, s->len);
+      else if (s->value == BLOB_VALUE) sql_bind_null(st, 2);
     }
-    if (!st) break;   /* only white space left */
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-    if (sqlite3_bind_parameter_count(st) >= 3 && keep_session)
-      sqlite3_bind_blob(st, 3, keep, sizeof keep, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) { snprintf(err, errlen, "%s", sqlite3_errmsg(db)); rc = -1; }
-    sqlite3_finalize(st);
+    rc = run_to_end(st);
   }
-  return finish_change(db, rc, actor, action, id, before, err, errlen);
+  if (!rc) rc = audit_account(db, c->actor, c->action, id, before);
+  free(before);
+  return rc;
+}
+
+static int change_account(struct sql_db *db, const char *login, const char *action,
+                          const char *actor, const struct account_statement *steps,
+                          size_t nsteps, char *err, size_t errlen) {
+  struct account_change c = {login, action, actor, steps, nsteps, ""};
+  return in_transaction(db, change_tx, &c, c.why, err, errlen);
 }
 
 /* The statement that forgets the failed log-ins of account ?1. */
-#define FORGET_FAILURES "DELETE FROM login_failure WHERE login = (SELECT login FROM account WHERE id = ?1);"
+static const struct account_statement forget_failures = {
+  "DELETE FROM login_failure WHERE lower(login) = (SELECT lower(login) FROM account WHERE id = ?1)",
+  NO_VALUE, NULL, NULL, 0};
 
-int account_set_password(sqlite3 *db, const char *login, const char *password,
+int account_set_password(struct sql_db *db, const char *login, const char *password,
                          const char *keep_session, const char *actor, char *err, size_t errlen) {
   const char *weak = password_weakness(password);
   if (weak) { snprintf(err, errlen, "%s", weak); return -1; }
   char hash[crypto_pwhash_STRBYTES];
   if (password_hash(password, hash)) { snprintf(err, errlen, "out of memory hashing"); return -1; }
-  return change_account(db, login, "UPDATE account SET password_hash = ?2 WHERE id = ?1;"
-                        FORGET_FAILURES
-                        "DELETE FROM session WHERE account_id = ?1 AND token_hash IS NOT ?3;",
-                        hash, keep_session, "account.password", actor, err, errlen);
+  unsigned char keep[32];
+  if (keep_session) token_hash(keep_session, keep);
+  const struct account_statement steps[] = {
+    {"UPDATE account SET password_hash = ?2 WHERE id = ?1", TEXT_VALUE, hash, NULL, 0},
+    forget_failures,
+    {"DELETE FROM session WHERE account_id = ?1 AND token_hash IS DISTINCT FROM ?2", BLOB_VALUE,
+     NULL, keep_session ? keep : NULL, sizeof keep},
+  };
+  return change_account(db, login, "account.password", actor, steps, 3, err, errlen);
 }
 
-int account_unlock(sqlite3 *db, const char *login, const char *actor, char *err, size_t errlen) {
-  return change_account(db, login, FORGET_FAILURES, NULL, NULL, "account.unlock", actor, err, errlen);
+int account_unlock(struct sql_db *db, const char *login, const char *actor, char *err,
+                   size_t errlen) {
+  return change_account(db, login, "account.unlock", actor, &forget_failures, 1, err, errlen);
 }
 
-int account_set_disabled(sqlite3 *db, const char *login, int disabled,
+int account_set_disabled(struct sql_db *db, const char *login, int disabled,
                          const char *actor, char *err, size_t errlen) {
-  return change_account(db, login, disabled ? "UPDATE account SET disabled = 1 WHERE id = ?1;"
-                                              "DELETE FROM session WHERE account_id = ?1;"
-                                            : "UPDATE account SET disabled = 0 WHERE id = ?1",
-                        NULL, NULL, disabled ? "account.disable" : "account.enable", actor,
-                        err, errlen);
+  static const struct account_statement disable[] = {
+    {"UPDATE account SET disabled = 1 WHERE id = ?1", NO_VALUE, NULL, NULL, 0},
+    {"DELETE FROM session WHERE account_id = ?1", NO_VALUE, NULL, NULL, 0},
+  };
+  static const struct account_statement enable = {
+    "UPDATE account SET disabled = 0 WHERE id = ?1", NO_VALUE, NULL, NULL, 0};
+  return disabled ? change_account(db, login, "account.disable", actor, disable, 2, err, errlen)
+                  : change_account(db, login, "account.enable", actor, &enable, 1, err, errlen);
 }
 
 /* Fill WHO from an account row: id, role, unit_id, login. */
-static void principal_from_row(sqlite3_stmt *st, struct principal *who) {
+static void principal_from_row(struct sql_stmt *st, struct principal *who) {
   memset(who, 0, sizeof *who);
-  who->account_id = sqlite3_column_int64(st, 0);
-  who->level = (enum access_level)access_level_parse((const char *)sqlite3_column_text(st, 1));
-  who->unit_id = sqlite3_column_int64(st, 2);
-  snprintf(who->name, sizeof who->name, "account:%s", (const char *)sqlite3_column_text(st, 3));
+  who->account_id = sql_column_int64(st, 0);
+  who->level = (enum access_level)access_level_parse(sql_column_text(st, 1));
+  who->unit_id = sql_column_int64(st, 2);
+  snprintf(who->name, sizeof who->name, "account:%s", sql_column_text(st, 3));
 }
 
 /* A limit from the environment variable NAME, DEF if unset; a value that
@@ -211,77 +271,87 @@ const struct login_limits *login_limits(void) {
   return &limits;
 }
 
+static long long window_start(void) { return (long long)time(NULL) - login_limits()->window_seconds; }
+
 /* Count a failed log-in of LOGIN from ADDRESS, dropping those older than the window. */
-static void record_failure(sqlite3 *db, const char *login, const char *address) {
-  char err[160];
-  long long now = (long long)time(NULL);
-  db_exec_bind(db, err, sizeof err, "DELETE FROM login_failure WHERE at <= ?", "i",
-               now - login_limits()->window_seconds);
+static void record_failure(struct sql_db *db, const char *login, const char *address) {
+  struct sql_stmt *st = sql_prepare(db, "DELETE FROM login_failure WHERE at <= ?");
+  if (st) sql_bind_int64(st, 1, window_start());
+  run_to_end(st);
   /* no login is longer than 64 characters: a longer one is kept cut, not whole */
-  db_exec_bind(db, err, sizeof err, "INSERT INTO login_failure(login, address, at) "
-               "VALUES(substr(?, 1, 64), ?, ?)", "ssi", login, address, now);
+  st = sql_prepare(db, "INSERT INTO login_failure(login, address, at) "
+                       "VALUES(substr(CAST(? AS text), 1, 64), ?, ?)");
+  if (st) {
+    sql_bind_text(st, 1, login);
+    sql_bind_text(st, 2, address);
+    sql_bind_int64(st, 3, (long long)time(NULL));
+  }
+  if (run_to_end(st)) fprintf(stderr, "qingshui: failed log-in not counted: %s\n", sql_errmsg(db));
 }
 
 /* Failures of LOGIN within the window: from ADDRESS into *FROM_ADDRESS,
 ** from every address into *ALL. -1 if the database cannot say. */
-static int count_failures(sqlite3 *db, const char *login, const char *address,
+static int count_failures(struct sql_db *db, const char *login, const char *address,
                           long long *from_address, long long *all) {
-  char err[160];
-  sqlite3_stmt *st = db_prepare_bind(db, err, sizeof err,
+  struct sql_stmt *st = sql_prepare(db,
       "SELECT count(*) FILTER (WHERE address = ?2), count(*) FROM login_failure "
-      "WHERE login = substr(?1, 1, 64) AND at > ?3", "ssi", login, address,
-      (long long)time(NULL) - login_limits()->window_seconds);
-  int rc = st && sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+      "WHERE lower(login) = lower(substr(CAST(?1 AS text), 1, 64)) AND at > ?3");
+  if (!st) return -1;
+  sql_bind_text(st, 1, login);
+  sql_bind_text(st, 2, address);
+  sql_bind_int64(st, 3, window_start());
+  int rc = sql_step(st) == SQL_ROW ? 0 : -1;
   if (!rc) {
-    *from_address = sqlite3_column_int64(st, 0);
-    *all = sqlite3_column_int64(st, 1);
+    *from_address = sql_column_int64(st, 0);
+    *all = sql_column_int64(st, 1);
   }
-  sqlite3_finalize(st);
+  sql_reset(st);
   return rc;
 }
 
-int session_open(sqlite3 *db, struct principal *who, char token[SESSION_TOKEN_LEN + 1]) {
+int session_open(struct sql_db *db, struct principal *who, char token[SESSION_TOKEN_LEN + 1]) {
   unsigned char hash[32];
+  char now[TIME_UTC_SIZE], expires[TIME_UTC_SIZE];
+  time_t t = time(NULL);
+  time_utc_epoch((int64_t)t, now);
+  time_utc_epoch((int64_t)t + SESSION_HOURS * 3600, expires);
   /* Expired sessions are of no use to anyone: drop them as new ones open. */
-  sqlite3_exec(db, "DELETE FROM session WHERE expires_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')",
-               NULL, NULL, NULL);
+  struct sql_stmt *st = sql_prepare(db, "DELETE FROM session WHERE expires_at <= ?");
+  if (st) sql_bind_text(st, 1, now);
+  run_to_end(st);
   random_hex(token, SESSION_TOKEN_LEN);
   random_hex(who->csrf, 64);
   token_hash(token, hash);
-  sqlite3_stmt *st = NULL;
-  int rc = -1;
-  if (sqlite3_prepare_v2(db, "INSERT INTO session(token_hash, account_id, csrf_token, created_at, "
-      "expires_at) VALUES(?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
-      "strftime('%Y-%m-%dT%H:%M:%SZ','now', '+' || ? || ' hours'))", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, who->account_id);
-    sqlite3_bind_text(st, 3, who->csrf, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, SESSION_HOURS);
-    if (sqlite3_step(st) == SQLITE_DONE) rc = 0;
-  }
-  sqlite3_finalize(st);
-  return rc;
+  st = sql_prepare(db, "INSERT INTO session(token_hash, account_id, csrf_token, created_at, "
+                       "expires_at) VALUES(?, ?, ?, ?, ?)");
+  if (!st) return -1;
+  sql_bind_blob(st, 1, hash, sizeof hash);
+  sql_bind_int64(st, 2, who->account_id);
+  sql_bind_text(st, 3, who->csrf);
+  sql_bind_text(st, 4, now);
+  sql_bind_text(st, 5, expires);
+  return run_to_end(st);
 }
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static void make_dummy_hash(void) { password_hash("not anybody's password", dummy_hash); }
 
-enum login_result account_authenticate(sqlite3 *db, const char *login, const char *password,
+enum login_result account_authenticate(struct sql_db *db, const char *login, const char *password,
                                        const char *address, struct principal *who) {
   pthread_once(&dummy_once, make_dummy_hash);   /* made by the first log-in, whoever it names */
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT id, role, coalesce(unit_id, 0), login, password_hash, disabled "
-      "FROM account WHERE login = ?", -1, &st, NULL) != SQLITE_OK) return LOGIN_ERROR;
-  sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-  int found = sqlite3_step(st) == SQLITE_ROW, disabled = 0;
+  struct sql_stmt *st = sql_prepare(db, "SELECT id, role, coalesce(unit_id, 0), login, "
+      "password_hash, disabled FROM account WHERE lower(login) = lower(CAST(? AS text))");
+  if (!st) return LOGIN_ERROR;
+  sql_bind_text(st, 1, login);
+  int found = sql_step(st) == SQL_ROW, disabled = 0;
   char hash[crypto_pwhash_STRBYTES] = "";
   if (found) {
     principal_from_row(st, who);
-    snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 4));
-    disabled = sqlite3_column_int(st, 5);
+    snprintf(hash, sizeof hash, "%s", sql_column_text(st, 4));
+    disabled = (int)sql_column_int64(st, 5);
   }
-  sqlite3_finalize(st);
+  sql_reset(st);
   const struct login_limits *l = login_limits();
   long long from_address = 0, all = 0;
   if (count_failures(db, login, address, &from_address, &all)) return LOGIN_ERROR;
@@ -295,94 +365,98 @@ enum login_result account_authenticate(sqlite3 *db, const char *login, const cha
   }
   if (disabled) return LOGIN_DISABLED;
   if (from_address >= l->per_address || all >= l->per_account) return LOGIN_LOCKED;
-  char err[160];
-  db_exec_bind(db, err, sizeof err, "DELETE FROM login_failure WHERE login = ? AND address = ?",
-               "ss", login, address);
+  st = sql_prepare(db, "DELETE FROM login_failure WHERE lower(login) = lower(CAST(? AS text)) "
+                       "AND address = ?");
+  if (st) {
+    sql_bind_text(st, 1, login);
+    sql_bind_text(st, 2, address);
+  }
+  run_to_end(st);
   return LOGIN_OK;
 }
 
-int session_lookup(sqlite3 *db, const char *token, struct principal *who) {
+int session_lookup(struct sql_db *db, const char *token, struct principal *who) {
   if (strlen(token) != SESSION_TOKEN_LEN) return -1;
   unsigned char hash[32];
   token_hash(token, hash);
-  sqlite3_stmt *st = NULL;
+  char now[TIME_UTC_SIZE];
+  time_utc_now(now);
+  struct sql_stmt *st = sql_prepare(db, "SELECT a.id, a.role, coalesce(a.unit_id, 0), a.login, "
+      "s.csrf_token FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = ? "
+      "AND s.expires_at > ? AND a.disabled = 0");
+  if (!st) return -1;
+  sql_bind_blob(st, 1, hash, sizeof hash);
+  sql_bind_text(st, 2, now);
   int rc = -1;
-  if (sqlite3_prepare_v2(db, "SELECT a.id, a.role, coalesce(a.unit_id, 0), a.login, s.csrf_token "
-      "FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = ? "
-      "AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ','now') AND a.disabled = 0",
-      -1, &st, NULL) != SQLITE_OK) return -1;
-  sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) {
+  if (sql_step(st) == SQL_ROW) {
     principal_from_row(st, who);
-    snprintf(who->csrf, sizeof who->csrf, "%s", (const char *)sqlite3_column_text(st, 4));
+    snprintf(who->csrf, sizeof who->csrf, "%s", sql_column_text(st, 4));
     rc = 0;
   }
-  sqlite3_finalize(st);
+  sql_reset(st);
   return rc;
 }
 
-void session_end(sqlite3 *db, const char *token) {
+void session_end(struct sql_db *db, const char *token) {
   unsigned char hash[32];
   token_hash(token, hash);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "DELETE FROM session WHERE token_hash = ?", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
-    sqlite3_step(st);
-  }
-  sqlite3_finalize(st);
+  struct sql_stmt *st = sql_prepare(db, "DELETE FROM session WHERE token_hash = ?");
+  if (st) sql_bind_blob(st, 1, hash, sizeof hash);
+  run_to_end(st);
 }
 
 /* An account's columns, with its failed log-ins since ?1 (unix seconds)
 ** from every address. */
 #define ACCOUNT_COLUMNS \
   "a.id, a.login, a.display_name, a.role, a.unit_id, u.name AS unit_name, a.disabled, " \
-  "(SELECT count(*) FROM login_failure f WHERE f.login = a.login AND f.at > ?1) AS failed_logins, " \
-  "a.created_at FROM account a LEFT JOIN unit u ON u.id = a.unit_id"
+  "(SELECT count(*) FROM login_failure f WHERE lower(f.login) = lower(a.login) AND f.at > ?1) " \
+  "AS failed_logins, a.created_at FROM account a LEFT JOIN unit u ON u.id = a.unit_id"
 
-static long long window_start(void) { return (long long)time(NULL) - login_limits()->window_seconds; }
-
-json_t *account_json(sqlite3 *db, long long account_id) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " WHERE a.id = ?2", -1, &st, NULL)) return NULL;
-  sqlite3_bind_int64(st, 1, window_start());
-  sqlite3_bind_int64(st, 2, account_id);
-  json_t *row = db_row_json(st);
-  sqlite3_finalize(st);
+json_t *account_json(struct sql_db *db, long long account_id) {
+  struct sql_stmt *st = sql_prepare(db, "SELECT " ACCOUNT_COLUMNS " WHERE a.id = ?2");
+  if (!st) return NULL;
+  sql_bind_int64(st, 1, window_start());
+  sql_bind_int64(st, 2, account_id);
+  json_t *row = sql_row_json(st);
+  sql_reset(st);
   return row;
 }
 
-json_t *account_list_json(sqlite3 *db) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " ORDER BY a.role DESC, a.login", -1, &st, NULL))
-    return json_array();
-  sqlite3_bind_int64(st, 1, window_start());
-  json_t *rows = db_rows_json(st);
-  sqlite3_finalize(st);
-  return rows;
+json_t *account_list_json(struct sql_db *db) {
+  /* logins in the order of their lower-case bytes on both stores, whatever PostgreSQL's locale */
+  struct sql_stmt *st = sql_prepare(db, sql_store(db) == SQL_PG
+      ? "SELECT " ACCOUNT_COLUMNS " ORDER BY a.role DESC, lower(a.login) COLLATE \"C\""
+      : "SELECT " ACCOUNT_COLUMNS " ORDER BY a.role DESC, lower(a.login)");
+  if (!st) return json_array();
+  sql_bind_int64(st, 1, window_start());
+  return sql_rows_json(st);
 }
 
 /* ---- per-address rate limit ------------------------------------------- */
 
-#define RATE_SLOTS 1024
-#define RATE_WINDOW_SECONDS 60
-#define RATE_MAX_ATTEMPTS 20
-
-static struct { char address[48]; long long window_start; int attempts; } rate[RATE_SLOTS];
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int login_rate_allow(const char *address, long long now) {
-  unsigned long h = 5381;
-  for (const char *p = address; *p; p++) h = h * 33 + (unsigned char)*p;
-  pthread_mutex_lock(&rate_lock);
-  size_t i = h % RATE_SLOTS;
-  if (strcmp(rate[i].address, address) || now - rate[i].window_start >= RATE_WINDOW_SECONDS) {
-    snprintf(rate[i].address, sizeof rate[i].address, "%s", address);
-    rate[i].window_start = now;
-    rate[i].attempts = 0;
+void login_actor(const char *login, const char *address, char out[LOGIN_ACTOR_SIZE]) {
+  size_t n = strlen(login);
+  if (n > 64) {
+    n = 64;
+    while (n && ((unsigned char)login[n] & 0xC0) == 0x80) n--;   /* not inside a character */
   }
-  int ok = ++rate[i].attempts <= RATE_MAX_ATTEMPTS;
-  pthread_mutex_unlock(&rate_lock);
-  return ok;
+  snprintf(out, LOGIN_ACTOR_SIZE, "%.*s@%s", (int)n, login, address);
+}
+
+/* The attempts of ?1 in the last minute, by the store's clock (as the audit log's). */
+#define COUNT_ATTEMPTS(minute_ago) \
+  "SELECT count(*) FROM audit_log WHERE at > " minute_ago " " \
+  "AND action IN ('session.login', 'session.login_failed') " \
+  "AND substr(actor, length(actor) - length(CAST(?1 AS text))) = '@' || CAST(?1 AS text)"
+
+int login_rate_allow(struct sql_db *db, const char *address) {
+  struct sql_stmt *st = sql_prepare(db, sql_store(db) == SQL_PG
+      ? COUNT_ATTEMPTS(SQL_AGO_MS_PG(60)) : COUNT_ATTEMPTS(SQL_AGO_MS_SQLITE(60)));
+  if (!st) return -1;
+  sql_bind_text(st, 1, address);
+  int rc = sql_step(st) == SQL_ROW ? sql_column_int64(st, 0) < LOGIN_RATE_PER_MINUTE : -1;
+  sql_reset(st);
+  return rc;
 }
 
 void account_random_password(char out[ACCOUNT_RANDOM_PASSWORD_SIZE]) {

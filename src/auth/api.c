@@ -15,9 +15,10 @@
 #include "auth/api.h"
 #include "auth/account.h"
 #include "auth/password.h"
-#include "db/db.h"
 #include "db/rows.h"
-#include "util/clock.h"
+#include "db/sql.h"
+#include "supervision/period.h"
+#include "util/time.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,20 +34,22 @@ static void set_session_cookie(struct http_request *req, struct http_response *r
 }
 
 static json_t *session_json(struct http_request *req) {
-  return json_pack("{s:o,s:s,s:s}", "account", account_json(req->db, req->who.account_id),
+  return json_pack("{s:o,s:s,s:s}", "account", account_json(req->store, req->who.account_id),
                    "level", access_level_name(req->who.level), "csrf", req->who.csrf);
 }
 
+/* The audit line of an attempt to log in: the login whole in AFTER (the
+** body's limit bounds it), cut in the actor (login_actor). */
 static void audit_login(struct http_request *req, const char *login, const char *address,
                         const char *action) {
-  char actor[160], after[160];
-  snprintf(actor, sizeof actor, "%s@%s", login, address);
+  char actor[LOGIN_ACTOR_SIZE];
+  login_actor(login, address, actor);
   json_t *j = json_pack("{s:s,s:s}", "login", login, "peer", address);
-  char *text = json_dumps(j, JSON_COMPACT);
-  snprintf(after, sizeof after, "%s", text ? text : "{}");
-  free(text);
+  char *after = json_dumps(j, JSON_COMPACT);
   json_decref(j);
-  db_audit(req->db, actor, action, "session", 0, NULL, after);
+  if (sql_audit(req->store, actor, action, "session", 0, NULL, after ? after : "{}"))
+    fprintf(stderr, "qingshui: %s not audited: %s\n", action, sql_errmsg(req->store));
+  free(after);
 }
 
 static void login(struct http_request *req, struct http_response *res) {
@@ -55,13 +58,16 @@ static void login(struct http_request *req, struct http_response *res) {
   if (!body) return;
   const char *address = req->peer;
   long lock_minutes = (login_limits()->window_seconds + 59) / 60;
-  if (!login_rate_allow(address, (long long)clock_seconds())) {
+  int allowed = login_rate_allow(req->store, address);
+  if (allowed < 0) {
+    http_reply_error(res, 500, "database_error", "could not count the log-in attempts");
+  } else if (!allowed) {
     http_reply_error(res, 429, "rate_limited", "too many log-in attempts from %s; wait a minute",
                      address);
   } else {
     char token[SESSION_TOKEN_LEN + 1];
-    enum login_result r = account_authenticate(req->db, user, password, address, &req->who);
-    if (r == LOGIN_OK && session_open(req->db, &req->who, token)) r = LOGIN_ERROR;
+    enum login_result r = account_authenticate(req->store, user, password, address, &req->who);
+    if (r == LOGIN_OK && session_open(req->store, &req->who, token)) r = LOGIN_ERROR;
     if (r == LOGIN_OK) {
       set_session_cookie(req, res, token, SESSION_HOURS * 3600);
       audit_login(req, user, address, "session.login");
@@ -84,7 +90,7 @@ static void login(struct http_request *req, struct http_response *res) {
 
 static void logout(struct http_request *req, struct http_response *res) {
   const char *cookie = http_cookie(req, SESSION_COOKIE);
-  if (cookie) session_end(req->db, cookie);
+  if (cookie) session_end(req->store, cookie);
   set_session_cookie(req, res, "", 0);
   http_reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
 }
@@ -105,17 +111,17 @@ static void change_password(struct http_request *req, struct http_response *res)
   json_t *body = http_body_unpack(req, res, "{s:s,s:s}", "old_password", &old_password,
                                   "new_password", &new_password);
   if (!body) return;
-  json_t *account = account_json(req->db, req->who.account_id);
+  json_t *account = account_json(req->store, req->who.account_id);
   const char *login_name = json_string_value(json_object_get(account, "login"));
   char err[256];
   const char *address = req->peer;
   struct principal check;
   if (!req->who.account_id) {
     http_reply_error(res, 400, "no_account", "API tokens have no password");
-  } else if (account_authenticate(req->db, login_name, old_password, address, &check) != LOGIN_OK) {
+  } else if (account_authenticate(req->store, login_name, old_password, address, &check) != LOGIN_OK) {
     http_reply_error(res, 403, "bad_credentials", "the current password is wrong");
   } else {
-    if (account_set_password(req->db, login_name, new_password, http_cookie(req, SESSION_COOKIE),
+    if (account_set_password(req->store, login_name, new_password, http_cookie(req, SESSION_COOKIE),
                              req->actor, err, sizeof err))
       http_reply_error(res, 400, "invalid_password", "%s", err);
     else
@@ -131,7 +137,7 @@ static void reset_password(struct http_request *req, struct http_response *res) 
   json_t *body = http_body_unpack(req, res, "{s:s}", "password", &password);
   if (!body) return;
   char err[256];
-  if (account_set_password(req->db, req->params[0], password, NULL, req->actor, err, sizeof err))
+  if (account_set_password(req->store, req->params[0], password, NULL, req->actor, err, sizeof err))
     http_reply_error(res, strncmp(err, "no account", 10) ? 400 : 404,
                      strncmp(err, "no account", 10) ? "invalid_password" : "not_found", "%s", err);
   else
@@ -141,14 +147,14 @@ static void reset_password(struct http_request *req, struct http_response *res) 
 
 static void unlock_account(struct http_request *req, struct http_response *res) {
   char err[256];
-  if (account_unlock(req->db, req->params[0], req->actor, err, sizeof err))
+  if (account_unlock(req->store, req->params[0], req->actor, err, sizeof err))
     http_reply_error(res, 404, "not_found", "%s", err);
   else
     http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "unlocked", 1));
 }
 
 static void list_accounts(struct http_request *req, struct http_response *res) {
-  http_reply_json(res, 200, account_list_json(req->db));
+  http_reply_json(res, 200, account_list_json(req->store));
 }
 
 static void create_account(struct http_request *req, struct http_response *res) {
@@ -162,18 +168,18 @@ static void create_account(struct http_request *req, struct http_response *res) 
   int level;
   if ((level = access_level_parse(role)) < 0) {
     http_reply_error(res, 400, "invalid_field", "role '%s' must be admin, leader or unit", role);
-  } else if (account_create(req->db, login_name, display, (enum access_level)level, unit, password,
+  } else if (account_create(req->store, login_name, display, (enum access_level)level, unit, password,
                             req->actor, &id, err, sizeof err)) {
     http_reply_error(res, 400, "invalid_account", "%s", err);
   } else {
-    http_reply_json(res, 201, account_json(req->db, id));
+    http_reply_json(res, 201, account_json(req->store, id));
   }
   json_decref(body);
 }
 
 static void set_disabled(struct http_request *req, struct http_response *res, int disabled) {
   char err[256];
-  if (account_set_disabled(req->db, req->params[0], disabled, req->actor, err, sizeof err))
+  if (account_set_disabled(req->store, req->params[0], disabled, req->actor, err, sizeof err))
     http_reply_error(res, 404, "not_found", "%s", err);
   else
     http_reply_json(res, 200, json_pack("{s:s,s:b}", "login", req->params[0], "disabled", disabled));
@@ -183,15 +189,21 @@ static void disable_account(struct http_request *req, struct http_response *res)
 static void enable_account(struct http_request *req, struct http_response *res) { set_disabled(req, res, 0); }
 
 /* Query parameter NAME, if given, must be a day YYYY-MM-DD; -1 after a 400 reply. */
-static int audit_day(struct http_request *req, struct http_response *res, const char *name, const char **out) {
-  *out = http_query(req, name);
-  if (!*out || !**out) { *out = NULL; return 0; }
-  json_t *ok = db_query_row(req->db, "SELECT date(?1, '+0 days') IS ?1 AS ok", "s", *out);
-  int valid = ok && json_integer_value(json_object_get(ok, "ok")) == 1;
-  json_decref(ok);
-  if (valid) return 0;
-  http_reply_error(res, 400, "invalid_parameter", "%s='%s' is not a day (YYYY-MM-DD)", name, *out);
-  return -1;
+static int audit_day(struct http_request *req, struct http_response *res, const char *name, int end,
+                     char out[TIME_UTC_SIZE]) {
+  const char *text = http_query(req, name);
+  int day;
+  out[0] = '\0';
+  if (!text || !*text) return 0;
+  if (day_parse(text, &day)) {
+    http_reply_error(res, 400, "invalid_parameter", "%s='%s' is not a day (YYYY-MM-DD)", name, text);
+    return -1;
+  }
+  /* the China day's first (or, for END, next day's first) instant in UTC,
+  ** without its Z: stored times with milliseconds sort after it */
+  time_utc_epoch(((int64_t)day + end) * 86400 - TIME_CHINA_OFFSET_SECONDS, out);
+  out[19] = '\0';
+  return 0;
 }
 
 /* The audit log, newest first, LIMIT lines older than BEFORE (an id),
@@ -202,37 +214,43 @@ static void audit_log(struct http_request *req, struct http_response *res) {
   long long limit = http_query_int(req, res, "limit", 1, 1000, 100);
   long long before = limit < 0 ? -1 : http_query_int(req, res, "before", 1, LLONG_MAX, 0);
   long long entity_id = before < 0 ? -1 : http_query_int(req, res, "entity_id", 1, LLONG_MAX, 0);
-  const char *from = NULL, *to = NULL;
-  if (entity_id < 0 || audit_day(req, res, "from", &from) || audit_day(req, res, "to", &to)) return;
+  char from[TIME_UTC_SIZE], to[TIME_UTC_SIZE];
+  if (entity_id < 0 || audit_day(req, res, "from", 0, from) || audit_day(req, res, "to", 1, to)) return;
   const char *text_filters[] = {http_query(req, "actor"), http_query(req, "action"), http_query(req, "entity")};
   for (int i = 0; i < 3; i++) if (text_filters[i] && !*text_filters[i]) text_filters[i] = NULL;
-  sqlite3_stmt *st = NULL;
   /* a range of ids (no OR), so that a page far back starts at its cursor */
-  sqlite3_prepare_v2(req->db, "SELECT id, at, actor, action, entity, entity_id, before AS before_json, "
-                     "after AS after_json FROM audit_log "
-                     "WHERE id < iif(?1 = 0, 9223372036854775807, ?1) "
-                     "AND (?3 IS NULL OR actor = ?3) "
-                     "AND (?4 IS NULL OR action = ?4 OR substr(action, 1, length(?4) + 1) = ?4 || '.') "
-                     "AND (?5 IS NULL OR entity = ?5) AND (?6 = 0 OR entity_id = ?6) "
-                     "AND (?7 IS NULL OR at >= strftime('%Y-%m-%dT%H:%M:%fZ', ?7, '-8 hours')) "
-                     "AND (?8 IS NULL OR at < strftime('%Y-%m-%dT%H:%M:%fZ', ?8, '+1 day', '-8 hours')) "
-                     "ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
-  sqlite3_bind_int64(st, 1, before);
-  sqlite3_bind_int64(st, 2, limit);
-  for (int i = 0; i < 3; i++) sqlite3_bind_text(st, 3 + i, text_filters[i], -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 6, entity_id);
-  sqlite3_bind_text(st, 7, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 8, to, -1, SQLITE_STATIC);
-  http_reply_json(res, 200, db_rows_json(st));
-  sqlite3_finalize(st);
+  struct sql_stmt *st = sql_prepare(req->store, "SELECT id, at, actor, action, entity, entity_id, "
+      "before AS before_json, after AS after_json FROM audit_log "
+      "WHERE id < CASE WHEN CAST(?1 AS bigint) = 0 THEN 9223372036854775807 ELSE ?1 END "
+      "AND (CAST(?3 AS text) IS NULL OR actor = ?3) "
+      "AND (CAST(?4 AS text) IS NULL OR action = ?4 OR substr(action, 1, length(?4) + 1) = ?4 || '.') "
+      "AND (CAST(?5 AS text) IS NULL OR entity = ?5) AND (CAST(?6 AS bigint) = 0 OR entity_id = ?6) "
+      "AND (CAST(?7 AS text) = '' OR at >= ?7) AND (CAST(?8 AS text) = '' OR at < ?8) "
+      "ORDER BY id DESC LIMIT ?2");
+  if (!st) {
+    http_reply_error(res, 500, "database_error", "%s", sql_errmsg(req->store));
+    return;
+  }
+  sql_bind_int64(st, 1, before);
+  sql_bind_int64(st, 2, limit);
+  for (int i = 0; i < 3; i++) sql_bind_text(st, 3 + i, text_filters[i]);
+  sql_bind_int64(st, 6, entity_id);
+  sql_bind_text(st, 7, from);
+  sql_bind_text(st, 8, to);
+  http_reply_json(res, 200, sql_rows_json(st));
 }
 
 /* What the audit log can be filtered by: its actors, actions and entities. */
 static void audit_filters(struct http_request *req, struct http_response *res) {
-  json_t *out = json_pack("{s:o,s:o,s:o}",
-      "actors", db_query_rows(req->db, "SELECT DISTINCT actor AS value FROM audit_log ORDER BY 1", ""),
-      "actions", db_query_rows(req->db, "SELECT DISTINCT action AS value FROM audit_log ORDER BY 1", ""),
-      "entities", db_query_rows(req->db, "SELECT DISTINCT entity AS value FROM audit_log ORDER BY 1", ""));
+  static const char *const columns[] = {"actor", "action", "entity"};
+  static const char *const keys[] = {"actors", "actions", "entities"};
+  json_t *out = json_object();
+  for (int i = 0; i < 3; i++) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT DISTINCT %s AS value FROM audit_log ORDER BY 1", columns[i]);
+    struct sql_stmt *st = sql_prepare(req->store, sql);
+    json_object_set_new(out, keys[i], st ? sql_rows_json(st) : json_array());
+  }
   http_reply_json(res, 200, out);
 }
 

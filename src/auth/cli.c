@@ -6,6 +6,7 @@
 #include "auth/cli.h"
 #include "auth/account.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "util/cli.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -13,10 +14,10 @@
 #include <string.h>
 
 static const char user_usage[] =
-  "usage: qingshui user add LOGIN --role admin|leader|unit [--unit UNIT] [--name NAME] [--db PATH]\n"
-  "       qingshui user passwd LOGIN [--db PATH]\n"
-  "       qingshui user disable|enable LOGIN [--db PATH]\n"
-  "       qingshui user list [--db PATH]\n"
+  "usage: qingshui user add LOGIN --role admin|leader|unit [--unit UNIT] [--name NAME] [--db PATH|URI]\n"
+  "       qingshui user passwd LOGIN [--db PATH|URI]\n"
+  "       qingshui user disable|enable LOGIN [--db PATH|URI]\n"
+  "       qingshui user list [--db PATH|URI]\n"
   "\n"
   "Accounts of the web UI. add and passwd read the password from the first\n"
   "line of standard input (at least 8 characters). A unit account belongs to\n"
@@ -32,7 +33,7 @@ static int read_password(char *out, size_t outlen) {
   return 0;
 }
 
-static int run_verb(sqlite3 *db, const char *verb, const char *login, const struct user_opts *o) {
+static int run_verb(struct sql_db *db, const char *verb, const char *login, const struct user_opts *o) {
   char err[256], password[512];
   const char *actor = cli_actor();
   int rc = 0;
@@ -97,9 +98,9 @@ int user_cli(int argc, char **argv) {
   for (size_t i = 0; i < 4; i++) ok |= !strcmp(verb, with_login[i]) && n == 2;
   if (!ok) { fputs(user_usage, stderr); return EXIT_USAGE; }
   char err[512];
-  sqlite3 *db = db_open(cli_db_path(o.db), DB_EXISTING, err, sizeof err);
+  struct sql_db *db = sql_open(cli_db_path(o.db), DB_EXISTING, err, sizeof err);
   if (!db) { cli_error("%s", err); return EXIT_FAILED; }
   int rc = run_verb(db, verb, n == 2 ? argv[optind + 1] : NULL, &o);
-  sqlite3_close_v2(db);
+  sql_close(db);
   return rc;
 }

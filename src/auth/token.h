@@ -7,17 +7,18 @@
 */
 #ifndef QS_AUTH_TOKEN_H
 #define QS_AUTH_TOKEN_H
-#include <sqlite3.h>
 #include <stddef.h>
+
+struct sql_db;
 
 #define TOKEN_TEXT_LEN 64   /* hex characters of a token */
 
 /* Create a token called NAME with the admin role; its text goes to
 ** TOKEN (TOKEN_TEXT_LEN + 1 bytes). Audited as ACTOR. 0, or -1 with ERR. */
-int token_create(sqlite3 *db, const char *name, const char *actor,
+int token_create(struct sql_db *db, const char *name, const char *actor,
                  char token[TOKEN_TEXT_LEN + 1], char *err, size_t errlen);
 
 /* 0 if TOKEN is valid (its name goes to NAME), -1 otherwise. */
-int token_check(sqlite3 *db, const char *token, char *name, size_t namelen);
+int token_check(struct sql_db *db, const char *token, char *name, size_t namelen);
 
 #endif

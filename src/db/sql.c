@@ -41,6 +41,7 @@ void sql_close(struct sql_db *db) {
 }
 
 enum sql_store sql_store(const struct sql_db *db) { return db->store; }
+int sql_connected(const struct sql_db *db) { return db->store != SQL_PG || sql_pg_connected(db); }
 enum sql_errclass sql_errclass(const struct sql_db *db) { return db->errclass; }
 const char *sql_errmsg(const struct sql_db *db) { return db->errmsg; }
 
@@ -118,6 +119,15 @@ int sql_begin(struct sql_db *db) { return db->driver->begin(db); }
 int sql_commit(struct sql_db *db) { return db->driver->commit(db); }
 void sql_rollback(struct sql_db *db) { db->driver->rollback(db); }
 
+int sql_schema_version(struct sql_db *db) {
+  struct sql_stmt *st = sql_prepare(db, db->store == SQL_PG
+      ? "SELECT coalesce(max(version), 0) FROM schema_migration"
+      : "PRAGMA user_version");
+  int v = st && sql_step(st) == SQL_ROW ? (int)sql_column_int64(st, 0) : -1;
+  if (st) sql_reset(st);
+  return v;
+}
+
 #define TRANSACTION_ATTEMPTS 5
 
 int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), void *ctx,
@@ -137,18 +147,13 @@ int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), 
   return -1;
 }
 
+#define INSERT_AUDIT(now) "INSERT INTO audit_log(at, actor, action, entity, entity_id, before, " \
+  "after) VALUES(" now ", ?, ?, ?, ?, ?, ?)"
+
 int sql_audit(struct sql_db *db, const char *actor, const char *action, const char *entity,
               long long entity_id, const char *before_json, const char *after_json) {
-  /* The time is the database's clock (ISO 8601 UTC with milliseconds), as
-  ** every other stored time: the demo sets SQLite's to tell its story. */
-  static const char *const now[] = {
-    [SQL_SQLITE] = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-    [SQL_PG] = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
-  };
-  char sql[256];
-  snprintf(sql, sizeof sql, "INSERT INTO audit_log(at, actor, action, entity, entity_id, before, after)"
-           " VALUES(%s, ?, ?, ?, ?, ?, ?)", now[sql_store(db)]);
-  struct sql_stmt *st = sql_prepare(db, sql);
+  struct sql_stmt *st = sql_prepare(db, db->store == SQL_PG ? INSERT_AUDIT(SQL_AGO_MS_PG(0))
+                                                            : INSERT_AUDIT(SQL_AGO_MS_SQLITE(0)));
   if (!st) return -1;
   sql_bind_text(st, 1, actor ? actor : "system");
   sql_bind_text(st, 2, action);

@@ -58,6 +58,11 @@ struct sql_db *sql_wrap_sqlite(sqlite3 *db);
 void sql_close(struct sql_db *db);   /* NULL is fine */
 enum sql_store sql_store(const struct sql_db *db);
 
+/* Whether DB's connection still works: PostgreSQL's is lost when the server
+** restarts or fails over (libpq says so after the statement that met it);
+** SQLite's always does. A lost one is closed and opened again. */
+int sql_connected(const struct sql_db *db);
+
 /* The last error's class and message on DB. */
 enum sql_errclass sql_errclass(const struct sql_db *db);
 const char *sql_errmsg(const struct sql_db *db);
@@ -111,8 +116,27 @@ void sql_rollback(struct sql_db *db);   /* quiet: used on error paths */
 int sql_transaction(struct sql_db *db, int (*fn)(struct sql_db *db, void *ctx), void *ctx,
                     char *err, size_t errlen);
 
+/* The store's clock now as the text times are kept in (2026-12-04T03:25:39Z),
+** for SQL that writes a time: each store's variant, side by side. SQLite's
+** is the VFS's clock, which the demo sets (src/demo/clock.h). */
+#define SQL_NOW_SQLITE "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define SQL_NOW_PG "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* The same with milliseconds (2026-12-04T03:25:39.123Z), as the audit log's
+** times are, SECONDS (a literal number) ago: the store's clock decides,
+** whichever node asks. */
+#define SQL_AGO_MS_SQLITE(seconds) "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-" #seconds " seconds')"
+#define SQL_AGO_MS_PG(seconds) \
+  "to_char(now() AT TIME ZONE 'UTC' - interval '" #seconds " seconds', " \
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+/* The schema's version: SQLite's PRAGMA user_version; on PostgreSQL the
+** highest migration applied (sql_migrate.c: some may be missing below it).
+** -1 if the store cannot say. */
+int sql_schema_version(struct sql_db *db);
+
 /* Append one line to the audit log, in the caller's transaction (see
-** db_audit, which is this over an SQLite handle). Returns 0 or -1. */
+** db_audit, which is this over an SQLite handle), at the store's time
+** (SQL_AGO_MS_*(0)). Returns 0 or -1. */
 int sql_audit(struct sql_db *db, const char *actor, const char *action, const char *entity,
               long long entity_id, const char *before_json, const char *after_json);
 

@@ -252,6 +252,8 @@ static const struct sql_driver pg_driver = {
 /* The server's notices (NOTICE: relation exists, skipping) are not for the user. */
 static void ignore_notice(void *arg, const char *message) { (void)arg; (void)message; }
 
+int sql_pg_connected(const struct sql_db *db) { return PQstatus(CONN(db)) == CONNECTION_OK; }
+
 struct sql_db *sql_pg_open(const char *uri, char *err, size_t errlen) {
   PGconn *conn = PQconnectdb(uri);
   if (PQstatus(conn) != CONNECTION_OK) {

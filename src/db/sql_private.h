@@ -64,6 +64,7 @@ void sql_clear_error(struct sql_db *db);
 struct sql_db *sql_sqlite_open(const char *path, int mode, char *err, size_t errlen);
 struct sql_db *sql_sqlite_wrap(sqlite3 *handle);
 struct sql_db *sql_pg_open(const char *uri, char *err, size_t errlen);
+int sql_pg_connected(const struct sql_db *db);   /* sql_connected on PostgreSQL */
 
 /* Apply the PostgreSQL migrations DB lacks (sql_migrate.c; SQLite's are db_migrate's). */
 int sql_pg_migrate(struct sql_db *db, char *err, size_t errlen);

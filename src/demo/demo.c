@@ -4,6 +4,7 @@
 #include "demo/demo.h"
 #include "auth/account.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "db/rows.h"
 #include "demo/clock.h"
 #include "plan/store.h"
@@ -62,8 +63,11 @@ static int create_accounts(sqlite3 *db, const char *db_path) {
     char password[ACCOUNT_RANDOM_PASSWORD_SIZE], suffix[64], what[128];
     long long id;
     account_random_password(password);
-    if (account_create(db, a->login, a->display, a->level, unit,
-                       password, cli_actor(), &id, err, sizeof err)) {
+    struct sql_db *store = sql_wrap_sqlite(db);
+    int failed = account_create(store, a->login, a->display, a->level, unit,
+                       password, cli_actor(), &id, err, sizeof err);
+    sql_close(store);
+    if (failed) {
       cli_error("demo: account '%s': %s", a->login, err);
       return -1;
     }

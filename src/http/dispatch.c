@@ -50,6 +50,28 @@ const struct http_route *http_find_route(struct http_request *req, int *path_kno
   return NULL;
 }
 
+/* The capability whose table holds ROUTE. */
+static const struct http_capability *capability_of(const struct http_route *route) {
+  for (size_t t = 0; http_route_tables[t]; t++) {
+    const struct http_route *r = http_route_tables[t];
+    while (r->pattern && r != route) r++;
+    if (r == route) return &http_route_capabilities[t];
+  }
+  return NULL;
+}
+
+/* On PostgreSQL (no SQLite handle), may ROUTE run? Replies 503 naming its
+** capability when it is not ported to the SQL layer yet. */
+static int store_supports(struct http_request *req, struct http_response *res) {
+  const struct http_capability *c = capability_of(req->route);
+  if (req->db || (c && c->both_stores)) return 1;
+  http_reply_error(res, 503, "store_unsupported", "%s %s (%s) does not run on PostgreSQL yet: "
+                   "serve a SQLite database for it (docs/scale.md)", req->method, req->route->pattern,
+                   c ? c->name : "?");
+  json_object_set_new(res->json, "capability", json_string(c ? c->name : "?"));
+  return 0;
+}
+
 /* Establish who is asking: a bearer token (machine clients, scripts) or a
 ** session cookie (browsers). */
 static void identify(struct http_request *req) {
@@ -58,12 +80,12 @@ static void identify(struct http_request *req) {
   const char *cookie = http_cookie(req, SESSION_COOKIE);
   char name[64];
   if (auth && !strncmp(auth, "Bearer ", 7)) {
-    if (token_check(req->db, auth + 7, name, sizeof name) == 0) {
+    if (token_check(req->store, auth + 7, name, sizeof name) == 0) {
       req->who.level = ACCESS_ADMIN;
       snprintf(req->who.name, sizeof req->who.name, "token:%s", name);
     }
   } else if (cookie) {
-    session_lookup(req->db, cookie, &req->who);
+    session_lookup(req->store, cookie, &req->who);
   }
   req->actor = req->who.level != ACCESS_ANONYMOUS ? req->who.name : NULL;
 }
@@ -186,6 +208,7 @@ int http_accept(struct http_request *req, struct http_response *res,
       http_reply_error(res, 404, "not_found", "no such resource: %s", req->path);
     return 0;
   }
+  if (!store_supports(req, res)) return 0;
   identify(req);
   if (!authorize(req, res, req->route)) return 0;
   set_body_limit(req, limits);

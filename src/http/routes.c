@@ -1,7 +1,8 @@
 /*
 ** Every capability's route table, in one visible list. A capability adds
-** one line here. Static files come last: they match any path. Below, the
-** routes whose bodies are not small JSON forms.
+** one line here, and one line in http_route_capabilities. Static files
+** come last: they match any path. Below, the routes whose bodies are not
+** small JSON forms.
 */
 #include "http/routes.h"
 #include "auth/api.h"
@@ -28,6 +29,22 @@ const struct http_route *const http_route_tables[] = {
   NULL,
 };
 
+/* Line for line with http_route_tables: what each table is, and whether
+** it runs on PostgreSQL (its SQL ported to db/sql.h; docs/scale.md). */
+const struct http_capability http_route_capabilities[] = {
+  {"core", 1},
+  {"accounts and sessions", 1},
+  {"plan and units", 0},
+  {"supervision tasks", 0},
+  {"supervision workflow", 0},
+  {"supervision overview", 0},
+  {"water", 0},
+  {"reports", 0},
+  {"HJ 212 stations", 0},
+  {"map layers", 0},
+  {"web UI files", 1},
+};
+
 const struct http_body_rule http_body_rules[] = {
   {"POST", "/api/login", 4096, 0},   /* a name and a password */
   {"POST", "/api/reports/{id}/attachments", ATTACHMENT_MAX_BYTES, 0},
@@ -37,3 +54,7 @@ const struct http_body_rule http_body_rules[] = {
   {"POST", "/api/water/classify", HTTP_BODY_SERVER_MAX, 1},   /* ~0.14 s of CPU per MiB */
   {NULL, NULL, 0, 0},
 };
+
+_Static_assert(sizeof http_route_capabilities / sizeof http_route_capabilities[0] ==
+                   sizeof http_route_tables / sizeof http_route_tables[0] - 1,
+               "one capability line per route table");

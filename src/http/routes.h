@@ -7,6 +7,15 @@
 
 extern const struct http_route *const http_route_tables[];
 
+/* What each table of http_route_tables is (for messages), and whether it
+** runs on PostgreSQL; on PostgreSQL a route of a table that does not is
+** refused with 503 store_unsupported, naming it (dispatch.c). */
+struct http_capability {
+  const char *name;
+  int both_stores;
+};
+extern const struct http_capability http_route_capabilities[];
+
 /* The route for REQ's method and path, its {name} segments captured into
 ** REQ->params; NULL if none, *PATH_KNOWN telling whether another method
 ** would match. The server's dispatch, and the demo's actions in-process. */

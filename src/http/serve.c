@@ -8,6 +8,7 @@
 */
 #include "http/serve.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "hj212/receiver.h"
 #include "http/server.h"
 #include "supervision/webhook.h"
@@ -62,12 +63,14 @@ static const struct serve_option int_options[NUM_INT_OPTS] = {
 
 static void usage(FILE *out) {
   fprintf(out,
-    "usage: qingshui serve [--db PATH] [--listen ADDR:PORT] [OPTIONS]\n"
+    "usage: qingshui serve [--db PATH|URI] [--listen ADDR:PORT] [OPTIONS]\n"
     "\n"
     "Serve the web UI and the JSON API until SIGTERM or SIGINT.\n"
     "Prints 'listening on http://ADDR:PORT' once ready (PORT 0 picks a free port).\n"
     "\n"
-    "  --db PATH            database (default $QINGSHUI_DB or " QS_DEFAULT_DB ")\n"
+    "  --db PATH|URI        database (default $QINGSHUI_DB or " QS_DEFAULT_DB "); a\n"
+    "                       postgresql:// URI serves accounts, sessions and the audit log\n"
+    "                       (the rest answers 503 store_unsupported; HJ 212 off)\n"
     "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
     "  --webhook URL        POST every supervision event as JSON to URL\n"
     "  --hj212 ADDR:PORT    where stations send HJ 212 (default 0.0.0.0:9212, 'off' for none)\n"
@@ -143,10 +146,23 @@ int serve_main(int argc, char **argv) {
   }
 
   const char *path = cli_db_path(db_option);
+  int on_pg = sql_is_pg_target(path);
+  if (on_pg && (hj212_explicit && strcmp(hj212, "off"))) {
+    cli_error("serve: the HJ 212 receiver does not run on PostgreSQL yet: --hj212 off");
+    return EXIT_USAGE;
+  }
+  if (on_pg && webhook_url) {
+    cli_error("serve: --webhook (the supervision outbox) does not run on PostgreSQL yet");
+    return EXIT_USAGE;
+  }
+  if (on_pg && !hj212_explicit)
+    fprintf(stderr, "qingshui: serve: on PostgreSQL the HJ 212 receiver is off (not ported yet); "
+                    "the API of the capabilities not ported answers 503 store_unsupported\n");
+  if (on_pg) hj212 = "off";
   char err[512];
-  sqlite3 *db = db_open(path, DB_CREATE, err, sizeof err);
+  struct sql_db *db = sql_open(path, DB_CREATE, err, sizeof err);
   if (!db) { cli_error("%s", err); return EXIT_FAILED; }
-  sqlite3_close_v2(db);
+  sql_close(db);
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -173,7 +189,8 @@ int serve_main(int argc, char **argv) {
   if (!http) { cli_error("serve: %s", err); return EXIT_FAILED; }
   char host[64];
   snprintf(host, sizeof host, "%.*s", (int)(strrchr(listen, ':') - listen), listen);
-  printf("listening on http://%s:%u (database %s)\n", host, http_server_port(http), path);
+  printf("listening on http://%s:%u (database %s)\n", host, http_server_port(http),
+         on_pg ? "on PostgreSQL" : path);   /* a URI may hold a password */
   fflush(stdout);
 
   struct hj212_receiver *receiver = NULL;

@@ -17,6 +17,7 @@
 
 #include "http/server.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "http/admission.h"
 #include "http/dispatch.h"
 #include "http/encoding.h"
@@ -55,18 +56,50 @@ static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 static const char *db_path;   /* set before the daemon starts, read-only after */
 
-static void close_thread_db(void *db) { sqlite3_close_v2(db); }
-static void make_db_key(void) { pthread_key_create(&db_key, close_thread_db); }
+/* A pool thread's connections: on SQLite its handle and the SQL layer
+** over it; on PostgreSQL the layer's connection alone (DB NULL). */
+struct thread_store {
+  sqlite3 *db;
+  struct sql_db *sql;
+};
 
-/* This pool thread's connection, opened on first use. */
-static sqlite3 *thread_db(void) {
-  sqlite3 *db = pthread_getspecific(db_key);
-  if (db) return db;
+static void close_thread_store(void *p) {
+  struct thread_store *t = p;
+  sql_close(t->sql);
+  if (t->db) sqlite3_close_v2(t->db);
+  free(t);
+}
+static void make_db_key(void) { pthread_key_create(&db_key, close_thread_store); }
+
+/* This pool thread's connections, opened on first use and again when
+** PostgreSQL's was lost; NULL if they cannot be. */
+static struct thread_store *thread_store(void) {
+  struct thread_store *t = pthread_getspecific(db_key);
+  if (t && sql_connected(t->sql)) return t;
+  if (t) {   /* PostgreSQL restarted or failed over since: a new connection */
+    close_thread_store(t);
+    pthread_setspecific(db_key, NULL);
+  }
   char err[512];
-  db = db_open(db_path, DB_EXISTING, err, sizeof err);
-  if (!db) fprintf(stderr, "qingshui: %s\n", err);
-  else pthread_setspecific(db_key, db);
-  return db;
+  t = xcalloc(1, sizeof *t);
+  if (sql_is_pg_target(db_path)) t->sql = sql_open(db_path, DB_EXISTING, err, sizeof err);
+  else if ((t->db = db_open(db_path, DB_EXISTING, err, sizeof err))) t->sql = sql_wrap_sqlite(t->db);
+  if (!t->sql) {
+    fprintf(stderr, "qingshui: %s\n", err);
+    free(t);
+    return NULL;
+  }
+  pthread_setspecific(db_key, t);
+  return t;
+}
+
+/* Give REQ this thread's connections: 0, or -1 if there are none. */
+static int attach_store(struct http_request *req) {
+  struct thread_store *t = thread_store();
+  if (!t) return -1;
+  req->db = t->db;
+  req->store = t->sql;
+  return 0;
 }
 
 static void add_security_headers(struct MHD_Response *r) {
@@ -218,7 +251,7 @@ static enum MHD_Result begin(struct http_server *server, struct MHD_Connection *
   forwarded_client(&st->req, server->cfg.trusted_proxy);
   struct http_response res = {.status = 200};
   size_t declared = http_declared_length(&st->req);
-  if (!(st->req.db = thread_db())) {
+  if (attach_store(&st->req)) {
     http_reply_error(&res, 503, "database_unavailable", "the database cannot be opened");
   } else if (!http_accept(&st->req, &res, &server->limits)) {
     ;   /* refused: RES says why */

@@ -4,8 +4,11 @@
 **
 ** A capability exposes a NULL-terminated array of struct http_route and is
 ** listed once in src/http/routes.c. Handlers run on pool threads,
-** concurrently: each thread has its own SQLite connection (req->db), and a
-** handler must not keep state between requests outside the database.
+** concurrently: each thread has its own connection (req->store, and on
+** SQLite req->db, its handle), and a handler must not keep state between
+** requests outside the database. On PostgreSQL req->db is NULL: only the
+** capabilities ported to the SQL layer run there (routes.c says which;
+** the others answer 503 store_unsupported).
 */
 #ifndef QS_HTTP_SERVER_H
 #define QS_HTTP_SERVER_H
@@ -13,6 +16,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
+
+struct sql_db;
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_JSON_BODY (1 << 20)   /* larger bodies are files (attachments) */
@@ -38,7 +43,8 @@ struct http_request {
   const char *path;            /* decoded path without the query */
   const char *body;            /* request body (NUL-terminated), may be empty */
   size_t body_len;
-  sqlite3 *db;                 /* this thread's connection */
+  sqlite3 *db;                 /* this thread's SQLite connection; NULL on PostgreSQL */
+  struct sql_db *store;        /* this thread's connection through the SQL layer (db/sql.h) */
   /* values of the {name} segments of the route's pattern, in order */
   const char *params[HTTP_MAX_PARAMS];
   int nparams;

@@ -14,6 +14,7 @@
 #include "http/routes.h"
 #include "http/metrics.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "http/encoding.h"
 #include "util/embedded.h"
 #include <stdio.h>
@@ -21,7 +22,7 @@
 
 static void healthz(struct http_request *req, struct http_response *res) {
   http_reply_json(res, 200, json_pack("{s:s,s:i}", "status", "ok", "schema_version",
-                                      db_schema_version(req->db)));
+                                      sql_schema_version(req->store)));
 }
 
 static void metrics(struct http_request *req, struct http_response *res) {

@@ -8,6 +8,7 @@
 ** capabilities refer to.
 */
 #include "plan/store.h"
+#include "db/sql.h"
 #include "plan/unit_sql.h"
 #include "db/db.h"
 #include "db/rows.h"
@@ -458,15 +459,9 @@ static json_t *query_one(sqlite3 *db, const char *sql, long long id) {
 }
 
 long long plan_find_unit(sqlite3 *db, const char *id_or_name) {
-  json_t *rows = db_query_rows(db,
-      "WITH named(uid, pref) AS (SELECT id, 0 FROM unit WHERE id = ?1 "
-      "  UNION ALL SELECT id, 1 FROM unit WHERE name = ?1 "
-      "  UNION ALL SELECT unit_id, 2 FROM unit_any_name WHERE name = ?1), "
-      "best(uid) AS (SELECT uid FROM named ORDER BY pref LIMIT 1) "
-      "SELECT current_id FROM unit_current WHERE unit_id = (SELECT uid FROM best)", "s", id_or_name);
-  long long id = json_array_size(rows) == 1
-      ? json_integer_value(json_object_get(json_array_get(rows, 0), "current_id")) : 0;
-  json_decref(rows);
+  struct sql_db *sql = sql_wrap_sqlite(db);
+  long long id = plan_find_unit_in(sql, id_or_name);
+  sql_close(sql);
   return id;
 }
 

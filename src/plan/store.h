@@ -73,6 +73,7 @@ json_t *plan_query_matrix(sqlite3 *db, long long plan_id);       /* NULL if none
 ** name, former name or alias (theirs or their predecessors') containing
 ** it; the alias table. */
 struct sql_db;
+long long plan_find_unit_in(struct sql_db *db, const char *id_or_name);   /* plan_find_unit's */
 json_t *plan_query_units(struct sql_db *db, const char *q);
 json_t *plan_query_aliases(struct sql_db *db);
 

@@ -37,6 +37,22 @@ json_t *plan_query_units(struct sql_db *db, const char *q) {
   return all_rows(db, st);
 }
 
+long long plan_find_unit_in(struct sql_db *db, const char *id_or_name) {
+  struct sql_stmt *st = sql_prepare(db,
+      "WITH named(uid, pref) AS (SELECT id, 0 FROM unit WHERE CAST(id AS text) = CAST(?1 AS text) "
+      "  UNION ALL SELECT id, 1 FROM unit WHERE name = ?1 "
+      "  UNION ALL SELECT unit_id, 2 FROM unit_any_name WHERE name = ?1), "
+      "best(uid) AS (SELECT uid FROM named ORDER BY pref LIMIT 1) "
+      "SELECT current_id FROM unit_current WHERE unit_id = (SELECT uid FROM best)");
+  if (!st) return 0;
+  sql_bind_text(st, 1, id_or_name);
+  long long id = 0;
+  if (sql_step(st) == SQL_ROW) id = sql_column_int64(st, 0);
+  if (sql_step(st) == SQL_ROW) id = 0;   /* a split left several */
+  sql_reset(st);
+  return id;
+}
+
 json_t *plan_query_aliases(struct sql_db *db) {
   return all_rows(db, sql_prepare(db, "SELECT alias, unit_name AS unit FROM unit_alias "
                                       "ORDER BY unit_name, alias"));

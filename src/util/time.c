@@ -59,12 +59,14 @@ int time_china_text(const char *utc, int seconds, char out[TIME_TEXT_SIZE]) {
   return 0;
 }
 
-void time_utc_now(char out[TIME_UTC_SIZE]) {
-  time_t now = time(NULL);
+void time_utc_epoch(int64_t epoch, char out[TIME_UTC_SIZE]) {
+  time_t t = (time_t)epoch;
   struct tm tm;
-  gmtime_r(&now, &tm);
+  gmtime_r(&t, &tm);
   strftime(out, TIME_UTC_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void time_utc_now(char out[TIME_UTC_SIZE]) { time_utc_epoch((int64_t)time(NULL), out); }
 
 void time_today(char out[11]) {
   const char *fixed = getenv("QINGSHUI_TODAY");

@@ -29,6 +29,9 @@ int time_china_text(const char *utc, int seconds, char out[TIME_TEXT_SIZE]);
 /* The real clock now, as the API and the database write it: ISO 8601 UTC. */
 void time_utc_now(char out[TIME_UTC_SIZE]);
 
+/* UNIX seconds EPOCH as time_utc_now writes a time. */
+void time_utc_epoch(int64_t epoch, char out[TIME_UTC_SIZE]);
+
 /* Today's date in China (YYYY-MM-DD): $QINGSHUI_TODAY when it is a date
 ** (demos and tests), else the real clock's date at UTC+8, whatever the
 ** machine's zone. The one reader of "today": lights, the assessment's

@@ -80,7 +80,7 @@ class LayerOnPostgres(unittest.TestCase):
             _, err = p.communicate(timeout=60)
             self.assertEqual(p.returncode, 0, err)
         self.assertEqual(psql(target, "SELECT version FROM schema_migration ORDER BY 1"),
-                         [("1",), ("2",), ("12",)])
+                         [("1",), ("2",), ("5",), ("11",), ("12",)])
 
     def test_a_server_that_is_not_there_is_named_as_such(self):
         r = run("units", "alias", "list", db="postgresql:///x?host=/nonexistent-folder")
