@@ -6,21 +6,38 @@ list as an Excel workbook (/api/tasks.xlsx) with the list's filters.
 """
 import io
 import json
+import os
+import shutil
+import tempfile
+import unittest
 import zipfile
 
-from harness import TempDbCase, main
-from test_demo import DemoDate
+from harness import Server, main
+from test_demo import Client, build_demo
+
+os.environ["QINGSHUI_PWHASH"] = "min"          # hashing cost for tests only
 
 
-class Paging(DemoDate, TempDbCase):
-    today = "2026-07-15"
+class Paging(unittest.TestCase):
+    """On the demo of 2026-07-15, signed in as the leader."""
 
-    signed_in = None
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="qingshui-paging-")
+        db = os.path.join(cls.folder, "q.db")
+        build_demo(db, "2026-07-15")
+        os.environ["QINGSHUI_TODAY"] = "2026-07-15"
+        cls.server = Server(db)
+        cls.leader = Client(cls.server, "leader", open(f"{db}.leader-password").read().strip())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        os.environ.pop("QINGSHUI_TODAY", None)
+        shutil.rmtree(cls.folder, ignore_errors=True)
 
     def get(self, path):
-        if not Paging.signed_in:
-            Paging.signed_in = self.client("leader")
-        return self.server.request("GET", path, headers={"Cookie": Paging.signed_in.cookie})
+        return self.server.request("GET", path, headers={"Cookie": self.leader.cookie})
 
     def check_pages(self, path):
         status, headers, body = self.get(path)
