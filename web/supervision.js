@@ -61,7 +61,7 @@ const taskTable = (q) => ({
     { key: 'due', label: t('task.due'), num: true, value: (task) => task.due_on },
     { key: 'progress', label: t('task.progress'), value: (task) => Number(task.percent) || 0, html: (task) => progressBar(task.percent) },
     { key: 'why', label: t('task.why'), sortable: false, value: (task) => (task.light?.reasons || []).map(reasonText).join('；'),
-      html: (task) => `<span class="sub">${(task.light?.reasons || []).map(reasonText).map(esc).join('；')}</span>` },
+      html: (task) => (task.light?.reasons || []).map(reasonText).map(esc).join('；') },
   ],
   filters: [{ key: 'unit', label: t('filter.unit'), value: (task) => task.units.map((u) => u.name) }],   // lead or support, as /api/tasks?unit=
   exportHref: (state) => {

@@ -53,6 +53,13 @@ function filterSelect(f, rows, chosen) {
     ${values.map((v) => `<option value="${esc(v)}" ${v === chosen ? 'selected' : ''}>${esc(f.text ? f.text(v) : v)}</option>`).join('')}</select></label>`;
 }
 
+// The order as a choice too: the headers are hidden where the rows become cards.
+function sortSelect(columns) {
+  const sortable = columns.filter((c) => c.sortable !== false);
+  return `<label>${esc(t('table.sort'))} <select data-sort-select><option value="">—</option>
+    ${sortable.map((c) => `<option value="${esc(c.key)}">${esc(c.label)} ↑</option><option value="-${esc(c.key)}">${esc(c.label)} ↓</option>`).join('')}</select></label>`;
+}
+
 function headerCell(c, sort) {
   const dir = sort === c.key ? 'ascending' : sort === `-${c.key}` ? 'descending' : 'none';
   const label = c.sortable === false ? esc(c.label)
@@ -69,6 +76,7 @@ export function mountTable(host, rows, spec) {
   host.innerHTML = `<div class="filters table-tools" id="${esc(spec.id)}-tools">
       <label>${esc(t('table.search'))} <input type="search" data-q value="${esc(state.q)}"></label>
       ${spec.filters.map((f) => filterSelect(f, rows, state.filters[f.key])).join('')}
+      ${sortSelect(spec.columns)}
       <output data-count></output>${spec.exportHref ? `<a class="button" data-export download>${esc(t('table.export'))}</a>` : ''}</div>
     <div class="table-wrap"><table class="${esc(spec.className || '')}" id="${esc(spec.id)}"><thead><tr></tr></thead><tbody></tbody></table></div>
     <nav class="pager no-print" aria-label="${esc(t('table.pages'))}"><button type="button" data-page="-1">${esc(t('table.prev'))}</button>
@@ -82,6 +90,7 @@ export function mountTable(host, rows, spec) {
     host.querySelector('tbody').innerHTML = slice.length
       ? slice.map((r) => `<tr ${spec.rowAttrs(r)}>${spec.columns.map((c) => `<td${c.num ? ' class="num"' : ''}>${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
       : `<tr><td colspan="${spec.columns.length}" class="empty">${esc(spec.empty || t('common.none'))}</td></tr>`;
+    host.querySelector('[data-sort-select]').value = state.sort;
     host.querySelector('[data-count]').textContent = t('common.count', { n: shown.length });
     host.querySelector('[data-page-of]').textContent = t('table.page', { page: state.page, pages });
     host.querySelector('[data-page="-1"]').disabled = state.page <= 1;
@@ -93,10 +102,12 @@ export function mountTable(host, rows, spec) {
   host.querySelector('[data-q]').addEventListener('input', (e) => { state.q = e.target.value; state.page = 1; render(); });
   for (const select of host.querySelectorAll('[data-filter]'))
     select.addEventListener('change', () => { state.filters[select.dataset.filter] = select.value; state.page = 1; render(); });
+  host.querySelector('[data-sort-select]').addEventListener('change', (e) => { state.sort = e.target.value; state.page = 1; render(); });
   host.querySelector('thead').addEventListener('click', (e) => {
     const key = e.target.closest('[data-sort]')?.dataset.sort;
     if (!key) return;
     state.sort = state.sort === key ? `-${key}` : key;
+    state.page = 1;
     render();
     host.querySelector(`[data-sort="${key}"]`).focus();
   });
