@@ -69,7 +69,8 @@ function headerCell(c, sort) {
 
 // Show ROWS in HOST as SPEC says: {id, columns: [{key, label, value(row),
 // html(row), num, sortable}], filters: [{key, label, value(row) (one or a list), text(v)}],
-// rowAttrs(row), exportHref(state) (optional), empty (text)}.
+// rowAttrs(row), exportHref(state) (optional), empty (text), bounded (a
+// box of its own height)}.
 export function mountTable(host, rows, spec) {
   spec = { filters: [], rowAttrs: () => '', ...spec };
   const state = readState(spec);
@@ -78,7 +79,7 @@ export function mountTable(host, rows, spec) {
       ${spec.filters.map((f) => filterSelect(f, rows, state.filters[f.key])).join('')}
       ${sortSelect(spec.columns)}
       <output data-count></output>${spec.exportHref ? `<a class="button" data-export download>${esc(t('table.export'))}</a>` : ''}</div>
-    <div class="table-wrap"><table class="${esc(spec.className || '')}" id="${esc(spec.id)}"><thead><tr></tr></thead><tbody></tbody></table></div>
+    <div class="table-wrap${spec.bounded ? ' bounded' : ''}"><table class="${esc(spec.className || '')}" id="${esc(spec.id)}"><thead><tr></tr></thead><tbody></tbody></table></div>
     <nav class="pager no-print" aria-label="${esc(t('table.pages'))}"><button type="button" data-page="-1">${esc(t('table.prev'))}</button>
       <span data-page-of></span><button type="button" data-page="1">${esc(t('table.next'))}</button></nav>`;
   const render = () => {
@@ -88,7 +89,7 @@ export function mountTable(host, rows, spec) {
     const slice = shown.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
     host.querySelector('thead tr').innerHTML = spec.columns.map((c) => headerCell(c, state.sort)).join('');
     host.querySelector('tbody').innerHTML = slice.length
-      ? slice.map((r) => `<tr ${spec.rowAttrs(r)}>${spec.columns.map((c) => `<td${c.num ? ' class="num"' : ''}>${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
+      ? slice.map((r) => `<tr ${spec.rowAttrs(r)}>${spec.columns.map((c) => `<td data-label="${esc(c.label)}"${c.num ? ' class="num"' : ''}>${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
       : `<tr><td colspan="${spec.columns.length}" class="empty">${esc(spec.empty || t('common.none'))}</td></tr>`;
     host.querySelector('[data-sort-select]').value = state.sort;
     host.querySelector('[data-count]').textContent = t('common.count', { n: shown.length });
