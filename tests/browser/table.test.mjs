@@ -5,7 +5,8 @@
 // sorts and a second press reverses, page 2 shows other rows with the count
 // unchanged, the URL holds the state and a reload restores the list, the
 // Excel link downloads a workbook with the filtered tasks, and at 390 px the
-// page does not overflow sideways. Screenshots: tests/output/table-*.png.
+// page does not overflow sideways; the water alarms filter by section, sort
+// by value and come back from their URL. Screenshots: tests/output/table-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -128,6 +129,37 @@ for (const width of [1366, 390]) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${overflow} px of sideways overflow`);
     await page.screenshot({ path: join(output, `table-tasks-${width}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+for (const width of [1366, 390]) {
+  test(`the water alarms filter by section, sort by value and keep that in the URL (${width} px)`, async () => {
+    const { page, errors } = await leaderAt('/water/alarms?state=open', width);
+    const all = await page.evaluate(() => fetch('/api/water/alarms?state=open').then((r) => r.json()));
+    assert.ok(all.length > 1, `${all.length} open alarms`);
+    const count = async () => Number((await page.locator('#alarm-table-tools [data-count]').innerText()).match(/\d+/)[0]);
+    assert.equal(await count(), all.length);
+    const section = all[0].section;
+    const ofSection = all.filter((a) => a.section === section);
+    await page.selectOption('#alarm-table-tools select[data-filter="section"]', section);
+    await page.selectOption('#alarm-table-tools select[data-sort-select]', '-value');
+    assert.equal(await count(), ofSection.length);
+    const shown = () => page.$$eval('#alarm-table tbody tr[data-alarm]', (trs) => trs.map((tr) => tr.dataset.alarm));
+    const expected = ofSection.slice().sort((a, b) => Number(b.value) - Number(a.value)).slice(0, 20).map((a) => Number(a.value));
+    const values = await page.$$eval('#alarm-table tbody tr[data-alarm] td:nth-child(5)', (cells) => cells.map((c) => Number(c.innerText.trim())));
+    assert.deepEqual(values, expected);
+    const before = await shown();
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('section'), section);
+    const path = url.pathname + url.search;
+    await page.goto(base + path);
+    await ready(page, path);
+    assert.deepEqual(await shown(), before);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${overflow} px of sideways overflow`);
+    await page.screenshot({ path: join(output, `table-alarms-${width}.png`), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();
   });
