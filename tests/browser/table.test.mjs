@@ -6,7 +6,8 @@
 // unchanged, the URL holds the state and a reload restores the list, the
 // Excel link downloads a workbook with the filtered tasks, and at 390 px the
 // page does not overflow sideways; the water alarms filter by section, sort
-// by value and come back from their URL. Screenshots: tests/output/table-*.png.
+// by value and come back from their URL; the units filter by kind and sort
+// by what they lead. Screenshots: tests/output/table-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -164,3 +165,22 @@ for (const width of [1366, 390]) {
     await page.close();
   });
 }
+
+test('the units filter by kind, sort by the measures they lead, and search old names', async () => {
+  const { page, errors } = await leaderAt('/units', 1366);
+  const all = await page.evaluate(() => fetch('/api/units').then((r) => r.json()));
+  const counties = all.filter((u) => u.kind === 'county_government');
+  assert.ok(counties.length > 1 && counties.length < all.length);
+  await page.selectOption('#units-tools select[data-filter="kind"]', 'county_government');
+  assert.equal(await page.locator('#units-tools [data-count]').innerText(), `共 ${counties.length} 条`);
+  await page.click('#units button[data-sort="leads"]');
+  await page.click('#units button[data-sort="leads"]');
+  const leads = await page.$$eval('#units tbody tr td:nth-child(3)', (cells) => cells.map((c) => Number(c.innerText)));
+  assert.deepEqual(leads, counties.map((u) => u.leads).sort((a, b) => b - a).slice(0, 20));
+  assert.match(page.url(), /kind=county_government.*sort=-leads|sort=-leads.*kind=county_government/);
+  await page.selectOption('#units-tools select[data-filter="kind"]', '');
+  await page.fill('#units-tools input[data-q]', '市环保局');    // a former name
+  assert.match(await page.locator('#units tbody tr').innerText(), /市生态环境局/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
