@@ -70,7 +70,8 @@ function headerCell(c, sort) {
 // Show ROWS in HOST as SPEC says: {id, columns: [{key, label, value(row),
 // html(row), num, sortable}], filters: [{key, label, value(row) (one or a list), text(v)}],
 // rowAttrs(row), exportHref(state) (optional), empty (text), bounded (a
-// box of its own height)}.
+// box of its own height)}. Returns {update(rows)}: new rows (a refresh), the
+// same search, filters, order and page.
 export function mountTable(host, rows, spec) {
   spec = { filters: [], rowAttrs: () => '', ...spec };
   const state = readState(spec);
@@ -115,4 +116,5 @@ export function mountTable(host, rows, spec) {
   for (const button of host.querySelectorAll('[data-page]'))
     button.addEventListener('click', () => { state.page += Number(button.dataset.page); render(); });
   render();
+  return { update(next) { rows = next; render(); } };
 }

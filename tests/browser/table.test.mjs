@@ -7,7 +7,7 @@
 // Excel link downloads a workbook with the filtered tasks, and at 390 px the
 // page does not overflow sideways; the water alarms filter by section, sort
 // by value and come back from their URL; the units filter by kind and sort
-// by what they lead. Screenshots: tests/output/table-*.png.
+// by what they lead; the stations search by MN and page. Screenshots: tests/output/table-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -184,3 +184,29 @@ test('the units filter by kind, sort by the measures they lead, and search old n
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const width of [1366, 390]) {
+  test(`the stations search by MN, page and keep that in the URL (${width} px)`, async () => {
+    const { page, errors } = await leaderAt('/stations', width);
+    const all = (await page.evaluate(() => fetch('/api/stations').then((r) => r.json()))).stations;
+    assert.ok(all.length > 20, `${all.length} stations`);
+    const rows = page.locator('#station-table tbody tr[data-station]');
+    assert.equal(await rows.count(), 20);
+    await page.click('#station-table-tools ~ .pager [data-page="1"]');
+    assert.equal(await rows.count(), all.length - 20);
+    assert.equal(await page.locator('#station-table-tools [data-count]').innerText(), `共 ${all.length} 条`);
+    await page.fill('#station-table-tools input[data-q]', all[3].mn);
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.getAttribute('data-station'), String(all[3].id));
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('q'), all[3].mn);
+    const path = url.pathname + url.search;
+    await page.goto(base + path);
+    await ready(page, path);
+    assert.equal(await rows.getAttribute('data-station'), String(all[3].id));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${overflow} px of sideways overflow`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
