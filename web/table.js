@@ -3,7 +3,8 @@
 // (共 N 条), pages, an Excel link of what is filtered, and all of that in
 // the URL's query (q, the filters' keys, sort, page) so that a filtered
 // list can be sent as a link and a reload shows it again. At phone width
-// the table scrolls inside its own box (.table-wrap).
+// the table scrolls inside its own box (.table-wrap). A printed list has
+// all its filtered rows, not only the page's.
 import { t } from './i18n.js';
 import { esc } from './ui.js';
 
@@ -87,10 +88,11 @@ export function mountTable(host, rows, spec) {
     const shown = visibleRows(rows, spec, state);
     const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
     state.page = Math.min(state.page, pages);
-    const slice = shown.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
+    const first = (state.page - 1) * PAGE_SIZE;
+    const onPage = (i) => i >= first && i < first + PAGE_SIZE;
     host.querySelector('thead tr').innerHTML = spec.columns.map((c) => headerCell(c, state.sort)).join('');
-    host.querySelector('tbody').innerHTML = slice.length
-      ? slice.map((r) => `<tr ${spec.rowAttrs(r)}>${spec.columns.map((c) => `<td data-label="${esc(c.label)}"${c.num ? ' class="num"' : ''}>${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
+    host.querySelector('tbody').innerHTML = shown.length   // the other pages' rows too, shown only in print
+      ? shown.map((r, i) => `<tr ${spec.rowAttrs(r)}${onPage(i) ? '' : ' class="off-page"'}>${spec.columns.map((c) => `<td data-label="${esc(c.label)}"${c.num ? ' class="num"' : ''}>${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
       : `<tr><td colspan="${spec.columns.length}" class="empty">${esc(spec.empty || t('common.none'))}</td></tr>`;
     host.querySelector('[data-sort-select]').value = state.sort;
     host.querySelector('[data-count]').textContent = t('common.count', { n: shown.length });

@@ -48,10 +48,10 @@ async function leaderAt(path, width) {
   return { page, errors };
 }
 
-const rows = (page) => page.locator('#tasks tbody tr[data-task]');
-const column = (page, n) => page.$$eval(`#tasks tbody tr[data-task] td:nth-child(${n})`, (cells) => cells.map((c) => c.innerText.trim()));
+const rows = (page) => page.locator('#tasks tbody tr[data-task]:not(.off-page)');
+const column = (page, n) => page.$$eval(`#tasks tbody tr[data-task]:not(.off-page) td:nth-child(${n})`, (cells) => cells.map((c) => c.innerText.trim()));
 const count = async (page) => Number((await page.locator('#tasks-tools [data-count]').innerText()).match(/\d+/)[0]);
-const ids = (page) => page.$$eval('#tasks tbody tr[data-task]', (trs) => trs.map((tr) => tr.dataset.task));
+const ids = (page) => page.$$eval('#tasks tbody tr[data-task]:not(.off-page)', (trs) => trs.map((tr) => tr.dataset.task));
 
 for (const width of [1366, 390]) {
   test(`the task list searches, filters, sorts, pages, exports and keeps its state in the URL (${width} px)`, async () => {
@@ -62,6 +62,10 @@ for (const width of [1366, 390]) {
     assert.equal(await rows(page).count(), 20);
     assert.match(await page.locator('#task-filters').innerText(), /灯色/);
     assert.doesNotMatch(await page.locator('#task-filters').innerText(), /灯色原因/);
+    await page.emulateMedia({ media: 'print' });   // printed: every row, no pager
+    assert.equal(await page.locator('#tasks tbody tr[data-task]:visible').count(), all.length);
+    assert.equal(await page.locator('.pager').isVisible(), false);
+    await page.emulateMedia({ media: 'screen' });
 
     // page 2: other rows, the same count
     const first = await ids(page);
@@ -147,9 +151,9 @@ for (const width of [1366, 390]) {
     await page.selectOption('#alarm-table-tools select[data-filter="section"]', section);
     await page.selectOption('#alarm-table-tools select[data-sort-select]', '-value');
     assert.equal(await count(), ofSection.length);
-    const shown = () => page.$$eval('#alarm-table tbody tr[data-alarm]', (trs) => trs.map((tr) => tr.dataset.alarm));
+    const shown = () => page.$$eval('#alarm-table tbody tr[data-alarm]:not(.off-page)', (trs) => trs.map((tr) => tr.dataset.alarm));
     const expected = ofSection.slice().sort((a, b) => Number(b.value) - Number(a.value)).slice(0, 20).map((a) => Number(a.value));
-    const values = await page.$$eval('#alarm-table tbody tr[data-alarm] td:nth-child(5)', (cells) => cells.map((c) => Number(c.innerText.trim())));
+    const values = await page.$$eval('#alarm-table tbody tr[data-alarm]:not(.off-page) td:nth-child(5)', (cells) => cells.map((c) => Number(c.innerText.trim())));
     assert.deepEqual(values, expected);
     const before = await shown();
     const url = new URL(page.url());
@@ -175,7 +179,7 @@ test('the units filter by kind, sort by the measures they lead, and search old n
   assert.equal(await page.locator('#units-tools [data-count]').innerText(), `共 ${counties.length} 条`);
   await page.click('#units button[data-sort="leads"]');
   await page.click('#units button[data-sort="leads"]');
-  const leads = await page.$$eval('#units tbody tr td:nth-child(3)', (cells) => cells.map((c) => Number(c.innerText)));
+  const leads = await page.$$eval('#units tbody tr:not(.off-page) td:nth-child(3)', (cells) => cells.map((c) => Number(c.innerText)));
   assert.deepEqual(leads, counties.map((u) => u.leads).sort((a, b) => b - a).slice(0, 20));
   assert.match(page.url(), /kind=county_government.*sort=-leads|sort=-leads.*kind=county_government/);
   await page.selectOption('#units-tools select[data-filter="kind"]', '');
@@ -190,7 +194,7 @@ for (const width of [1366, 390]) {
     const { page, errors } = await leaderAt('/stations', width);
     const all = (await page.evaluate(() => fetch('/api/stations').then((r) => r.json()))).stations;
     assert.ok(all.length > 20, `${all.length} stations`);
-    const rows = page.locator('#station-table tbody tr[data-station]');
+    const rows = page.locator('#station-table tbody tr[data-station]:not(.off-page)');
     assert.equal(await rows.count(), 20);
     await page.click('#station-table-tools ~ .pager [data-page="1"]');
     assert.equal(await rows.count(), all.length - 20);
