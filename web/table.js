@@ -69,7 +69,7 @@ function headerCell(c, sort) {
 }
 
 // Show ROWS in HOST as SPEC says: {id, columns: [{key, label, value(row),
-// html(row), num, sortable}], filters: [{key, label, value(row) (one or a list), text(v)}],
+// html(row), num, cls (its cells' class), sortable}], filters: [{key, label, value(row) (one or a list), text(v)}],
 // rowAttrs(row), exportHref(state) (optional), empty (text), bounded (a
 // box of its own height)}. Returns {update(rows)}: new rows (a refresh), the
 // same search, filters, order and page.
@@ -92,7 +92,7 @@ export function mountTable(host, rows, spec) {
     const onPage = (i) => i >= first && i < first + PAGE_SIZE;
     host.querySelector('thead tr').innerHTML = spec.columns.map((c) => headerCell(c, state.sort)).join('');
     host.querySelector('tbody').innerHTML = shown.length   // the other pages' rows too, shown only in print
-      ? shown.map((r, i) => `<tr ${spec.rowAttrs(r)}${onPage(i) ? '' : ' class="off-page"'}>${spec.columns.map((c) => `<td data-label="${esc(c.label)}"${c.num ? ' class="num"' : ''}>${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
+      ? shown.map((r, i) => `<tr ${spec.rowAttrs(r)}${onPage(i) ? '' : ' class="off-page"'}>${spec.columns.map((c) => `<td data-label="${esc(c.label)}" class="${c.num ? 'num' : ''} ${c.cls || ''}">${c.html ? c.html(r) : esc(c.value(r))}</td>`).join('')}</tr>`).join('')
       : `<tr><td colspan="${spec.columns.length}" class="empty">${esc(spec.empty || t('common.none'))}</td></tr>`;
     host.querySelector('[data-sort-select]').value = state.sort;
     host.querySelector('[data-count]').textContent = t('common.count', { n: shown.length });

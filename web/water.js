@@ -221,7 +221,7 @@ function alarmTable() {
     { key: 'state', label: t('water.alarm.state'), sortable: false, value: (a) => t(`water.alarm.state.${a.state}`),
       html: (a) => `<span class="state alarm-${esc(a.state)}">${t(`water.alarm.state.${a.state}`)}</span>${who(a) ? `<div class="sub">${who(a)}</div>` : ''}` },
   ];
-  if (isAdmin()) columns.push({ key: 'actions', label: '', sortable: false, value: () => '', html: actions });
+  if (isAdmin()) columns.push({ key: 'actions', label: '', cls: 'actions', sortable: false, value: () => '', html: actions });
   return {
     id: 'alarm-table', className: 'tasks-table water-table', bounded: true, empty: t('water.alarm.none'),
     rowAttrs: (a) => `data-alarm="${a.id}"`, columns,
