@@ -1,6 +1,7 @@
 // The plan pages: overview with filters, a measure, units, a unit, the
 // responsibility matrix, search. Each page renders into MAIN and calls
 // NAVIGATE for in-page links that change the URL.
+import { mountTable } from './table.js';
 import { t, lang } from './i18n.js';
 import { api, currentSession } from './api.js';
 import { esc, cnOrdinal } from './ui.js';
@@ -156,15 +157,17 @@ export async function measurePage(params) {
 
 export async function unitsPage() {
   const units = await allUnits();
-  const render = (filter) => units.filter((u) => !filter || [u.name, ...u.former_names].some((n) => n.includes(filter)) || (u.name_en || '').toLowerCase().includes(filter.toLowerCase()))
-    .map((u) => `<tr><td><a href="/units/${u.id}" data-link>${esc(u.name)}</a>${u.former_names.length ? `<div class="former">${t('unit.former')}: ${u.former_names.map(esc).join('、')}</div>` : ''}${lang() === 'en' && u.name_en ? `<div class="en">${esc(u.name_en)}</div>` : ''}</td>
-      <td><span class="kind kind-${u.kind}">${kindLabel(u.kind)}</span></td><td class="num">${u.leads}</td><td class="num">${u.supports}</td></tr>`).join('');
-  main.innerHTML = `<h1>${t('units.title')}</h1>
-    <input type="search" id="unit-filter" class="search-box" placeholder="${esc(t('units.filter'))}" aria-label="${esc(t('units.filter'))}">
-    <div class="table-wrap"><table class="units-table"><thead><tr><th>${t('units.name')}</th><th>${t('units.kind')}</th><th class="num">${t('units.leads')}</th><th class="num">${t('units.supports')}</th></tr></thead>
-    <tbody id="units-body">${render('')}</tbody></table></div>`;
-  document.getElementById('unit-filter').addEventListener('input', (e) => {
-    document.getElementById('units-body').innerHTML = render(e.target.value.trim());
+  main.innerHTML = `<h1>${t('units.title')}</h1><div id="units-list"></div>`;
+  mountTable(document.getElementById('units-list'), units, {
+    id: 'units', className: 'units-table',
+    columns: [
+      { key: 'name', label: t('units.name'), value: (u) => [u.name, ...u.former_names, u.name_en || ''].join(' '),
+        html: (u) => `<a href="/units/${u.id}" data-link>${esc(u.name)}</a>${u.former_names.length ? `<div class="former">${t('unit.former')}: ${u.former_names.map(esc).join('、')}</div>` : ''}${lang() === 'en' && u.name_en ? `<div class="en">${esc(u.name_en)}</div>` : ''}` },
+      { key: 'kind', label: t('units.kind'), value: (u) => kindLabel(u.kind), html: (u) => `<span class="kind kind-${u.kind}">${kindLabel(u.kind)}</span>` },
+      { key: 'leads', label: t('units.leads'), num: true, value: (u) => u.leads },
+      { key: 'supports', label: t('units.supports'), num: true, value: (u) => u.supports },
+    ],
+    filters: [{ key: 'kind', label: t('units.kind'), value: (u) => u.kind, text: kindLabel }],
   });
 }
 

@@ -6,6 +6,7 @@
 import { t } from './i18n.js';
 import { api } from './api.js';
 import { esc } from './ui.js';
+import { mountTable } from './table.js';
 import { mountChart, timeAxis, withGaps, usualStep } from './chart.js';
 import { formatTime, formatLocal, chartTime } from './time.js';
 import { mountStationsMap, servesLine } from './places.js';
@@ -39,18 +40,22 @@ function systemName(s) {
   return ` · ${s.st_name ? esc(s.st_name) : ''} <code class="sub">ST ${esc(s.st)}</code>`;
 }
 
-function stationRow(s) {
-  return `<tr data-station="${s.id}" data-online="${s.online}"><td>${stateDot(s.online)}</td>
-    <td><a href="/stations/${s.id}" data-link>${esc(s.name)}</a><div class="sub">${esc(s.owner)}</div></td>
-    <td><code>${esc(s.mn)}</code></td><td>${t(`stations.kind.${s.kind}`)}${systemName(s)}</td>
-    <td class="num">${esc(lastPacket(s.last_packet_at))}</td></tr>`;
-}
-
-function stationTable(list) {
-  if (!list.stations.length) return `<p class="empty">${t('stations.none')}</p>`;
-  return `<div class="table-wrap"><table class="units-table" id="station-table"><thead><tr><th></th><th>${t('stations.name')}</th>
-    <th>${t('stations.mn')}</th><th>${t('stations.kind')}</th><th class="num">${t('stations.last_packet')}</th></tr></thead>
-    <tbody>${list.stations.map(stationRow).join('')}</tbody></table></div>`;
+// The station list's columns and filters for the table component.
+function stationTable() {
+  return {
+    id: 'station-table', className: 'units-table', empty: t('stations.none'),
+    rowAttrs: (s) => `data-station="${s.id}" data-online="${s.online}"`,
+    columns: [
+      { key: 'online', label: t('stations.state'), value: (s) => t(s.online ? 'stations.online' : 'stations.offline'), html: (s) => stateDot(s.online) },
+      { key: 'name', label: t('stations.name'), value: (s) => `${s.name} ${s.owner}`,
+        html: (s) => `<a href="/stations/${s.id}" data-link>${esc(s.name)}</a><div class="sub">${esc(s.owner)}</div>` },
+      { key: 'mn', label: t('stations.mn'), value: (s) => s.mn, html: (s) => `<code>${esc(s.mn)}</code>` },
+      { key: 'kind', label: t('stations.kind'), value: (s) => t(`stations.kind.${s.kind}`), html: (s) => `${t(`stations.kind.${s.kind}`)}${systemName(s)}` },
+      { key: 'last', label: t('stations.last_packet'), num: true, value: (s) => s.last_packet_at || '', html: (s) => esc(lastPacket(s.last_packet_at)) },
+    ],
+    filters: [{ key: 'kind', label: t('stations.kind'), value: (s) => s.kind, text: (k) => t(`stations.kind.${k}`) },
+      { key: 'online', label: t('stations.state'), value: (s) => String(s.online), text: (v) => t(v === 'true' ? 'stations.online' : 'stations.offline') }],
+  };
 }
 
 function refusedTable(r) {
@@ -70,15 +75,16 @@ export async function stationsPage() {
   const [list, refused] = await Promise.all([api('/api/stations'), api('/api/hj212/refused')]);
   main.innerHTML = `<div class="page-head"><h1>${t('stations.title')}</h1><span class="sub" id="online-count">${onlineCount(list)}</span></div>
     <section id="stations-map"></section>
-    <div id="stations">${stationTable(list)}</div>
+    <div id="stations"></div>
     <h2>${t('stations.refused')} <span class="count" id="refused-total">${refused.refused_total}</span></h2>
     <div id="refused">${refusedTable(refused)}</div>`;
+  const table = mountTable(document.getElementById('stations'), list.stations, stationTable());
   const map = await mountStationsMap(document.getElementById('stations-map'), list);
   whileShown('stations', LIST_REFRESH_MS, async () => {
     const [l, r] = await Promise.all([api('/api/stations'), api('/api/hj212/refused')]);
     if (!document.getElementById('stations')) return;
     await map.refresh(l);
-    document.getElementById('stations').innerHTML = stationTable(l);
+    table.update(l.stations);
     document.getElementById('online-count').textContent = onlineCount(l);
     document.getElementById('refused-total').textContent = r.refused_total;
     document.getElementById('refused').innerHTML = refusedTable(r);

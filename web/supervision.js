@@ -7,6 +7,7 @@ import { esc, cnOrdinal, reportSuccess, reportFailure, confirmAction } from './u
 import { mountChart } from './chart.js';
 import { lightsOption, chapterName } from './cockpit.js';
 import { formatTime, todayChina } from './time.js';
+import { mountTable } from './table.js';
 import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
 let main;
@@ -48,6 +49,29 @@ function taskRow(task) {
     <td class="sub">${(task.light?.reasons || []).map(reasonText).map(esc).join('；')}</td></tr>`;
 }
 
+// The task list's columns and filters for the table component.
+const taskTable = (q) => ({
+  id: 'tasks', className: 'tasks-table', empty: t('task.none'),
+  rowAttrs: (task) => `data-task="${task.id}"`,
+  columns: [
+    { key: 'light', label: t('task.light'), value: (task) => t(`light.${task.light?.color || 'green'}`), html: (task) => lightDot(task.light) },
+    { key: 'title', label: t('task.title'), value: (task) => `${task.title} ${task.measure_title}`,
+      html: (task) => `<a href="/tasks/${task.id}" data-link>${esc(task.title)}</a><div class="sub">(${cnOrdinal(task.measure_ordinal)}) ${esc(task.measure_title)}</div>` },
+    { key: 'lead', label: t('role.lead'), value: (task) => task.units.filter((u) => u.role === 'lead').map((u) => u.name).join('、'), html: (task) => unitNames(task, 'lead') },
+    { key: 'due', label: t('task.due'), num: true, value: (task) => task.due_on },
+    { key: 'progress', label: t('task.progress'), value: (task) => Number(task.percent) || 0, html: (task) => progressBar(task.percent) },
+    { key: 'why', label: t('task.why'), sortable: false, value: (task) => (task.light?.reasons || []).map(reasonText).join('；'),
+      html: (task) => (task.light?.reasons || []).map(reasonText).map(esc).join('；') },
+  ],
+  filters: [{ key: 'unit', label: t('filter.unit'), value: (task) => task.units.map((u) => u.name) }],   // lead or support, as /api/tasks?unit=
+  exportHref: (state) => {
+    const e = new URLSearchParams(q);
+    if (state.filters.unit) e.set('unit', state.filters.unit);
+    e.set('lang', lang());
+    return `/api/tasks.xlsx?${e}`;
+  },
+});
+
 export async function tasksPage(params, query) {
   const year = query.get('year') || '';
   const light = query.get('light') || '';
@@ -61,13 +85,12 @@ export async function tasksPage(params, query) {
       ${printControls(`/api/tasks.pdf?${q}`)}</div>
     <form class="filters" id="task-filters">
       <label>${t('task.year')} <input name="year" type="number" min="2000" max="2100" value="${esc(year)}"></label>
-      <label>${t('task.why')} <select name="light"><option value="">—</option>
+      <label>${t('task.light')} <select name="light"><option value="">—</option>
         ${['red', 'yellow', 'green', 'done'].map((c) => `<option value="${c}" ${c === light ? 'selected' : ''}>${t(`light.${c}`)}</option>`).join('')}</select></label>
-      <output>${tasks.length}</output></form>
-    ${tasks.length ? `<div class="table-wrap"><table class="tasks-table"><thead><tr><th></th><th>${t('task.title')}</th><th>${t('role.lead')}</th>
-      <th class="num">${t('task.due')}</th><th>${t('task.progress')}</th><th>${t('task.why')}</th></tr></thead>
-      <tbody>${tasks.map(taskRow).join('')}</tbody></table></div>` : `<p class="empty">${t('task.none')}</p>`}
+      </form>
+    <div id="task-table"></div>
     ${await printSignature(day)}`;
+  mountTable(document.getElementById('task-table'), tasks, taskTable(q));
   bindPrint(main);
   document.getElementById('task-filters').addEventListener('change', (e) => {
     const data = new FormData(e.currentTarget);

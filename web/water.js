@@ -8,6 +8,7 @@ import { api, send, currentSession } from './api.js';
 import { esc, reportSuccess } from './ui.js';
 import { formatTime, formatLocal, todayChina } from './time.js';
 import { mountSectionsMap } from './places.js';
+import { mountTable } from './table.js';
 import { bindPrint, printControls, printHead, printSignature } from './print.js';
 
 let main;
@@ -203,16 +204,30 @@ export async function waterAssessmentPage(params, query) {
 // Who moved an alarm and when: "account:admin", "2026-11-29T02:42:55Z" → "admin 2026-11-29 10:42" (China time).
 const actorAt = (by, at) => `${esc(String(by).replace(/^account:/, ''))} <time datetime="${esc(at || '')}">${esc(formatTime(at))}</time>`;
 
-function alarmRow(a) {
-  const who = [a.acknowledged_by ? `${t('water.alarm.acknowledged_by')} ${actorAt(a.acknowledged_by, a.acknowledged_at)}` : '',
+// The alarm list's columns and filters for the table component.
+function alarmTable() {
+  const who = (a) => [a.acknowledged_by ? `${t('water.alarm.acknowledged_by')} ${actorAt(a.acknowledged_by, a.acknowledged_at)}` : '',
     a.closed_by ? `${t('water.alarm.closed_by')} ${actorAt(a.closed_by, a.closed_at)}` : ''].filter(Boolean).join('<br>');
-  const actions = isAdmin() ? `${a.state === 'open' ? `<button type="button" class="small" data-act="acknowledge" data-id="${a.id}">${t('water.alarm.acknowledge')}</button>` : ''}${a.state !== 'closed' ? ` <button type="button" class="small" data-act="close" data-id="${a.id}">${t('water.alarm.close')}</button>` : ''}` : '';
-  return `<tr data-alarm="${a.id}">${td('water.alarm.id', esc(a.id), 'num')}
-    ${td('water.section', `<a href="/water/sections/${a.section_id}?item=${encodeURIComponent(a.item)}&period=hour" data-link>${esc(a.section)}</a>`)}
-    ${td('water.item', esc(itemName(a.item)))}${td('water.alarm.at', esc(formatLocal(a.at)))}${td('water.alarm.value', esc(a.value), 'num')}
-    ${td('water.class', classBadge(a.class))}${td('water.target', classLabel(a.target_class))}
-    ${td('water.alarm.state', `<span class="state alarm-${esc(a.state)}">${t(`water.alarm.state.${a.state}`)}</span>${who ? `<div class="sub">${who}</div>` : ''}`)}
-    ${actions ? `<td class="actions">${actions}</td>` : '<td></td>'}</tr>`;
+  const actions = (a) => `${a.state === 'open' ? `<button type="button" class="small" data-act="acknowledge" data-id="${a.id}">${t('water.alarm.acknowledge')}</button>` : ''}${a.state !== 'closed' ? ` <button type="button" class="small" data-act="close" data-id="${a.id}">${t('water.alarm.close')}</button>` : ''}`;
+  const columns = [
+    { key: 'id', label: t('water.alarm.id'), num: true, value: (a) => a.id },
+    { key: 'section', label: t('water.section'), value: (a) => a.section,
+      html: (a) => `<a href="/water/sections/${a.section_id}?item=${encodeURIComponent(a.item)}&period=hour" data-link>${esc(a.section)}</a>` },
+    { key: 'item', label: t('water.item'), value: (a) => itemName(a.item) },
+    { key: 'at', label: t('water.alarm.at'), value: (a) => a.at, html: (a) => esc(formatLocal(a.at)) },
+    { key: 'value', label: t('water.alarm.value'), num: true, value: (a) => Number(a.value) },
+    { key: 'class', label: t('water.class'), value: (a) => a.class, html: (a) => classBadge(a.class) },
+    { key: 'target', label: t('water.target'), value: (a) => a.target_class, html: (a) => classLabel(a.target_class) },
+    { key: 'state', label: t('water.alarm.state'), sortable: false, value: (a) => t(`water.alarm.state.${a.state}`),
+      html: (a) => `<span class="state alarm-${esc(a.state)}">${t(`water.alarm.state.${a.state}`)}</span>${who(a) ? `<div class="sub">${who(a)}</div>` : ''}` },
+  ];
+  if (isAdmin()) columns.push({ key: 'actions', label: '', cls: 'actions', sortable: false, value: () => '', html: actions });
+  return {
+    id: 'alarm-table', className: 'tasks-table water-table', bounded: true, empty: t('water.alarm.none'),
+    rowAttrs: (a) => `data-alarm="${a.id}"`, columns,
+    filters: [{ key: 'section', label: t('water.section'), value: (a) => a.section },
+      { key: 'item', label: t('water.item'), value: (a) => itemName(a.item) }],
+  };
 }
 
 export async function waterAlarmsPage(params, query) {
@@ -222,26 +237,25 @@ export async function waterAlarmsPage(params, query) {
     ${tabs('alarms')}
     <form class="filters" id="water-filters"><label>${t('water.alarm.state')} <select name="state">${['open', 'acknowledged', 'closed'].map((s) =>
       `<option value="${s}"${s === state ? ' selected' : ''}>${t(`water.alarm.state.${s}`)}</option>`).join('')}</select></label>
-      <output>${t('common.count', { n: list.length })}</output></form>
+      </form>
     <p class="error" id="alarm-error" role="alert" hidden></p>
-    ${list.length ? `<div class="table-wrap bounded" id="alarm-list"><table class="tasks-table water-table"><thead><tr><th class="num">${t('water.alarm.id')}</th><th>${t('water.section')}</th><th>${t('water.item')}</th>
-      <th>${t('water.alarm.at')}</th><th class="num">${t('water.alarm.value')}</th><th>${t('water.class')}</th><th>${t('water.target')}</th><th>${t('water.alarm.state')}</th><th></th></tr></thead>
-      <tbody>${list.map(alarmRow).join('')}</tbody></table></div>` : `<p class="empty">${t('water.alarm.none')}</p>`}
+    <div id="alarm-list"></div>
     ${isAdmin() ? '' : `<p class="hint">${t('water.alarm.admin_only')}</p>`}`;
+  mountTable(document.getElementById('alarm-list'), list, alarmTable());
   bindFilters((f) => `/water/alarms?state=${encodeURIComponent(f.get('state'))}`);
-  for (const b of main.querySelectorAll('button[data-act]')) {
-    b.addEventListener('click', async () => {
-      b.disabled = true;
-      try {
-        await send('POST', `/api/water/alarms/${b.dataset.id}/${b.dataset.act}`);
-        await waterAlarmsPage(params, query);
-        reportSuccess(t(`done.alarm.${b.dataset.act}`));
-      } catch (err) {
-        const box = document.getElementById('alarm-error');
-        box.hidden = false;
-        box.textContent = errorText(err);
-        b.disabled = false;
-      }
-    });
-  }
+  document.getElementById('alarm-list').addEventListener('click', async (e) => {
+    const b = e.target.closest('button[data-act]');
+    if (!b) return;
+    b.disabled = true;
+    try {
+      await send('POST', `/api/water/alarms/${b.dataset.id}/${b.dataset.act}`);
+      await waterAlarmsPage(params, query);
+      reportSuccess(t(`done.alarm.${b.dataset.act}`));
+    } catch (err) {
+      const box = document.getElementById('alarm-error');
+      box.hidden = false;
+      box.textContent = errorText(err);
+      b.disabled = false;
+    }
+  });
 }

@@ -192,3 +192,20 @@ long long http_query_int(struct http_request *req, struct http_response *res, co
   }
   return n;
 }
+
+json_t *http_page(struct http_request *req, struct http_response *res, json_t *rows) {
+  long long limit = http_query_int(req, res, "limit", 1, 1000, 0);
+  long long offset = limit < 0 ? -1 : http_query_int(req, res, "offset", 0, 1000000000, 0);
+  if (offset < 0) {
+    json_decref(rows);
+    return NULL;
+  }
+  if (!limit) return rows;
+  size_t total = json_array_size(rows);
+  snprintf(res->total_count, sizeof res->total_count, "%zu", total);
+  json_t *page = json_array();
+  for (size_t i = (size_t)offset; i < total && i < (size_t)(offset + limit); i++)
+    json_array_append(page, json_array_get(rows, i));
+  json_decref(rows);
+  return page;
+}

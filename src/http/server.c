@@ -147,6 +147,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
   if (res->vary_encoding) MHD_add_response_header(r, "Vary", "Accept-Encoding");
   if (res->etag[0]) MHD_add_response_header(r, "ETag", res->etag);
   if (res->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+  if (res->total_count[0]) MHD_add_response_header(r, "X-Total-Count", res->total_count);
   if (res->content_disposition[0])
     MHD_add_response_header(r, "Content-Disposition", res->content_disposition);
   MHD_add_response_header(r, "Cache-Control", res->cache_control ? res->cache_control : "no-store");

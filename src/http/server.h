@@ -71,6 +71,7 @@ struct http_response {
   int vary_encoding;           /* the reply depends on Accept-Encoding */
   char set_cookie[256];        /* a Set-Cookie header, if not empty */
   char content_disposition[1024]; /* a Content-Disposition header, if not empty */
+  char total_count[24];        /* an X-Total-Count header (http_page), if not empty */
   int encode_failed;           /* the JSON reply could not be built (http_encode) */
 };
 
@@ -121,6 +122,11 @@ json_t *http_body_unpack(struct http_request *req, struct http_response *res,
 ** is absent; -1 after a 400 reply naming it if it is anything else. */
 long long http_query_int(struct http_request *req, struct http_response *res, const char *name,
                          long long lo, long long hi, long long def);
+/* ROWS (a JSON array, consumed) cut to the page that the query's limit
+** (1..1000) and offset (>= 0) ask for, with the number of all rows in an
+** X-Total-Count header; ROWS unchanged if there is no limit. NULL after a
+** 400 reply naming a malformed parameter. */
+json_t *http_page(struct http_request *req, struct http_response *res, json_t *rows);
 /* Parse params[I] as a positive integer id; on failure reply 404, return 0. */
 long long http_param_id(struct http_request *req, struct http_response *res, int i);
 

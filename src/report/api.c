@@ -5,6 +5,7 @@
 */
 #include "report/api.h"
 #include "report/report.h"
+#include "util/xlsx.h"
 #include <stdlib.h>
 
 void report_reply_pdf(struct http_response *res, struct table_doc *d, const char *date) {
@@ -21,6 +22,23 @@ void report_reply_pdf(struct http_response *res, struct table_doc *d, const char
   res->owned_body = pdf;
   res->body_len = len;
   res->content_type = "application/pdf";
+  http_attachment(res, name);
+}
+
+void report_reply_xlsx(struct http_response *res, struct table_doc *d) {
+  char err[256], name[TABLE_FILE_NAME_SIZE];
+  size_t len = 0;
+  char *book = xlsx_write_doc(d, &len, err, sizeof err);
+  table_file_name(d, "xlsx", name, sizeof name);
+  table_doc_free(d);
+  if (!book) {
+    http_reply_error(res, 500, "export_failed", "%s", err);
+    return;
+  }
+  res->status = 200;
+  res->owned_body = book;
+  res->body_len = len;
+  res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   http_attachment(res, name);
 }
 

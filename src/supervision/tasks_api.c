@@ -257,21 +257,35 @@ static void list_tasks(struct http_request *req, struct http_response *res) {
   char unit_id[24];
   if (task_filter_parse(req, res, &f, unit_id)) return;
   if (req->who.level == ACCESS_UNIT) f.only_unit_id = req->who.unit_id;
-  http_reply_json(res, 200, task_list_json(req->db, &f));
+  json_t *tasks = http_page(req, res, task_list_json(req->db, &f));
+  if (tasks) http_reply_json(res, 200, tasks);
 }
 
-/* The list as GET /api/tasks filters it, printed (the year's, this year by default). */
-static void list_tasks_pdf(struct http_request *req, struct http_response *res) {
+/* The list as GET /api/tasks filters it, as a printable table (the year's,
+** this year by default); -1 after a 400 reply. TODAY receives the date. */
+static int tasks_doc(struct http_request *req, struct http_response *res, struct table_doc *d,
+                     char today[11]) {
   struct task_filter f = {0};
-  char unit_id[24], today[11];
+  char unit_id[24];
   enum table_lang lang;
-  if (task_filter_parse(req, res, &f, unit_id) || report_request_lang(req, res, &lang)) return;
+  if (task_filter_parse(req, res, &f, unit_id) || report_request_lang(req, res, &lang)) return -1;
   time_today(today);
   if (!f.year) f.year = atoi(today);
   if (req->who.level == ACCESS_UNIT) f.only_unit_id = req->who.unit_id;
+  report_tasks_doc(req->db, &f, lang, d);
+  return 0;
+}
+
+static void list_tasks_pdf(struct http_request *req, struct http_response *res) {
   struct table_doc d;
-  report_tasks_doc(req->db, &f, lang, &d);
-  report_reply_pdf(res, &d, today);
+  char today[11];
+  if (!tasks_doc(req, res, &d, today)) report_reply_pdf(res, &d, today);
+}
+
+static void list_tasks_xlsx(struct http_request *req, struct http_response *res) {
+  struct table_doc d;
+  char today[11];
+  if (!tasks_doc(req, res, &d, today)) report_reply_xlsx(res, &d);
 }
 
 static void get_task(struct http_request *req, struct http_response *res) {
@@ -466,6 +480,7 @@ const struct http_route supervision_task_routes[] = {
   {"POST", "/api/tasks", create_task, ROUTE_ADMIN},
   {"GET", "/api/tasks", list_tasks, ROUTE_UNIT},
   {"GET", "/api/tasks.pdf", list_tasks_pdf, ROUTE_UNIT},
+  {"GET", "/api/tasks.xlsx", list_tasks_xlsx, ROUTE_UNIT},
   {"GET", "/api/tasks/{id}", get_task, ROUTE_UNIT},
   {"POST", "/api/tasks/{id}/copy", copy_task, ROUTE_ADMIN},
   {"POST", "/api/milestones/{id}/done", milestone_done, ROUTE_UNIT},

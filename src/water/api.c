@@ -196,7 +196,9 @@ static void list_alarms(struct http_request *req, struct http_response *res) {
     http_reply_error(res, 400, "invalid_parameter", "state='%s' must be open, acknowledged or closed", state);
     return;
   }
-  reply_or_db_error(req, res, water_alarms_json(req->db, state));
+  json_t *alarms = water_alarms_json(req->db, state);
+  if (!alarms) reply_or_db_error(req, res, NULL);
+  else if ((alarms = http_page(req, res, alarms))) http_reply_json(res, 200, alarms);
 }
 
 static void move_alarm(struct http_request *req, struct http_response *res, const char *to) {

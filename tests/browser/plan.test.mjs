@@ -70,8 +70,8 @@ test("today's unit names: the units page and the search find a unit by its old a
     const page = await browser.newPage({ viewport: { width, height: 844 } });
     await page.goto(base + '/units');
     await ready(page, '/units');
-    await page.fill('#unit-filter', '市环保局');
-    const rows = page.locator('#units-body tr');
+    await page.fill('#units-tools input[data-q]', '市环保局');
+    const rows = page.locator('#units tbody tr');
     assert.equal(await rows.count(), 1);
     assert.match(await rows.innerText(), /^市生态环境局\s+曾用名: 市环保局/);
     // The plan's text names 市环保局 only; searching today's name finds its 30 measures.
