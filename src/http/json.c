@@ -81,6 +81,15 @@ void http_attachment(struct http_response *res, const char *name) {
            "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, encoded);
 }
 
+void http_reply_download(struct http_response *res, char *body, size_t len, const char *content_type,
+                         const char *name) {
+  res->status = 200;
+  res->owned_body = body;
+  res->body_len = len;
+  res->content_type = content_type;
+  http_attachment(res, name);
+}
+
 const char *http_cookie(struct http_request *req, const char *name) {
   return field(req->cookies, name, strcmp);
 }

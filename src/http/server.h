@@ -108,6 +108,10 @@ const char *http_header(struct http_request *req, const char *name);
 /* Send the body as a download called NAME (UTF-8): Content-Disposition with
 ** an ASCII filename= for old clients and the RFC 5987 filename*=UTF-8''…. */
 void http_attachment(struct http_response *res, const char *name);
+/* Reply 200 with BODY (malloc'd, LEN bytes, owned by RES from now on) of
+** CONTENT_TYPE as a download called NAME (http_attachment). */
+void http_reply_download(struct http_response *res, char *body, size_t len, const char *content_type,
+                         const char *name);
 /* The cookie NAME, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
 /* Parse the request body as a JSON object; on failure reply 400 and return NULL. */

@@ -18,11 +18,7 @@ void report_reply_pdf(struct http_response *res, struct table_doc *d, const char
     http_reply_error(res, 500, "report_failed", "%s", err);
     return;
   }
-  res->status = 200;
-  res->owned_body = pdf;
-  res->body_len = len;
-  res->content_type = "application/pdf";
-  http_attachment(res, name);
+  http_reply_download(res, pdf, len, "application/pdf", name);
 }
 
 void report_reply_xlsx(struct http_response *res, struct table_doc *d) {
@@ -35,11 +31,7 @@ void report_reply_xlsx(struct http_response *res, struct table_doc *d) {
     http_reply_error(res, 500, "export_failed", "%s", err);
     return;
   }
-  res->status = 200;
-  res->owned_body = book;
-  res->body_len = len;
-  res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  http_attachment(res, name);
+  http_reply_download(res, book, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
 }
 
 int report_request_lang(struct http_request *req, struct http_response *res, enum table_lang *out) {

@@ -9,7 +9,6 @@
 ** something else.
 */
 #include "supervision/attachments.h"
-#include "util/buf.h"
 #include "util/file.h"
 #include "util/utf8.h"
 #include <errno.h>
@@ -170,20 +169,5 @@ void attachment_serve(struct http_request *req, struct http_response *res, const
   }
   static __thread char type[128];
   snprintf(type, sizeof type, "%s", mime);
-  res->status = 200;
-  res->content_type = type;
-  res->owned_body = data;
-  res->body_len = len;
-  /* RFC 6266: an ASCII fallback name and the UTF-8 name percent-encoded. */
-  struct buf disp = {0};
-  buf_puts(&disp, "attachment; filename=\"attachment\"; filename*=UTF-8''");
-  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-        strchr("-._~", *p))
-      buf_append(&disp, p, 1);
-    else
-      buf_printf(&disp, "%%%02X", *p);
-  }
-  snprintf(res->content_disposition, sizeof res->content_disposition, "%s", buf_str(&disp));
-  buf_free(&disp);
+  http_reply_download(res, data, len, type, name);
 }

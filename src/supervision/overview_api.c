@@ -105,11 +105,7 @@ static void assessment_excel(struct http_request *req, struct http_response *res
     http_reply_error(res, 500, "export_failed", "%s", err);
     return;
   }
-  res->status = 200;
-  res->owned_body = book;
-  res->body_len = len;
-  res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  http_attachment(res, name);
+  http_reply_download(res, book, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
 }
 
 static void assessment_pdf(struct http_request *req, struct http_response *res) {

@@ -255,11 +255,7 @@ static void export_table(struct http_request *req, struct http_response *res) {
     http_reply_error(res, 400, "export_failed", "%s", err);
     return;
   }
-  res->status = 200;
-  res->owned_body = xlsx;
-  res->body_len = len;
-  res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  http_attachment(res, name);
+  http_reply_download(res, xlsx, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
 }
 
 /* A section's class for PERIOD from its VALUES, with the period's coverage
