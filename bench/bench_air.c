@@ -13,21 +13,15 @@
 */
 #include "air/cmd.h"
 #include "air/convert.h"
+#include "util/clock.h"
 #include "util/buf.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CSV_ROWS 200000
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
 
 /* xorshift64*: the same data on every run. */
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -63,13 +57,13 @@ struct totals { long rows, published; long long aqi_sum; double seconds; };
 static void run_station(const struct air_standard *s, const struct air_input *hours, int ndays,
                         long first_hour, struct totals *rt, struct totals *daily) {
   struct air_result r;
-  double t0 = now_s();
+  double t0 = clock_seconds();
   for (int h = 0; h < ndays * 24; h++) {
     air_aqi(s, air_edition_at(s, first_hour + h), AIR_REALTIME, &hours[h], &r);
     rt->published += r.published;
     rt->aqi_sum += r.published ? r.aqi : 0;
   }
-  double t1 = now_s();
+  double t1 = clock_seconds();
   for (int d = 0; d < ndays; d++) {
     double v[AIR_NKEYS][24];
     for (int i = 0; i < 24; i++)
@@ -83,7 +77,7 @@ static void run_station(const struct air_standard *s, const struct air_input *ho
     daily->published += r.published;
     daily->aqi_sum += r.published ? r.aqi : 0;
   }
-  double t2 = now_s();
+  double t2 = clock_seconds();
   rt->rows += ndays * 24;
   daily->rows += ndays;
   rt->seconds += t1 - t0;
@@ -108,9 +102,9 @@ static int run_csv(const struct air_standard *s, const struct air_input *hours, 
     buf_puts(&in, "\n");
   }
   char err[256];
-  double t0 = now_s();
+  double t0 = clock_seconds();
   int rc = air_aqi_csv(s, in.data, in.len, &out, err, sizeof err);
-  double t1 = now_s();
+  double t1 = clock_seconds();
   if (rc) fprintf(stderr, "bench_air: %s\n", err);
   else printf("(c) air aqi CSV conversion: %d rows in %.2f s = %.0f rows/s (%.1f MB in)\n",
               CSV_ROWS, t1 - t0, CSV_ROWS / (t1 - t0), in.len / 1e6);

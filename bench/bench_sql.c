@@ -16,6 +16,7 @@
 */
 #include "db/db.h"
 #include "db/sql.h"
+#include "util/clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,6 @@ static const char *const insert_sql =
   " VALUES(?, ?, ?, ?, ?, ?, ?)";
 static const char *const values_json =
   "{\"w01018\":\"12.5\",\"w21003\":\"0.42\",\"w21011\":\"0.031\",\"w01001\":\"7.62\"}";
-
-static double wall_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static double cpu_now(void) {
   struct timespec ts;
@@ -115,7 +110,7 @@ static void run_pg(const char *uri, int rows) {
     fprintf(stderr, "bench_sql: %s\n", db ? sql_errmsg(db) : err);
     exit(1);
   }
-  double w0 = wall_now(), cpu = run_layer_once(db, rows), wall = wall_now() - w0;
+  double w0 = clock_seconds(), cpu = run_layer_once(db, rows), wall = clock_seconds() - w0;
   printf("  PostgreSQL, layer     %7.0f ns/row wall, %5.0f ns/row of the client's CPU (%d rows)\n",
          wall / rows * 1e9, cpu / rows * 1e9, rows);
   sql_exec(db, "DROP TABLE bench_packet");

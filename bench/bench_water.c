@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "water/store.h"
 #include "water/cmd.h"
+#include "util/clock.h"
 #include "util/buf.h"
 #include <math.h>
 #include <stdio.h>
@@ -32,12 +33,6 @@
 
 static const char *const items[] = {"PH", "DO", "CODMN", "NH3N", "TP", "TN"};
 #define NITEMS 6
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
 
 /* xorshift64*: a fixed, fast generator so every run ingests the same data. */
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -196,11 +191,11 @@ static long eval_sql(sqlite3 *db, const struct water_standard *s, int nsec, cons
 
 static void compare(sqlite3 *db, const struct water_standard *s, int nsec, const char *period,
                     const char *what) {
-  double t0 = now_s();
+  double t0 = clock_seconds();
   long a = eval_aggregates(db, s, nsec, period);
-  double t1 = now_s();
+  double t1 = clock_seconds();
   long b = eval_sql(db, s, nsec, period);
-  double t2 = now_s();
+  double t2 = clock_seconds();
   printf("(b) %s, all %d sections, from aggregates: %8.2f ms   checksum %ld\n", what, nsec,
          (t1 - t0) * 1e3, a);
   printf("(c) %s, all %d sections, SQL over raw:    %8.2f ms   ratio SQL/aggregates %.0fx%s\n",
@@ -208,7 +203,7 @@ static void compare(sqlite3 *db, const struct water_standard *s, int nsec, const
 }
 
 static void all_periods(sqlite3 *db, const struct water_standard *s, int nsec, int years) {
-  double t0 = now_s();
+  double t0 = clock_seconds();
   long n = 0, sum = 0;
   for (int y = FIRST_YEAR; y < FIRST_YEAR + years; y++) {
     char p[16];
@@ -221,7 +216,7 @@ static void all_periods(sqlite3 *db, const struct water_standard *s, int nsec, i
     n++;
   }
   printf("(b) every month and every year (%ld periods x %d sections): %.1f ms   checksum %ld\n", n,
-         nsec, (now_s() - t0) * 1e3, sum);
+         nsec, (clock_seconds() - t0) * 1e3, sum);
 }
 
 int main(int argc, char **argv) {
@@ -255,9 +250,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_water: %s\n", err);
     return 1;
   }
-  double t0 = now_s();
+  double t0 = clock_seconds();
   long n = ingest(db, s, nsec, years, csv);
-  double t1 = now_s();
+  double t1 = clock_seconds();
   if (csv && fclose(csv)) {
     perror(csv_path);
     return 1;
